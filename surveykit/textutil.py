@@ -1,0 +1,57 @@
+"""Small text helpers shared by every stage: ASCII folding, title normalisation, LaTeX to unicode."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_SPACE = re.compile(r"\s+")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+# Letters NFKD does not decompose into ASCII.
+_ASCII_EXTRA = str.maketrans(
+    {
+        "ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE",
+        "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th",
+        "ı": "i", "’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-",
+    }
+)
+
+
+def collapse_ws(text: str) -> str:
+    """Collapse runs of white space to one space and strip the ends."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def fold_ascii(text: str) -> str:
+    """Fold accents and ligatures to plain ASCII (``Jörg`` -> ``Jorg``); drops what cannot fold."""
+    text = unicodedata.normalize("NFKD", text.translate(_ASCII_EXTRA))
+    return text.encode("ascii", "ignore").decode("ascii")
+
+
+def normalize_title(title: str) -> str:
+    """Title reduced for matching: ASCII, lower case, words separated by single spaces."""
+    text = fold_ascii(latex_to_unicode(title)).lower()
+    return collapse_ws(_NON_ALNUM.sub(" ", text))
+
+
+@lru_cache(maxsize=1)
+def _latex_decoder():
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+
+
+_HAS_LATEX = re.compile(r"[\\{}$~]")
+
+
+def latex_to_unicode(text: str) -> str:
+    """Turn LaTeX markup in a field value into unicode text (``{\\"o}`` -> ``ö``, ``\\&`` -> ``&``)."""
+    if not text or not _HAS_LATEX.search(text):
+        return text
+    try:
+        decoded = _latex_decoder().latex_to_text(text)
+    except Exception:  # pylatexenc is lenient, but a broken value must never stop a load
+        decoded = text.replace("{", "").replace("}", "")
+    return collapse_ws(unicodedata.normalize("NFC", decoded))
