@@ -183,12 +183,20 @@ class Corpus:
             records.append(row)
         schema = pa.schema(
             [
-                ("title", pa.string()), ("abstract", pa.string()),
-                ("authors", pa.list_(pa.string())), ("year", pa.int64()),
-                ("venue", pa.string()), ("arxiv_id", pa.string()), ("doi", pa.string()),
-                ("urls", pa.list_(pa.string())), ("code_url", pa.string()),
-                ("source", pa.string()), ("source_key", pa.string()),
-                ("entry_type", pa.string()), ("extra", pa.string()), ("id", pa.string()),
+                ("title", pa.string()),
+                ("abstract", pa.string()),
+                ("authors", pa.list_(pa.string())),
+                ("year", pa.int64()),
+                ("venue", pa.string()),
+                ("arxiv_id", pa.string()),
+                ("doi", pa.string()),
+                ("urls", pa.list_(pa.string())),
+                ("code_url", pa.string()),
+                ("source", pa.string()),
+                ("source_key", pa.string()),
+                ("entry_type", pa.string()),
+                ("extra", pa.string()),
+                ("id", pa.string()),
             ]
         )
         table = pa.Table.from_pylist(records, schema=schema)

@@ -5,7 +5,26 @@ from __future__ import annotations
 from surveykit.textutil import collapse_ws
 
 # Lower-case particles that belong to the family name ("van der Berg", "de la Cruz").
-_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "du", "la", "le", "ter", "ten", "zu", "bin", "al"}
+_PARTICLES = {
+    "van",
+    "von",
+    "der",
+    "den",
+    "de",
+    "del",
+    "della",
+    "di",
+    "da",
+    "dos",
+    "du",
+    "la",
+    "le",
+    "ter",
+    "ten",
+    "zu",
+    "bin",
+    "al",
+}
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 
 

@@ -48,8 +48,9 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in SUFFIXES:
         known = ", ".join(sorted(SUFFIXES))
-        raise SourceError(f"{path}: unknown source format {suffix!r} (known suffixes: {known}); "
-                          "name the format explicitly")
+        raise SourceError(
+            f"{path}: unknown source format {suffix!r} (known suffixes: {known}); name the format explicitly"
+        )
     return SUFFIXES[suffix]
 
 

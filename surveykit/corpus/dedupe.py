@@ -1,0 +1,200 @@
+"""Find records of the same work (same DOI, arXiv id or title; a preprint and its published version)
+and merge each group into one record that keeps the richest fields, with a report of every merge."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+import pandas as pd
+
+from surveykit.corpus.model import Paper
+from surveykit.corpus.names import family_name
+from surveykit.textutil import fold_ascii, normalize_title
+
+ARXIV_DOI_PREFIX = "10.48550/arxiv."
+FUZZY_TITLE_RATIO = 0.92
+_ID_RANK = {"arxiv": 0, "doi": 1, "title": 2}  # as in paper_id()
+
+
+@dataclass(frozen=True)
+class Merge:
+    """One merge: ``merged`` ids folded into ``kept``, and why."""
+
+    kept: str
+    merged: tuple[str, ...]
+    reason: str
+    titles: tuple[str, ...]
+    n_records: int = 2
+
+
+@dataclass
+class DedupeResult:
+    papers: list[Paper]
+    merges: list[Merge]
+
+    def report(self) -> pd.DataFrame:
+        """One row per merge: kept id, merged ids, reason, titles."""
+        rows = [
+            {
+                "kept": m.kept,
+                "records": m.n_records,
+                "merged": "; ".join(m.merged),
+                "reason": m.reason,
+                "titles": " | ".join(m.titles),
+            }
+            for m in self.merges
+        ]
+        return pd.DataFrame(rows, columns=["kept", "records", "merged", "reason", "titles"])
+
+    def summary(self) -> str:
+        removed = sum(m.n_records - 1 for m in self.merges)
+        return f"{len(self.papers)} papers after merging {removed} duplicate records in {len(self.merges)} groups"
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+        self.reason: dict[int, str] = {}
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int, reason: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        keep, drop = min(ra, rb), max(ra, rb)
+        self.parent[drop] = keep
+        reasons = {r for r in (self.reason.get(keep), self.reason.get(drop), reason) if r}
+        self.reason[keep] = ", ".join(sorted(reasons))
+
+
+def _published_doi(paper: Paper) -> str | None:
+    doi = paper.doi
+    return doi if doi and not doi.startswith(ARXIV_DOI_PREFIX) else None
+
+
+def _first_author(paper: Paper) -> str:
+    return fold_ascii(family_name(paper.authors[0])).lower() if paper.authors else ""
+
+
+def _conflict(a: Paper, b: Paper) -> bool:
+    """Records that cannot be one work: two different published DOIs or arXiv ids."""
+    da, db = _published_doi(a), _published_doi(b)
+    if da and db and da != db:
+        return True
+    return bool(a.arxiv_id and b.arxiv_id and a.arxiv_id != b.arxiv_id)
+
+
+def _link_exact(papers: Sequence[Paper], uf: _UnionFind) -> None:
+    keys: dict[tuple[str, str], int] = {}
+    for i, paper in enumerate(papers):
+        candidates = [
+            ("same DOI", _published_doi(paper)),
+            ("same arXiv id", paper.arxiv_id),
+            ("same title", normalize_title(paper.title) if len(paper.title) >= 10 else None),
+        ]
+        for reason, value in candidates:
+            if not value:
+                continue
+            first = keys.setdefault((reason, value), i)
+            if first != i and not _conflict(papers[first], paper):
+                uf.union(first, i, reason)
+
+
+def _link_fuzzy(papers: Sequence[Paper], uf: _UnionFind) -> None:
+    """Near-identical titles by the same first author (preprint vs published version)."""
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, paper in enumerate(papers):
+        author = _first_author(paper)
+        if author:
+            blocks[author].append(i)
+    for members in blocks.values():
+        titles = {i: normalize_title(papers[i].title) for i in members}
+        for x, i in enumerate(members):
+            for j in members[x + 1 :]:
+                if uf.find(i) == uf.find(j) or _conflict(papers[i], papers[j]):
+                    continue
+                ratio = SequenceMatcher(None, titles[i], titles[j], autojunk=False).ratio()
+                if ratio >= FUZZY_TITLE_RATIO:
+                    uf.union(i, j, f"similar title ({ratio:.2f}) and first author")
+
+
+def _richness(paper: Paper) -> tuple[int, int, int]:
+    published = int(bool(_published_doi(paper) or paper.venue))
+    filled = sum(bool(getattr(paper, f.name)) for f in dataclasses.fields(Paper))
+    return published, filled, len(paper.abstract)
+
+
+def merge_records(records: Sequence[Paper]) -> Paper:
+    """One record from several of the same work: the richest record's fields, gaps filled from the
+    others; longest abstract and author list; URLs and extra fields united; the strongest id."""
+    ranked = sorted(records, key=_richness, reverse=True)  # stable: ties keep input order
+    base = ranked[0]
+    merged = dataclasses.replace(
+        base, authors=list(base.authors), urls=list(base.urls), extra=dict(base.extra)
+    )
+    for other in ranked[1:]:
+        for name in ("title", "year", "venue", "arxiv_id", "code_url", "entry_type", "source_key"):
+            if not getattr(merged, name) and getattr(other, name):
+                setattr(merged, name, getattr(other, name))
+        if _published_doi(other) and not _published_doi(merged) or not merged.doi and other.doi:
+            merged.doi = other.doi
+        if len(other.abstract) > len(merged.abstract):
+            merged.abstract = other.abstract
+        if len(other.authors) > len(merged.authors):
+            merged.authors = list(other.authors)
+        for url in other.urls:
+            if url not in merged.urls:
+                merged.urls.append(url)
+        for key, value in other.extra.items():
+            merged.extra.setdefault(key, value)
+    sources = []
+    for record in records:
+        for source in record.source.split("; "):
+            if source and source not in sources:
+                sources.append(source)
+    merged.source = "; ".join(sources)
+    merged.id = min((r.id for r in records), key=lambda i: (_ID_RANK[i.split(":")[0]], i))
+    return merged
+
+
+def dedupe(papers: Iterable[Paper], fuzzy: bool = True) -> DedupeResult:
+    """Merge duplicate records; the output keeps the order of each group's first record."""
+    papers = list(papers)
+    uf = _UnionFind(len(papers))
+    _link_exact(papers, uf)
+    if fuzzy:
+        _link_fuzzy(papers, uf)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(papers)):
+        groups[uf.find(i)].append(i)
+    out: list[Paper] = []
+    merges: list[Merge] = []
+    for root in sorted(groups):
+        members = groups[root]
+        if len(members) == 1:
+            out.append(papers[members[0]])
+            continue
+        records = [papers[i] for i in members]
+        merged = merge_records(records)
+        out.append(merged)
+        dropped = tuple(sorted({r.id for r in records} - {merged.id}))
+        merges.append(
+            Merge(merged.id, dropped, uf.reason.get(root, ""), tuple(r.title for r in records), len(records))
+        )
+    # two groups can still share an id (e.g. one arXiv id under two different DOIs): keep both
+    seen: dict[str, int] = {}
+    for paper in out:
+        count = seen.get(paper.id, 0)
+        seen[paper.id] = count + 1
+        if count:
+            paper.id = f"{paper.id}#{count + 1}"
+    return DedupeResult(out, merges)
