@@ -52,7 +52,8 @@ class DedupeResult:
 
     def summary(self) -> str:
         removed = sum(m.n_records - 1 for m in self.merges)
-        return f"{len(self.papers)} papers after merging {removed} duplicate records in {len(self.merges)} groups"
+        groups = len(self.merges)
+        return f"{len(self.papers)} papers after merging {removed} duplicate records in {groups} groups"
 
 
 class _UnionFind:

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Set up surveykit on this machine: system tools (Chromium for figure export, TeX for the PDF) when
+# missing and apt is usable, then a virtual environment in .venv with the package and its pinned
+# dependencies (torch 2.13.0, the CPU build). Safe to run again: it only does what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+VENV=${SURVEYKIT_VENV:-.venv}
+APT_PACKAGES=(chromium texlive-latex-base texlive-latex-recommended texlive-fonts-recommended latexmk)
+
+say() { printf '[setup] %s\n' "$*"; }
+
+missing_tools() {
+  local missing=()
+  command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing+=(chromium)
+  for tool in pdflatex bibtex latexmk; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+  # TeX packages the outputs use (booktabs, natbib, url: texlive-latex-recommended)
+  if command -v kpsewhich >/dev/null 2>&1; then
+    for sty in booktabs.sty natbib.sty url.sty; do kpsewhich "$sty" >/dev/null || missing+=("$sty"); done
+  fi
+  echo "${missing[@]:-}"
+}
+
+install_system_tools() {
+  local missing
+  missing=$(missing_tools)
+  [ -z "$missing" ] && { say "system tools present (chromium, pdflatex, bibtex, latexmk)"; return; }
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; fi
+  fi
+  if command -v apt-get >/dev/null 2>&1 && { [ "$(id -u)" -eq 0 ] || [ -n "$sudo" ]; }; then
+    say "installing from Debian packages: ${APT_PACKAGES[*]} (missing: $missing)"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${APT_PACKAGES[@]}" >/dev/null
+    missing=$(missing_tools)
+  fi
+  if [ -n "$missing" ]; then
+    say "WARNING: still missing: $missing"
+    case "$missing" in *chromium*) say "  -> figures are written as interactive HTML only (no PDF/SVG/PNG)";; esac
+    case "$missing" in *latex*|*bibtex*|*.sty*) say "  -> survey.tex and references.bib are written, but not compiled to PDF; TeX tests are skipped";; esac
+    say "  install them with: apt-get install ${APT_PACKAGES[*]}"
+  fi
+}
+
+install_python_env() {
+  if [ ! -x "$VENV/bin/python" ]; then
+    say "creating virtual environment $VENV"
+    "$PYTHON" -m venv "$VENV"
+  fi
+  local stamp="$VENV/.surveykit-setup" want
+  want=$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    say "python environment up to date ($VENV)"
+    return
+  fi
+  say "installing python packages into $VENV (first time: a few minutes)"
+  "$VENV/bin/python" -m pip install -q --upgrade pip
+  # torch first, pinned: 2.13.0 is the CPU build; an unpinned torch pulls a multi-GB CUDA build.
+  "$VENV/bin/python" -m pip install -q "torch==2.13.0"
+  "$VENV/bin/python" -m pip install -q -e ".[dev]"
+  echo "$want" > "$stamp"
+}
+
+install_system_tools
+install_python_env
+say "done: activate with 'source $VENV/bin/activate'"

@@ -1,0 +1,104 @@
+"""The ``surveykit`` command: ``run`` executes the notebook sequence headless; the other
+subcommands run one stage each, the same calls the notebooks make."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from surveykit.config import CONFIG_NAME, ConfigError, SurveyConfig, load_config
+from surveykit.sources.report import SourceError
+
+
+def _config(args: argparse.Namespace) -> SurveyConfig:
+    return load_config(args.config, args.output_dir)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from surveykit.pipeline import run_notebooks
+
+    runs = run_notebooks(args.config, args.output_dir, args.notebooks, only=args.only)
+    for run in runs:
+        print(f"{run.notebook.name:<28} {run.seconds:7.1f} s  -> {run.executed}")
+    config = _config(args)
+    print(f"outputs in {config.paths.root}")
+    return 0
+
+
+def cmd_corpus(args: argparse.Namespace) -> int:
+    from surveykit.corpus.build import build_corpus
+
+    config = _config(args)
+    build = build_corpus(config)
+    print(build.summary())
+    for issue in build.load.issues:
+        print(f"  {issue}")
+    print(f"saved {config.paths.corpus}")
+    return 0
+
+
+def cmd_bib(args: argparse.Namespace) -> int:
+    from surveykit.bib.stage import write_references
+
+    config = _config(args)
+    report = write_references(config, validate=not args.no_validate)
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from surveykit.evaluate import evaluate_command
+
+    table = evaluate_command(args.corpus, args.labels, topics_path=args.topics)
+    print(table.to_markdown(index=False) if hasattr(table, "to_markdown") else table)
+    return 0
+
+
+COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
+    "run": (cmd_run, "run the whole notebook sequence headless (the main job)"),
+    "corpus": (cmd_corpus, "load, dedupe and save the corpus (notebook 01)"),
+    "bib": (cmd_bib, "write and validate bib/references.bib"),
+    "evaluate": (cmd_evaluate, "score topics against human labels"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="surveykit", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (_, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if name == "evaluate":
+            p.add_argument("corpus", help="a saved corpus (.parquet/.jsonl) or a source file")
+            p.add_argument("labels", help="labels file: CSV/TSV/JSON with a paper column and label(s)")
+            p.add_argument("--topics", help="saved topics (default: fit the automatic model)")
+            continue
+        p.add_argument("--config", default=CONFIG_NAME, help=f"survey config (default: {CONFIG_NAME})")
+        p.add_argument("--output-dir", default=None, help="where outputs land (default: config folder)")
+        if name == "run":
+            p.add_argument("--notebooks", default=None, help="notebook folder (default: ./notebooks)")
+            p.add_argument("--only", nargs="*", help="run only these notebooks (numbers or names)")
+        if name == "bib":
+            p.add_argument("--no-validate", action="store_true", help="skip the LaTeX compile check")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = COMMANDS[args.command][0]
+    try:
+        return handler(args)
+    except (ConfigError, SourceError, FileNotFoundError) as exc:
+        print(f"surveykit {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except RuntimeError as exc:
+        from surveykit.pipeline import NotebookError
+
+        if isinstance(exc, NotebookError):
+            print(f"surveykit run: notebook failed: {exc}", file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())
