@@ -28,12 +28,12 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "abstract": ("abstract", "ab", "summary"),
     "authors": ("author full names", "af", "authors", "author", "au", "author names", "creators"),
     "year": ("year", "publication year", "py", "pub year", "published year", "publication date",
-             "date"),
+             "date", "published"),
     "venue": ("venue", "source title", "journal", "conference", "booktitle", "publication title",
               "journal title", "conference title", "container title", "so"),
     "doi": ("doi", "di"),
     "arxiv_id": ("arxiv_id", "arxiv id", "arxiv", "arxivid", "eprint"),
-    "urls": ("url", "urls", "link", "links", "pdf", "pdf url", "paper url"),
+    "urls": ("url", "urls", "link", "links", "additional links", "pdf", "pdf url", "paper url"),
     "code_url": ("code_url", "code url", "code", "github", "repository", "repo"),
     "entry_type": ("entry_type", "entry type", "document type", "dt", "type"),
     "source_key": ("key", "bibkey", "citation key", "citekey", "cite key", "eid",
@@ -364,13 +364,22 @@ def sniff_delimiter(text: str, format: str) -> str:
     return best if counts[best] else ","
 
 
+class _RowError(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
 def _rows(text: str, delimiter: str) -> Iterable[tuple[int, list[str]]]:
     """``(first line number, cells)`` for every row; quoted cells may span lines."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     end = 0
-    for cells in reader:
-        start, end = end + 1, reader.line_num
-        yield start, cells
+    try:
+        for cells in reader:
+            start, end = end + 1, reader.line_num
+            yield start, cells
+    except csv.Error as exc:
+        raise _RowError(end + 1, str(exc)) from None
 
 
 def parse_table(
@@ -389,8 +398,8 @@ def parse_table(
         header_line, headers = next((n, cells) for n, cells in rows if any(c.strip() for c in cells))
     except StopIteration:
         raise SourceError(f"{file}: empty table (no header row)") from None
-    except csv.Error as exc:
-        raise SourceError(f"{file}: cannot read the header row ({exc})") from None
+    except _RowError as exc:
+        raise SourceError(f"{file}:{exc.line}: cannot read the header row ({exc})") from None
     headers = [h.replace("\ufeff", "").strip() for h in headers]
     mapping = resolve_columns(headers, columns, file)
     if "title" not in mapping:
@@ -405,8 +414,9 @@ def parse_table(
             line, cells = next(rows)
         except StopIteration:
             break
-        except csv.Error as exc:
-            result.issues.append(LoadIssue(file, f"unreadable row ({exc}); rest of file skipped"))
+        except _RowError as exc:
+            result.issues.append(LoadIssue(file, f"unreadable row ({exc}); rest of file skipped",
+                                           exc.line))
             break
         if not any(c.strip() for c in cells):
             continue
