@@ -22,6 +22,7 @@ FORMATS: dict[str, str] = {
     "json": "jsonfile",
     "jsonl": "jsonfile",
     "arxiv": "arxiv_atom",
+    "arxiv-ids": "arxiv_ids",
     "openalex": "openalex",
     "semanticscholar": "semanticscholar",
     "listing": "listing",
