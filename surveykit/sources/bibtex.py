@@ -10,8 +10,8 @@ Public API:
 - :func:`read_entries` / :func:`read_bibtex_string`: the entries as written (:class:`BibFile` of
   :class:`BibEntry`: key, type, 1-based line, exact original text, fields as written and with
   macros expanded), for code that must merge into an author's ``.bib`` without altering it.
-- Small field helpers shared with the RIS loader: :func:`normalize_month`, :func:`extract_year`,
-  :func:`is_arxiv_venue`, :func:`find_urls`, :func:`find_code_url`.
+- Small helpers shared with the RIS loader: :func:`read_text_lenient`, :func:`normalize_month`,
+  :func:`extract_year`, :func:`is_arxiv_venue`, :func:`find_urls`, :func:`find_code_url`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,7 +60,7 @@ _ARXIV_VENUE = re.compile(
 
 
 def normalize_month(value: str | None) -> str | None:
-    """``oct`` / ``October`` / ``10`` / ``Oct.`` -> ``"oct"``; None when it names no single month."""
+    """``oct`` / ``October`` / ``10`` / ``Oct.`` -> ``"oct"``; None unless it names one month."""
     if not value:
         return None
     text = value.strip().strip("{}").strip().rstrip(".").lower()
@@ -73,7 +73,8 @@ def normalize_month(value: str | None) -> str | None:
 
 
 def extract_year(value: str | None) -> int | None:
-    """The first plausible four-digit year in ``value`` (``2023///``, ``2023-05-01``, ``May 2021``)."""
+    """The first plausible four-digit year in ``value`` (``2023///``, ``2023-05-01``, ``May 2021``).
+    """
     if not value:
         return None
     match = _YEAR.search(value)
@@ -121,6 +122,9 @@ def _unescape_url_text(text: str) -> str:
 
 # --- reading entries as written ---------------------------------------------------------------
 
+# issue(reason, line, key=None, severity="error"): how the readers below report a problem.
+_Report = Callable[..., None]
+
 @dataclass
 class BibEntry:
     """One entry as written in the file.
@@ -138,7 +142,8 @@ class BibEntry:
     raw: str
     fields: dict[str, str]
     raw_fields: dict[str, str]
-    duplicate_of: int | None = None  # line of the earlier entry with the same key (case-insensitive)
+    # line of the earlier entry with the same key (keys compare case-insensitively)
+    duplicate_of: int | None = None
     block: Entry | None = field(default=None, repr=False)  # the bibtexparser block, unmodified
 
 
@@ -170,7 +175,7 @@ class BibFile:
 def read_entries(path: str | os.PathLike[str], encoding: str = "utf-8") -> BibFile:
     """Split a ``.bib`` file into :class:`BibEntry` records without changing anything in them."""
     path = Path(path)
-    text, issues = _read_text(path, encoding)
+    text, issues = read_text_lenient(path, encoding)
     bibfile = read_bibtex_string(text, filename=str(path))
     bibfile.issues[:0] = issues
     return bibfile
@@ -178,27 +183,35 @@ def read_entries(path: str | os.PathLike[str], encoding: str = "utf-8") -> BibFi
 
 def read_bibtex_string(text: str, filename: str = "<string>") -> BibFile:
     """Like :func:`read_entries`, for BibTeX text already in memory."""
+    prepared, moved = _join_type_and_brace(text)
     with _quiet_bibtexparser():
-        library = bibtexparser.parse_string(text, parse_stack=[])
+        library = bibtexparser.parse_string(prepared, parse_stack=[])
     macros: dict[str, str] = {}
     entries: list[BibEntry] = []
     issues: list[LoadIssue] = []
     first_line_of_key: dict[str, int] = {}
+    cursor = 0
 
     def issue(reason: str, line: int | None, key: str | None = None, severity: str = "error"):
         issues.append(LoadIssue(filename, reason, line, key, severity))
 
-    for block in library.blocks:
+    blocks = library.blocks
+    for index, block in enumerate(blocks):
         line = (block.start_line or 0) + 1
         if isinstance(block, (DuplicateBlockKeyBlock, DuplicateFieldKeyBlock)):
             inner = block.ignore_error_block
-            if isinstance(block, DuplicateFieldKeyBlock) and isinstance(inner, DuplicateBlockKeyBlock):
+            if isinstance(inner, DuplicateBlockKeyBlock):
                 inner = inner.ignore_error_block
             block = inner if inner is not None else block
         if isinstance(block, String):
             _define_macro(block, macros, issue)
         elif isinstance(block, Entry):
             entry = _read_entry(block, macros, issue)
+            if moved:  # give back the exact original text of entries whose brace was moved
+                start = prepared.find(entry.raw, cursor)
+                if start >= 0:
+                    entry.raw = text[start:start + len(entry.raw)]
+                    cursor = start + len(entry.raw)
             previous = first_line_of_key.get(entry.key.lower()) if entry.key else None
             if previous is not None:
                 entry.duplicate_of = previous
@@ -210,10 +223,34 @@ def read_bibtex_string(text: str, filename: str = "<string>") -> BibFile:
                 first_line_of_key[entry.key.lower()] = entry.line
             entries.append(entry)
         elif isinstance(block, ParsingFailedBlock):
-            issue(_failure_reason(block), line, _key_from_raw(block.raw or ""))
-        elif isinstance(block, ImplicitComment):
-            _check_stray_text(block, issue)
+            following = blocks[index + 1].start_line if index + 1 < len(blocks) else None
+            issue(_failure_reason(block, following), line, _key_from_raw(block.raw or ""))
+        elif isinstance(block, ImplicitComment) and not (index and _is_failure(blocks[index - 1])):
+            # (text right after a broken entry is its remainder, already reported)
+            _check_stray_text(block, entries[-1].key if entries else None, issue)
     return BibFile(filename, text, entries, macros, issues, library)
+
+
+def _is_failure(block: object) -> bool:
+    """A block bibtexparser could not read (duplicates are readable, we handle them ourselves)."""
+    return isinstance(block, ParsingFailedBlock) and not isinstance(
+        block, (DuplicateBlockKeyBlock, DuplicateFieldKeyBlock))
+
+
+_TYPE_THEN_NEWLINE = re.compile(r"^([ \t]*@[A-Za-z]\w*)([ \t]*\r?\n\s*)([{(])", re.MULTILINE)
+
+
+def _join_type_and_brace(text: str) -> tuple[str, int]:
+    """``@article\\n{key,`` is valid BibTeX, but bibtexparser needs the brace on the type's line:
+    swap the white space and the brace (same length, same line numbers)."""
+    count = 0
+
+    def swap(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        return match.group(1) + match.group(3) + match.group(2)
+
+    return _TYPE_THEN_NEWLINE.sub(swap, text), count
 
 
 @contextmanager
@@ -228,8 +265,11 @@ def _quiet_bibtexparser() -> Iterator[None]:
         logger.setLevel(previous)
 
 
-def _read_text(path: Path, encoding: str) -> tuple[str, list[LoadIssue]]:
-    """The file's text; undecodable bytes fall back to latin-1 with a warning instead of failing."""
+def read_text_lenient(path: str | os.PathLike[str],
+                      encoding: str = "utf-8") -> tuple[str, list[LoadIssue]]:
+    """The file's text (a UTF-8 BOM dropped); text that is not valid in ``encoding`` is read as
+    latin-1 with a warning naming the first bad line, instead of failing."""
+    path = Path(path)
     if not path.exists():
         raise SourceError(f"{path}: source file not found")
     try:
@@ -248,7 +288,7 @@ def _read_text(path: Path, encoding: str) -> tuple[str, list[LoadIssue]]:
         return data.decode("latin-1"), [LoadIssue(str(path), reason, line, None, "warning")]
 
 
-def _define_macro(block: String, macros: dict[str, str], issue) -> None:
+def _define_macro(block: String, macros: dict[str, str], issue: _Report) -> None:
     line = (block.start_line or 0) + 1
     value, undefined = _evaluate(block.value, macros)
     for name in undefined:
@@ -261,28 +301,124 @@ def _define_macro(block: String, macros: dict[str, str], issue) -> None:
     macros[name] = value
 
 
-def _read_entry(block: Entry, macros: dict[str, str], issue) -> BibEntry:
+def _read_entry(block: Entry, macros: dict[str, str], issue: _Report) -> BibEntry:
     line = (block.start_line or 0) + 1
     key = block.key.strip()
     fields: dict[str, str] = {}
     raw_fields: dict[str, str] = {}
-    for fld in block.fields:
-        name = fld.key.strip().lower()
-        value, undefined = _evaluate(str(fld.value), macros)
-        field_line = (fld.start_line or 0) + 1 if fld.start_line is not None else line
-        for macro in undefined:
-            issue(f"field {fld.key!r} uses undefined macro {macro!r}; kept as the literal text",
-                  field_line, key or None, "warning")
-        if name in raw_fields:
-            issue(f"field {fld.key!r} appears twice; the first value is used (as BibTeX does)",
-                  field_line, key or None, "warning")
+    for name_as_written, raw_value, field_line in _recover_fields(block, line, issue):
+        name = name_as_written.strip().lower()
+        if not _FIELD_NAME.fullmatch(name):
+            issue(f"{collapse_ws(name_as_written)!r} is not a field name (a line commented out "
+                  "with '%'? BibTeX has no comments inside entries); ignored", field_line,
+                  key or None, "warning")
             continue
-        raw_fields[name] = str(fld.value)
+        value, undefined = _evaluate(raw_value, macros)
+        for macro in undefined:
+            issue(f"field {name_as_written!r} uses undefined macro {macro!r}; kept as the literal "
+                  "text", field_line, key or None, "warning")
+        if name in raw_fields:
+            issue(f"field {name_as_written!r} appears twice; the first value is used (as BibTeX "
+                  "does)", field_line, key or None, "warning")
+            continue
+        raw_fields[name] = raw_value
         fields[name] = value
     raw = block.raw or ""
     return BibEntry(key=key, entry_type=block.entry_type.strip().lower(), line=line,
                     end_line=line + raw.count("\n"), raw=raw, fields=fields,
                     raw_fields=raw_fields, block=block)
+
+
+_FIELD_NAME = re.compile(r"[^\s\"#%'(),={}]+")
+_NEXT_FIELD = re.compile(r"\s*([A-Za-z][\w:.+-]*)\s*=\s*", re.DOTALL)
+
+
+def _recover_fields(block: Entry, line: int, issue: _Report) -> list[tuple[str, str, int]]:
+    """The entry's (name, raw value, line) triples; a forgotten comma between two fields is
+    repaired (the splitter reads ``title = {A} author = {B}`` as one value) with a warning."""
+    triples = []
+    for fld in block.fields:
+        name, raw_value = fld.key, str(fld.value).strip()
+        field_line = (fld.start_line + 1) if fld.start_line is not None else line
+        while True:
+            end = _value_end(raw_value)
+            rest = raw_value[end:] if end is not None else ""
+            if end is None:
+                issue(f"value of field {name!r} is malformed; kept as written", field_line,
+                      block.key.strip() or None, "warning")
+            elif rest.strip():
+                following = _NEXT_FIELD.match(rest)
+                if following:
+                    issue(f"missing ',' after field {name!r}; the next field "
+                          f"{following.group(1)!r} was read anyway", field_line,
+                          block.key.strip() or None, "warning")
+                    triples.append((name, raw_value[:end], field_line))
+                    field_line += raw_value[: end + following.start(1)].count("\n")
+                    name, raw_value = following.group(1), rest[following.end():].strip()
+                    continue
+                issue(f"unexpected text after the value of field {name!r}: "
+                      f"{collapse_ws(rest)[:40]!r}; ignored", field_line,
+                      block.key.strip() or None, "warning")
+                raw_value = raw_value[:end]
+            triples.append((name, raw_value, field_line))
+            break
+    return triples
+
+
+_BARE_WORD = re.compile(r"[^\s{}\"#,=]+")
+
+
+def _value_end(text: str) -> int | None:
+    """End of the value expression (``{..}``, ``".."``, number or macro, joined by ``#``) at the
+    start of ``text``; None when ``text`` does not start with one."""
+    index, size = 0, len(text)
+    while True:
+        while index < size and text[index].isspace():
+            index += 1
+        if index >= size:
+            return None
+        char = text[index]
+        if char == "{":
+            index = _group_end(text, index)
+        elif char == '"':
+            index = _quoted_end(text, index)
+        else:
+            match = _BARE_WORD.match(text, index)
+            index = match.end() if match else None
+        if index is None:
+            return None
+        after = index
+        while after < size and text[after].isspace():
+            after += 1
+        if after < size and text[after] == "#":
+            index = after + 1
+            continue
+        return index
+
+
+def _group_end(text: str, start: int) -> int | None:
+    depth = 0
+    for index in range(start, len(text)):
+        if text[index] == "{" and text[index - 1:index] != "\\":
+            depth += 1
+        elif text[index] == "}" and text[index - 1:index] != "\\":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+    return None
+
+
+def _quoted_end(text: str, start: int) -> int | None:
+    depth = 0
+    for index in range(start + 1, len(text)):
+        char = text[index]
+        if char == "{" and text[index - 1] != "\\":
+            depth += 1
+        elif char == "}" and text[index - 1] != "\\":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            return index + 1
+    return None
 
 
 def _split_concatenation(value: str) -> list[str]:
@@ -297,7 +433,7 @@ def _split_concatenation(value: str) -> list[str]:
             depth = max(depth - 1, 0)
         elif char == '"' and depth == 0 and (index == 0 or value[index - 1] != "\\"):
             in_quotes = not in_quotes
-        elif char == "#" and depth == 0 and not in_quotes and (index == 0 or value[index - 1] != "\\"):
+        elif char == "#" and depth == 0 and not in_quotes:
             parts.append(value[start:index])
             start = index + 1
     parts.append(value[start:])
@@ -354,13 +490,26 @@ def _key_from_raw(raw: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _failure_reason(block: ParsingFailedBlock) -> str:
+def _failure_reason(block: ParsingFailedBlock, next_block_line: int | None) -> str:
+    """Why bibtexparser gave up on a block, in a survey author's words."""
     error = block.error
     reason = collapse_ws(getattr(error, "abort_reason", None) or str(error))
-    head = (block.raw or "").lstrip()[:1]
-    what = "entry" if head == "@" else "block"
-    if "Unexpected block start" in reason or "end of file" in reason:
-        reason += " (unbalanced braces or quotes?)"
+    raw = block.raw or ""
+    what = "entry" if raw.lstrip().startswith("@") else "block"
+    problem_line = (block.start_line or 0) + 1 + raw.count("\n")
+    if "Unexpected block start" in reason and next_block_line is not None:
+        reason = (f"not closed before the next entry at line {next_block_line + 1} "
+                  "(unbalanced braces or quotes?)")
+    elif "end of file" in reason:
+        reason = "not closed before the end of the file (unbalanced braces or quotes?)"
+    elif reason.startswith("Expected comma after entry key"):
+        reason = "no citation key: '@type{' must be followed by the key and a comma"
+    elif reason.startswith("Expected a `=` after entry key"):
+        dangling = collapse_ws(raw[raw.rfind(",") + 1:]).rstrip("})").strip()[:40]
+        reason = (f"{dangling!r} at line {problem_line} is not a 'field = value' pair "
+                  "(a line commented out with '%'? a missing '='?)")
+    else:
+        reason = f"{reason.rstrip('.')} (line {problem_line})"
     return f"broken {what}, skipped: {reason}"
 
 
@@ -368,12 +517,15 @@ _FIELD_LIKE = re.compile(r"^\s*[A-Za-z][\w-]*\s*=\s*[{\"\d]", re.MULTILINE)
 _ENTRY_LIKE = re.compile(r"^\s*@\s*([A-Za-z]+)\b", re.MULTILINE)
 
 
-def _check_stray_text(block: ImplicitComment, issue) -> None:
+def _check_stray_text(block: ImplicitComment, previous_key: str | None,
+                      issue: _Report) -> None:
     """Text between entries is a comment to BibTeX; report only text that looks like lost data."""
     text = block.comment or ""
     start = (block.start_line or 0) + 1
     match = _ENTRY_LIKE.search(text)
-    if match and match.group(1).lower() not in {"comment", "string", "preamble"}:
+    rest_of_line = text[match.end():].split("\n", 1)[0] if match else ""
+    if match and match.group(1).lower() not in {"comment", "string", "preamble"} and \
+            not re.search(r"@\w*\s*[{(]", rest_of_line):  # (else that block was read)
         line = start + text[: text.index("@", match.start())].count("\n")
         key = re.match(r"([^,\s{}()]+)", text[match.end():].lstrip(" \t\n{("))
         issue(f"@{match.group(1)} entry not recognised (no '{{' or '(' right after the type?); "
@@ -382,8 +534,9 @@ def _check_stray_text(block: ImplicitComment, issue) -> None:
     match = _FIELD_LIKE.search(text)
     if match:
         line = start + text[: match.end()].count("\n")
-        issue("field text outside any entry (did an extra '}' close the entry above early?); "
-              "those fields were not read", line, None, "warning")
+        above = f"[{previous_key}]" if previous_key else "the entry above"
+        issue(f"field text outside any entry (did an extra '}}' close {above} early?); "
+              "those fields were not read", line, previous_key, "warning")
 
 
 # --- entries -> papers ------------------------------------------------------------------------
@@ -458,6 +611,7 @@ def _to_result(bibfile: BibFile, name: str) -> LoadResult:
         else:
             seen_ids[paper.id] = entry
         result.papers.append(paper)
+    result.issues.sort(key=lambda i: i.line or 0)
     return result
 
 
@@ -528,7 +682,8 @@ def entry_to_paper(entry: BibEntry, source_name: str, issues: list[LoadIssue] | 
     )
 
 
-def _with_crossref(entry: BibEntry, entries_by_key: dict[str, BibEntry], issue) -> dict[str, str]:
+def _with_crossref(entry: BibEntry, entries_by_key: dict[str, BibEntry],
+                   issue: Callable[[str], None]) -> dict[str, str]:
     values = dict(entry.fields)
     target = values.get("crossref", "").strip()
     if not target:
@@ -547,8 +702,13 @@ def _with_crossref(entry: BibEntry, entries_by_key: dict[str, BibEntry], issue) 
 
 
 def _text(value: str | None) -> str:
-    """A field value as plain unicode text."""
-    return collapse_ws(latex_to_unicode(value)) if value else ""
+    """A field value as plain unicode text (``\\url{x}`` becomes ``x``, not ``<x>``)."""
+    if not value:
+        return ""
+    return collapse_ws(_ANGLED_URL.sub(r"\1", latex_to_unicode(value)))
+
+
+_ANGLED_URL = re.compile(r"<(https?://[^<>\s]+)>")
 
 
 def _verbatim(value: str) -> str:
@@ -584,7 +744,8 @@ def _bare_repo_url(value: str | None) -> list[str]:
 
 
 def _arxiv_id(values: dict[str, str], urls: list[str]) -> str | None:
-    """arXiv id from eprint (+archivePrefix/eprinttype), arXiv-ish venues, CoRR volumes, URLs, DOIs."""
+    """arXiv id from eprint (+archivePrefix/eprinttype), arXiv-ish venues, CoRR volumes, URLs and
+    arXiv DOIs."""
     prefix = (values.get("archiveprefix") or values.get("eprinttype") or "").strip().lower()
     eprint = values.get("eprint", "")
     if eprint and prefix in {"arxiv", ""}:
@@ -616,7 +777,8 @@ def _arxiv_id(values: dict[str, str], urls: list[str]) -> str | None:
 
 
 def _venue(entry_type: str, values: dict[str, str], arxiv_id: str | None) -> str | None:
-    """Journal / proceedings / publisher-ish venue; ``"arXiv"`` for CoRR and arXiv preprints."""
+    """Journal / proceedings / publisher-ish venue; ``"arXiv"`` for CoRR and for arXiv preprints
+    that name no other venue."""
     candidates = ["journal", "journaltitle", "booktitle", "eventtitle"]
     candidates += list(_VENUE_BY_TYPE.get(entry_type, ()))
     candidates += list(_VENUE_FALLBACK)
@@ -630,7 +792,7 @@ def _venue(entry_type: str, values: dict[str, str], arxiv_id: str | None) -> str
         if is_arxiv_venue(text):
             return "arXiv"
         return text
-    return None
+    return "arXiv" if arxiv_id else None
 
 
 def _extra(values: dict[str, str], authors_truncated: bool) -> dict[str, str]:
@@ -664,5 +826,5 @@ def _extra(values: dict[str, str], authors_truncated: bool) -> dict[str, str]:
 __all__ = [
     "BibEntry", "BibFile", "entry_to_paper", "extract_year", "find_code_url", "find_urls",
     "is_arxiv_venue", "load", "normalize_month", "parse_bibtex_string",
-    "read_bibtex_string", "read_entries",
+    "read_bibtex_string", "read_entries", "read_text_lenient",
 ]
