@@ -1,0 +1,121 @@
+"""Write ``references.bib``: the author's entries verbatim, then one generated entry per new paper.
+
+The output is deterministic (generated entries sorted by key, no timestamps), pure ASCII apart from
+the author's own text, and written atomically.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Mapping, Sequence
+
+from surveykit import io
+from surveykit.bib.entries import paper_to_entry
+from surveykit.bib.keys import make_keys
+from surveykit.bib.merge import MergePlan, merge_with_existing
+from surveykit.bib.report import BibReport, BibWarning
+from surveykit.corpus.model import Paper
+
+log = logging.getLogger(__name__)
+
+PathLike = str | os.PathLike[str]
+
+HEADER = """\
+% references.bib -- written by surveykit; regenerate it rather than editing it by hand.
+% {summary}
+% ASCII only (accents as {{\\"o}}); titles keep acronyms in braces. Code links are in
+% note = {{Code: \\url{{...}}}}, so load the url package (or hyperref) in your document.
+"""
+
+
+def render_bib(
+    papers: Iterable[Paper],
+    pinned: Mapping[str, str] | None = None,
+    existing: PathLike | Sequence[PathLike] | None = None,
+    include_abstract: bool = False,
+) -> tuple[str, BibReport]:
+    """The text of the bibliography and its report, without writing anything."""
+    papers = list(papers)
+    plan = merge_with_existing(papers, existing, pinned)
+    report = BibReport(warnings=list(plan.warnings))
+    report.existing_files = [str(bib.path) for bib in plan.existing]
+    report.existing_keys = [key for bib in plan.existing for key in bib.keys]
+    report.reused = dict(plan.matches)
+
+    new_papers = [p for p in papers if p.id not in plan.matches]
+    keys = make_keys(new_papers, pinned=pinned, taken=plan.taken)
+    for paper in papers:
+        report.keys[paper.id] = plan.matches.get(paper.id) or keys[paper.id]
+    unknown = sorted(set(pinned or {}) - {p.id for p in papers})
+    for paper_id in unknown:
+        report.warnings.append(BibWarning(
+            "pin-ignored", f"pinned key {pinned[paper_id]!r} names a paper id that is not in the "
+            "corpus", paper_id, pinned[paper_id]))
+
+    entries = [paper_to_entry(p, keys[p.id], include_abstract) for p in new_papers]
+    entries.sort(key=lambda e: (e.key.lower(), e.key))
+    report.entries = entries
+    for entry in entries:
+        report.warnings.extend(entry.warnings)
+    return _compose(plan, entries, report), report
+
+
+def write_bib(
+    papers: Iterable[Paper],
+    path: PathLike,
+    pinned: Mapping[str, str] | None = None,
+    existing: PathLike | Sequence[PathLike] | None = None,
+    include_abstract: bool = False,
+) -> BibReport:
+    """Write the bibliography for ``papers`` to ``path`` (atomically) and report on it.
+
+    ``pinned`` maps paper ids to keys the author chose; ``existing`` is the author's own .bib
+    file(s), copied verbatim (never modified) and used to reuse keys for papers they already have.
+    ``path`` must not be one of the ``existing`` files.
+    """
+    targets = [existing] if isinstance(existing, (str, os.PathLike)) else list(existing or [])
+    for source in targets:
+        if os.path.exists(path) and os.path.exists(source) and os.path.samefile(source, path):
+            raise ValueError(f"{path}: refusing to overwrite the author's own .bib; "
+                             "write the merged bibliography to another file")
+    text, report = render_bib(papers, pinned, existing, include_abstract)
+    report.path = io.write_text(path, text)
+    _log_warnings(path, report)
+    log.info("%s: %s", path, report.summary())
+    return report
+
+
+def _log_warnings(path: PathLike, report: BibReport) -> None:
+    """One log line per kind of warning (count, first keys), not one per paper."""
+    by_kind: dict[str, list] = {}
+    for warning in report.warnings:
+        if warning.severity == "warning":
+            by_kind.setdefault(warning.kind, []).append(warning)
+    for kind, warnings in sorted(by_kind.items()):
+        if len(warnings) == 1:
+            log.warning("%s: %s", path, warnings[0])
+            continue
+        shown = ", ".join(str(w.key or w.paper_id) for w in warnings[:5])
+        more = f" and {len(warnings) - 5} more" if len(warnings) > 5 else ""
+        log.warning("%s: %d entries with %s: %s%s (see the report)", path, len(warnings), kind,
+                    shown, more)
+
+
+def _compose(plan: MergePlan, entries: list, report: BibReport) -> str:
+    parts = [HEADER.format(summary=_safe(report.summary()))]
+    for bib in plan.existing:
+        name = _safe(bib.path.name)
+        text = bib.text if bib.text.endswith("\n") else bib.text + "\n"
+        parts.append(f"% ---- {name}: the author's entries, copied verbatim ----\n")
+        parts.append(text)
+        parts.append(f"% ---- end of {name} ----\n")
+    if plan.existing and entries:
+        parts.append("% ---- generated entries ----\n")
+    parts.append("\n".join("\n" + e.render() for e in entries))
+    return "".join(parts).rstrip("\n") + "\n"
+
+
+def _safe(text: str) -> str:
+    """Comment text BibTeX will not mistake for an entry (no ``@``) on one line."""
+    return " ".join(text.replace("@", "(at)").split())
