@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from surveykit.corpus.model import Paper, normalize_doi
 from surveykit.corpus.names import to_bibtex_name
-from surveykit.enrich.http import HttpClient, HttpError
+from surveykit.enrich.http import HttpClient
 from surveykit.sources.openalex import clean_markup
 
 CROSSREF_WORKS = "https://api.crossref.org/works"
@@ -100,12 +100,7 @@ class CrossrefClient:
         return {"mailto": self.http.mailto} if self.http.mailto else {}
 
     def _get(self, url: str, params: dict[str, str | int] | None = None) -> Any:
-        response = self.http.get(url, params, private_params=self._private())
-        if response.status == 404:
-            return None
-        if response.status != 200:
-            raise HttpError(f"GET {url} answered HTTP {response.status}", response.status)
-        return response.json()
+        return self.http.get_json(url, params, private_params=self._private())
 
     def by_doi(self, doi: str) -> Paper | None:
         """The work with this DOI, or None (Crossref does not hold DataCite DOIs such as arXiv's)."""

@@ -246,6 +246,21 @@ class HttpClient:
             self.cache.put("GET", url, params, response)
         return response
 
+    def get_json(
+        self,
+        url: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        private_params: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """The JSON body of ``GET url?params``; ``None`` for 404 (no such record)."""
+        response = self.get(url, params, private_params=private_params)
+        if response.status == 404:
+            return None
+        if response.status != 200:
+            raise HttpError(f"GET {url} answered HTTP {response.status}", response.status)
+        return response.json()
+
     def forget(self, url: str, params: Mapping[str, Any] | None = None) -> None:
         """Drop a cached answer (e.g. a body that turned out to be unusable)."""
         params = {k: v for k, v in (params or {}).items() if v is not None}

@@ -8,7 +8,7 @@ import os
 from urllib.parse import quote
 
 from surveykit.corpus.model import Paper, normalize_arxiv_id, normalize_doi
-from surveykit.enrich.http import HttpClient, HttpError
+from surveykit.enrich.http import HttpClient
 from surveykit.sources.openalex import work_to_paper
 from surveykit.textutil import normalize_title
 
@@ -32,12 +32,7 @@ class OpenAlexClient:
         return {k: v for k, v in private.items() if v}
 
     def _get(self, url: str, params: dict[str, str | int] | None = None) -> dict | None:
-        response = self.http.get(url, params, private_params=self._private())
-        if response.status == 404:
-            return None
-        if response.status != 200:
-            raise HttpError(f"GET {url} answered HTTP {response.status}", response.status)
-        return response.json()
+        return self.http.get_json(url, params, private_params=self._private())
 
     def by_doi(self, doi: str) -> Paper | None:
         """The work with this DOI, or None."""
