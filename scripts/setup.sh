@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 VENV=${SURVEYKIT_VENV:-.venv}
-APT_PACKAGES=(chromium texlive-latex-base texlive-latex-recommended texlive-fonts-recommended latexmk)
+APT_PACKAGES=(chromium texlive-latex-base texlive-latex-recommended texlive-fonts-recommended texlive-pictures latexmk)
 
 say() { printf '[setup] %s\n' "$*"; }
 
@@ -15,9 +15,9 @@ missing_tools() {
   local missing=()
   command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing+=(chromium)
   for tool in pdflatex bibtex latexmk; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
-  # TeX packages the outputs use (booktabs, natbib, url: texlive-latex-recommended)
+  # TeX packages the outputs use (booktabs, natbib, url: texlive-latex-recommended; forest: texlive-pictures)
   if command -v kpsewhich >/dev/null 2>&1; then
-    for sty in booktabs.sty natbib.sty url.sty; do kpsewhich "$sty" >/dev/null || missing+=("$sty"); done
+    for sty in booktabs.sty natbib.sty url.sty forest.sty; do kpsewhich "$sty" >/dev/null || missing+=("$sty"); done
   fi
   echo "${missing[@]:-}"
 }
