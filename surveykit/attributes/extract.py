@@ -1,0 +1,425 @@
+"""Extract the schema's attributes from each paper's title, abstract and metadata, with evidence.
+
+The result is an :class:`AttributeTable`: a long frame with one row per (paper, attribute, value)
+and its evidence (the sentence or metadata field, its offsets, the matched text, how it was
+decided), plus a wide view (paper x attribute). Values nothing supports stay empty.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from surveykit import io
+from surveykit.attributes.benchmarks import detect_benchmark, title_name
+from surveykit.attributes.match import Hit, Segment, number_hits, paper_segments, url_hits, value_hits
+from surveykit.attributes.schema import AttributeSpec, Schema, schema_from_config
+from surveykit.corpus.model import Corpus, Paper
+
+Embedder = Callable[[list[str]], np.ndarray]
+
+BENCHMARK_ATTRIBUTE = "benchmark"
+BENCHMARK_LABEL = "Benchmark"
+JOIN = "; "
+LONG_COLUMNS = [
+    "paper_id",
+    "attribute",
+    "label",
+    "kind",
+    "value",
+    "value_label",
+    "evidence",
+    "source",
+    "sentence",
+    "start",
+    "end",
+    "match_start",
+    "match_end",
+    "matched",
+    "method",
+    "score",
+]
+_META_KEY = b"surveykit.attributes"
+
+
+@dataclass
+class AttributeTable:
+    """Extracted attribute values with their evidence.
+
+    ``long``: one row per (paper, attribute, value), columns :data:`LONG_COLUMNS`; ``source`` is
+    ``title``, ``abstract`` or ``metadata:<field>``; ``sentence`` is the sentence index in that
+    source (-1 for metadata); ``start``/``end`` the sentence's character offsets and
+    ``match_start``/``match_end`` those of the matched text in the source; ``method`` is
+    ``pattern``, ``metadata`` or ``zero-shot`` (then ``score`` is the cosine similarity).
+    ``attributes``: (name, label, kind) in column order; ``paper_ids``: the corpus order.
+    """
+
+    long: pd.DataFrame
+    paper_ids: list[str]
+    attributes: list[tuple[str, str, str]] = field(default_factory=list)
+
+    # --- views ---------------------------------------------------------------------------------
+
+    @property
+    def names(self) -> list[str]:
+        return [a[0] for a in self.attributes]
+
+    def labels(self) -> dict[str, str]:
+        return {name: label for name, label, _ in self.attributes}
+
+    def kind(self, attribute: str) -> str:
+        for name, _, kind in self.attributes:
+            if name == attribute:
+                return kind
+        raise KeyError(f"unknown attribute {attribute!r}")
+
+    def wide(self, labels: bool = False) -> pd.DataFrame:
+        """Paper x attribute, values joined with ``"; "`` (empty string: nothing found).
+
+        ``labels=True`` uses the display labels (column headers and value labels, ``✓`` for flags).
+        """
+        column = "value_label" if labels else "value"
+        frame = pd.DataFrame(
+            "", index=pd.Index(self.paper_ids, name="paper_id"), columns=self.names, dtype=object
+        )
+        if len(self.long):
+            joined = self.long.groupby(["paper_id", "attribute"], sort=False)[column].agg(JOIN.join)
+            for (paper_id, attribute), value in joined.items():
+                if paper_id in frame.index and attribute in frame.columns:
+                    frame.at[paper_id, attribute] = value
+        if labels:
+            frame = frame.rename(columns=self.labels())
+        return frame
+
+    def values(self, paper_id: str, attribute: str) -> list[str]:
+        rows = self.long[(self.long["paper_id"] == paper_id) & (self.long["attribute"] == attribute)]
+        return rows["value"].tolist()
+
+    def has(self, paper_id: str, attribute: str, value: str | None = None) -> bool:
+        values = self.values(paper_id, attribute)
+        return bool(values) if value is None else value in values
+
+    def evidence(self, paper_id: str, attribute: str | None = None) -> pd.DataFrame:
+        """The rows of one paper (optionally one attribute), for checking by eye."""
+        rows = self.long[self.long["paper_id"] == paper_id]
+        if attribute is not None:
+            rows = rows[rows["attribute"] == attribute]
+        return rows[["attribute", "value", "source", "sentence", "matched", "method", "score", "evidence"]]
+
+    def counts(self) -> pd.DataFrame:
+        """How many papers get each value (for numbers/URLs: how many papers have any)."""
+        rows = []
+        for name, label, kind in self.attributes:
+            sub = self.long[self.long["attribute"] == name]
+            if kind in ("number", "url", "name"):
+                rows.append((name, label, "(any)", sub["paper_id"].nunique()))
+                continue
+            for value, group in sub.groupby("value_label", sort=False):
+                rows.append((name, label, value, group["paper_id"].nunique()))
+            rows.append((name, label, "(none)", len(self.paper_ids) - sub["paper_id"].nunique()))
+        return pd.DataFrame(rows, columns=["attribute", "label", "value", "papers"])
+
+    # --- persistence ---------------------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write atomically: ``.parquet`` (with the paper and attribute order) or ``.csv``."""
+        path = Path(path)
+        suffix = path.suffix.lower()
+        meta = {"paper_ids": self.paper_ids, "attributes": [list(a) for a in self.attributes]}
+        if suffix == ".parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pandas(self.long[LONG_COLUMNS], preserve_index=False)
+            metadata = dict(table.schema.metadata or {})
+            metadata[_META_KEY] = json.dumps(meta, ensure_ascii=False).encode("utf-8")
+            table = table.replace_schema_metadata(metadata)
+            with io.atomic_path(path) as tmp:
+                pq.write_table(table, tmp)
+            return path
+        if suffix == ".csv":
+            io.write_text(path, self.long[LONG_COLUMNS].to_csv(index=False, lineterminator="\n"))
+            io.write_text(
+                path.with_suffix(".meta.json"), json.dumps(meta, indent=1, ensure_ascii=False) + "\n"
+            )
+            return path
+        raise ValueError(f"{path}: save attributes as .parquet or .csv")
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> AttributeTable:
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            table = pq.read_table(path)
+            raw = (table.schema.metadata or {}).get(_META_KEY)
+            meta = json.loads(raw) if raw else None
+            long = table.to_pandas()
+        elif suffix == ".csv":
+            long = pd.read_csv(path, dtype=str, keep_default_na=False)
+            for column in ("sentence", "start", "end", "match_start", "match_end"):
+                long[column] = long[column].astype(int)
+            long["score"] = pd.to_numeric(long["score"], errors="coerce")
+            meta_path = path.with_suffix(".meta.json")
+            meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else None
+        else:
+            raise ValueError(f"{path}: attributes are loaded from .parquet or .csv")
+        missing = [c for c in LONG_COLUMNS if c not in long.columns]
+        if missing:
+            raise ValueError(f"{path}: not an attribute table (missing columns {', '.join(missing)})")
+        long = _typed(long[LONG_COLUMNS])
+        if meta is None:
+            paper_ids = list(dict.fromkeys(long["paper_id"]))
+            attributes = list(dict.fromkeys(zip(long["attribute"], long["label"], long["kind"], strict=True)))
+        else:
+            paper_ids = list(meta["paper_ids"])
+            attributes = [tuple(a) for a in meta["attributes"]]
+        return cls(long, paper_ids, attributes)
+
+
+def _typed(long: pd.DataFrame) -> pd.DataFrame:
+    long = long.reset_index(drop=True).copy()
+    for column in ("sentence", "start", "end", "match_start", "match_end"):
+        long[column] = long[column].astype("int64")
+    long["score"] = long["score"].astype("float64")
+    for column in LONG_COLUMNS:
+        if column not in ("sentence", "start", "end", "match_start", "match_end", "score"):
+            long[column] = long[column].astype(object)
+    return long
+
+
+# --- extraction ---------------------------------------------------------------------------------
+
+
+def default_embedder(cache_dir: str | os.PathLike[str] | None = None, model: str | None = None) -> Embedder:
+    """Sentence embeddings with the topic stage's model (``surveykit.embed``), cached on disk."""
+
+    def embed(texts: list[str]) -> np.ndarray:
+        from surveykit.embed import embed_texts
+
+        return embed_texts(texts, model=model, cache_dir=cache_dir, progress=False)
+
+    return embed
+
+
+def _row(paper_id: str, spec: AttributeSpec, hit: Hit, value_label: str) -> dict[str, Any]:
+    segment = hit.segment
+    return {
+        "paper_id": paper_id,
+        "attribute": spec.name,
+        "label": spec.label,
+        "kind": spec.kind,
+        "value": hit.value,
+        "value_label": value_label,
+        "evidence": segment.text,
+        "source": segment.source,
+        "sentence": segment.index,
+        "start": segment.start,
+        "end": segment.end,
+        "match_start": hit.match_start,
+        "match_end": hit.match_end,
+        "matched": hit.matched,
+        "method": hit.method,
+        "score": hit.score,
+    }
+
+
+def _pattern_values(spec: AttributeSpec, paper: Paper, segments: list[Segment]) -> list[Hit]:
+    """First evidence of each value the patterns support (category: the single winner)."""
+    if spec.kind == "number":
+        return number_hits(spec, segments)
+    if spec.kind == "url":
+        return url_hits(spec, paper, segments)
+    found: list[tuple[Hit, int, int]] = []
+    for rank, value in enumerate(spec.values):
+        hits = value_hits(spec, value, segments)
+        if hits:
+            found.append((hits[0], value.priority, rank))
+    if spec.kind == "category" and found:
+        best = max(found, key=lambda f: (f[0].in_title, f[1], -f[2]))
+        return [best[0]]
+    names = {f[0].value for f in found}
+    return [f[0] for f in found if not set(spec.value(f[0].value).unless) & names]
+
+
+@dataclass
+class _ZeroShotJob:
+    paper_index: int
+    spec: AttributeSpec
+    segments: list[Segment]
+    replace: bool  # fallback jobs fill an empty attribute; "always" jobs add values
+
+
+def _run_zero_shot(jobs: list[_ZeroShotJob], embedder: Embedder) -> dict[int, list[Hit]]:
+    """Score each job's values by the best cosine similarity over the paper's sentences."""
+    texts: dict[str, int] = {}
+    for job in jobs:
+        for segment in job.segments:
+            texts.setdefault(segment.text, len(texts))
+        for value in job.spec.values:
+            texts.setdefault(value.zero_shot or value.label, len(texts))
+    if not texts:
+        return {}
+    vectors = np.asarray(embedder(list(texts)), dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors = vectors / np.where(norms == 0, 1.0, norms)
+    results: dict[int, list[Hit]] = {}
+    for number, job in enumerate(jobs):
+        segments = [s for s in job.segments if s.text]
+        if not segments:
+            continue
+        sentence_vectors = vectors[[texts[s.text] for s in segments]]
+        scored = []
+        for rank, value in enumerate(job.spec.values):
+            sims = sentence_vectors @ vectors[texts[value.zero_shot or value.label]]
+            best = int(np.argmax(sims))
+            scored.append((float(sims[best]), rank, value, segments[best]))
+        threshold = job.spec.zero_shot_threshold
+        if job.spec.kind == "category":
+            scored = [max(scored, key=lambda s: (s[0], -s[1]))]
+        hits = []
+        for score, _, value, segment in scored:
+            if score >= threshold:
+                hits.append(
+                    Hit(value.name, segment, segment.start, segment.end, "zero-shot", round(score, 4))
+                )
+        results[number] = hits
+    return results
+
+
+def _triggered(schema: Schema, values: dict[str, list[str]]) -> tuple[bool, bool]:
+    """(matches a benchmark trigger, is a benchmark paper by its category value)."""
+    triggered = is_benchmark = False
+    for trigger in schema.benchmark_triggers:
+        name, _, value = trigger.partition("=")
+        got = values.get(name, [])
+        if (value and value in got) or (not value and got):
+            triggered = True
+            is_benchmark = is_benchmark or bool(value)
+    return triggered, is_benchmark
+
+
+def extract_attributes(
+    corpus: Corpus | Iterable[Paper],
+    schema: Schema | None = None,
+    embeddings: Embedder | bool | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> AttributeTable:
+    """Extract every attribute of ``schema`` (default: the bundled defaults) for each paper.
+
+    ``embeddings``: the sentence embedder for zero-shot attributes, a callable ``texts -> array``;
+    ``None`` uses :func:`default_embedder` (loaded only when a zero-shot decision is needed);
+    ``False`` turns zero-shot off (those values stay empty).
+    """
+    papers = list(corpus)
+    schema = schema or schema_from_config(None)
+    rows: list[dict[str, Any]] = []
+    per_paper: list[dict[str, list[dict[str, Any]]]] = []
+    jobs: list[_ZeroShotJob] = []
+    all_segments = []
+    for index, paper in enumerate(papers):
+        segments = paper_segments(paper)
+        all_segments.append(segments)
+        found: dict[str, list[dict[str, Any]]] = {}
+        for spec in schema:
+            hits = _pattern_values(spec, paper, segments)
+            found[spec.name] = [_row(paper.id, spec, h, spec.value_label(h.value)) for h in hits]
+            wants_fallback = spec.zero_shot_mode == "fallback" and not hits
+            if embeddings is not False and (wants_fallback or spec.zero_shot_mode == "always"):
+                jobs.append(_ZeroShotJob(index, spec, segments, replace=wants_fallback))
+        per_paper.append(found)
+    if jobs:
+        embedder = embeddings if callable(embeddings) else default_embedder(cache_dir)
+        for number, hits in _run_zero_shot(jobs, embedder).items():
+            job = jobs[number]
+            paper, spec = papers[job.paper_index], job.spec
+            have = {r["value"] for r in per_paper[job.paper_index][spec.name]}
+            extra = [h for h in hits if h.value not in have]
+            if spec.kind == "category" and have:
+                extra = []
+            per_paper[job.paper_index][spec.name] += [
+                _row(paper.id, spec, h, spec.value_label(h.value)) for h in extra
+            ]
+    for index, paper in enumerate(papers):
+        found = per_paper[index]
+        values = {name: [r["value"] for r in found[name]] for name in found}
+        triggered, is_benchmark = _triggered(schema, values)
+        bench = detect_benchmark(all_segments[index], triggered, is_benchmark)
+        for spec in schema:
+            rows.extend(_order(spec, found[spec.name]))
+        if bench is not None:
+            rows.append(_benchmark_row(paper.id, bench))
+    attributes = [(a.name, a.label, a.kind) for a in schema] + [
+        (BENCHMARK_ATTRIBUTE, BENCHMARK_LABEL, "name")
+    ]
+    long = pd.DataFrame(rows, columns=LONG_COLUMNS)
+    return AttributeTable(_typed(long), [p.id for p in papers], attributes)
+
+
+def _order(spec: AttributeSpec, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Category/multi values in schema order; numbers and URLs in reading order."""
+    if spec.kind in ("category", "multi", "flag"):
+        rank = {v.name: i for i, v in enumerate(spec.values)}
+        return sorted(rows, key=lambda r: rank.get(r["value"], len(rank)))
+    return rows
+
+
+def _benchmark_row(paper_id: str, bench) -> dict[str, Any]:
+    segment = bench.segment
+    return {
+        "paper_id": paper_id,
+        "attribute": BENCHMARK_ATTRIBUTE,
+        "label": BENCHMARK_LABEL,
+        "kind": "name",
+        "value": bench.name,
+        "value_label": bench.name,
+        "evidence": segment.text,
+        "source": segment.source,
+        "sentence": segment.index,
+        "start": segment.start,
+        "end": segment.end,
+        "match_start": bench.match_start,
+        "match_end": bench.match_end,
+        "matched": segment.text[bench.match_start - segment.start : bench.match_end - segment.start],
+        "method": bench.role,
+        "score": math.nan,
+    }
+
+
+def attributes_path(config: Any) -> Path:
+    return Path(config.paths.build) / "attributes.parquet"
+
+
+def build_attributes(
+    config: Any, corpus: Corpus, embeddings: Embedder | bool | None = None
+) -> AttributeTable:
+    """Stage function: schema from ``config``, extract, save ``build/attributes.parquet`` (+ CSV)."""
+    schema = schema_from_config(config)
+    cache = Path(config.paths.cache) / "embeddings" if config.paths else None
+    table = extract_attributes(corpus, schema, embeddings=embeddings, cache_dir=cache)
+    path = attributes_path(config)
+    table.save(path)
+    table.save(path.with_suffix(".csv"))
+    io.write_text(path.with_name("attributes_wide.csv"), table.wide().to_csv(lineterminator="\n"))
+    return table
+
+
+__all__ = [
+    "AttributeTable",
+    "BENCHMARK_ATTRIBUTE",
+    "LONG_COLUMNS",
+    "attributes_path",
+    "build_attributes",
+    "default_embedder",
+    "extract_attributes",
+    "title_name",
+]

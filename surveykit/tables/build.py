@@ -1,0 +1,376 @@
+"""The comparison tables of a survey as DataFrames, and the stage that writes them all.
+
+Inputs shared by every table function:
+
+- ``corpus``: the :class:`~surveykit.corpus.model.Corpus`;
+- ``attributes``: the :class:`~surveykit.attributes.AttributeTable`;
+- ``assignments``: index paper id; columns ``topic`` (int), ``topic_label``, ``section`` (int),
+  ``section_label``, ``score`` (float);
+- ``topics``: columns ``topic``, ``label``, ``section``, ``section_label``, ``size``,
+  ``keywords`` (list of str), ``representatives`` (list of paper ids);
+- ``keys``: paper id -> citation key.
+
+Frames use ``✓`` for check marks and list their citation columns in ``df.attrs["cite_columns"]``
+(see :mod:`surveykit.tables.export`).
+
+``[tables]`` options in ``survey.toml`` (all optional)::
+
+    [tables]
+    formats = ["tex", "md", "csv", "html"]
+    topic_columns = ["contribution", "agents", "training", "tools", "memory", "planning", "domain"]
+    wide = "auto"              # auto | resize | landscape | none (LaTeX)
+    min_topic_size = 1         # topics with fewer papers get no table of their own
+    key_terms = 5              # key terms per topic in the overview
+    representatives = 3        # citations per topic in the overview
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from surveykit import io
+from surveykit.attributes.benchmarks import title_name
+from surveykit.attributes.extract import BENCHMARK_ATTRIBUTE, JOIN, AttributeTable
+from surveykit.corpus.model import Corpus
+from surveykit.tables.export import CHECK, FORMATS, WIDE_MODES, styled, write_table
+
+DEFAULT_TOPIC_COLUMNS = (
+    "contribution",
+    "agents",
+    "training",
+    "tools",
+    "code_execution",
+    "memory",
+    "planning",
+    "reflection",
+    "domain",
+    "modality",
+    "code",
+)
+REF = "Ref"
+OUTLIER_TOPIC = -1
+
+
+class TableError(ValueError):
+    """Inputs the tables cannot use (missing columns, unknown attributes)."""
+
+
+def short_name(title: str, width: int = 42) -> str:
+    """A system name from the title prefix (``BLADE``), else the title shortened to ``width``."""
+    name = title_name(title)
+    if name:
+        return name
+    return textwrap.shorten(re.sub(r"\s+", " ", title or "").strip(), width=width, placeholder="\u2026")
+
+
+def _check_frame(frame: pd.DataFrame, columns: list[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise TableError(f"{what} lacks column(s) {', '.join(missing)}")
+
+
+def _cell(attributes: AttributeTable, wide: pd.DataFrame, paper_id: str, attribute: str) -> str:
+    """A table cell: ``✓`` for flags and links, value labels joined for the rest."""
+    value = wide.at[paper_id, attribute] if paper_id in wide.index else ""
+    if not value:
+        return ""
+    kind = attributes.kind(attribute)
+    if kind in ("flag", "url"):
+        return CHECK
+    return value
+
+
+def _with_cites(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    frame.attrs["cite_columns"] = columns
+    return frame
+
+
+def topic_attribute_table(
+    corpus: Corpus,
+    attributes: AttributeTable,
+    assignments: pd.DataFrame,
+    topics: pd.DataFrame | None,
+    keys: Mapping[str, str],
+    topic: int,
+    columns: list[str] | tuple[str, ...] | None = None,
+) -> pd.DataFrame:
+    """Papers of one topic x attributes: ``Paper``, ``Ref`` (cite key), ``Year``, one column per
+    attribute (header: its label). Rows by year, then name."""
+    _check_frame(assignments, ["topic"], "assignments")
+    if columns is None:
+        columns = [c for c in DEFAULT_TOPIC_COLUMNS if c in attributes.names]
+    columns = list(columns)
+    unknown = [c for c in columns if c not in attributes.names]
+    if unknown:
+        raise TableError(
+            f"unknown attribute column(s) {', '.join(unknown)}; known: {', '.join(attributes.names)}"
+        )
+    wide = attributes.wide(labels=True).rename(columns={v: k for k, v in attributes.labels().items()})
+    labels = attributes.labels()
+    members = [pid for pid in assignments.index[assignments["topic"] == topic] if pid in corpus]
+    rows = []
+    for paper_id in members:
+        paper = corpus[paper_id]
+        row = {
+            "Paper": short_name(paper.title),
+            REF: keys.get(paper_id, ""),
+            "Year": "" if paper.year is None else str(paper.year),
+        }
+        for attribute in columns:
+            row[labels[attribute]] = _cell(attributes, wide, paper_id, attribute)
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=["Paper", REF, "Year"] + [labels[c] for c in columns])
+    frame = frame.sort_values(["Year", "Paper"], kind="stable").reset_index(drop=True)
+    return _with_cites(frame, [REF])
+
+
+def topic_attribute_tables(
+    corpus: Corpus,
+    attributes: AttributeTable,
+    assignments: pd.DataFrame,
+    topics: pd.DataFrame,
+    keys: Mapping[str, str],
+    columns: list[str] | tuple[str, ...] | None = None,
+    min_size: int = 1,
+) -> dict[int, pd.DataFrame]:
+    """One :func:`topic_attribute_table` per topic of ``topics`` (outliers, topic -1, excluded)."""
+    _check_frame(topics, ["topic"], "topics")
+    tables = {}
+    for topic in sorted(int(t) for t in topics["topic"]):
+        if topic == OUTLIER_TOPIC:
+            continue
+        frame = topic_attribute_table(corpus, attributes, assignments, topics, keys, topic, columns)
+        if len(frame) >= min_size:
+            tables[topic] = frame
+    return tables
+
+
+def overview_table(
+    corpus: Corpus,
+    attributes: AttributeTable | None,
+    assignments: pd.DataFrame | None,
+    topics: pd.DataFrame,
+    keys: Mapping[str, str],
+    n_terms: int = 5,
+    n_cites: int = 3,
+) -> pd.DataFrame:
+    """One row per topic: ``Section`` (when there are sections), ``Topic``, ``Papers``,
+    ``Key terms``, ``Representative`` (cite keys). Ordered by section, then topic."""
+    _check_frame(topics, ["topic", "label", "size", "keywords", "representatives"], "topics")
+    has_sections = (
+        "section_label" in topics.columns
+        and topics["section_label"].fillna("").astype(str).str.len().gt(0).any()
+    )
+    order = topics.assign(_section=topics["section"] if "section" in topics.columns else 0)
+    order = order.sort_values(["_section", "topic"], kind="stable")
+    rows = []
+    for _, topic in order.iterrows():
+        if int(topic["topic"]) == OUTLIER_TOPIC:
+            continue
+        reps = [keys[p] for p in list(topic["representatives"] or []) if p in keys][:n_cites]
+        row = {}
+        if has_sections:
+            row["Section"] = str(topic.get("section_label") or "")
+        row.update(
+            {
+                "Topic": str(topic["label"]),
+                "Papers": str(int(topic["size"])),
+                "Key terms": ", ".join(list(topic["keywords"] or [])[:n_terms]),
+                "Representative": ",".join(reps),
+            }
+        )
+        rows.append(row)
+    columns = (["Section"] if has_sections else []) + ["Topic", "Papers", "Key terms", "Representative"]
+    return _with_cites(pd.DataFrame(rows, columns=columns), ["Representative"])
+
+
+_KINDS = (
+    ("Benchmark", r"\b(benchmark|suite)"),
+    ("Dataset", r"\bdataset"),
+    ("Environment", r"\b(environment|arena|simulat)"),
+)
+
+
+def _resource_kind(matched: str, evidence: str, role: str) -> str:
+    """What the name is: the words of the matched phrase decide, else those of its sentence."""
+    if role == "studied":
+        return "Studied"
+    for text in (matched.lower(), evidence.lower()):
+        for kind, pattern in _KINDS:
+            if re.search(pattern, text):
+                return kind
+    return "Benchmark"
+
+
+def benchmark_table(
+    corpus: Corpus,
+    attributes: AttributeTable,
+    assignments: pd.DataFrame | None = None,
+    topics: pd.DataFrame | None = None,
+    keys: Mapping[str, str] | None = None,
+    size_attribute: str = "size",
+    domain_attribute: str = "domain",
+    code_attribute: str = "code",
+    type_attribute: str = "contribution",
+    benchmark_value: str = "benchmark",
+) -> pd.DataFrame:
+    """Benchmarks and datasets of the corpus: ``Name``, ``Ref``, ``Year``, ``Kind`` (Benchmark,
+    Dataset, Environment, or Studied for an empirical study centred on a named benchmark), ``Size``
+    (the numbers the abstract states), ``Domain``, ``Code`` (✓) and ``Code URL`` (not in LaTeX).
+
+    Rows: every paper with a detected benchmark/dataset name, and every paper whose contribution
+    type is ``benchmark`` even without one (named by its title). Ordered by year, then name.
+    """
+    keys = keys or {}
+    long = attributes.long
+    names = long[long["attribute"] == BENCHMARK_ATTRIBUTE].drop_duplicates("paper_id").set_index("paper_id")
+    typed = set()
+    if type_attribute in attributes.names:
+        sub = long[(long["attribute"] == type_attribute) & (long["value"] == benchmark_value)]
+        typed = set(sub["paper_id"])
+    wide = attributes.wide(labels=True).rename(columns={v: k for k, v in attributes.labels().items()})
+    raw = attributes.wide()
+    rows = []
+    for paper_id in attributes.paper_ids:
+        if paper_id not in corpus or (paper_id not in names.index and paper_id not in typed):
+            continue
+        paper = corpus[paper_id]
+        if paper_id in names.index:
+            name = names.at[paper_id, "value"]
+            kind = _resource_kind(
+                names.at[paper_id, "matched"], names.at[paper_id, "evidence"], names.at[paper_id, "method"]
+            )
+        else:
+            name, kind = short_name(paper.title), "Benchmark"
+        code = raw.at[paper_id, code_attribute] if code_attribute in raw.columns else ""
+        urls = [u for u in code.split(JOIN) if u.startswith("http")] if code else []
+        rows.append(
+            {
+                "Name": name,
+                REF: keys.get(paper_id, ""),
+                "Year": "" if paper.year is None else str(paper.year),
+                "Kind": kind,
+                "Size": raw.at[paper_id, size_attribute] if size_attribute in raw.columns else "",
+                "Domain": wide.at[paper_id, domain_attribute] if domain_attribute in wide.columns else "",
+                "Code": CHECK if code else "",
+                "Code URL": urls[0] if urls else "",
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["Name", REF, "Year", "Kind", "Size", "Domain", "Code", "Code URL"])
+    frame = frame.sort_values(["Year", "Name"], kind="stable").reset_index(drop=True)
+    return _with_cites(frame, [REF])
+
+
+# --- stage --------------------------------------------------------------------------------------
+
+
+def _options(config: Any) -> dict[str, Any]:
+    section = config.section("tables") if config is not None else {}
+    where = f"{getattr(config, 'path', None) or '<config>'}: [tables]"
+    formats = section.get("formats", list(FORMATS))
+    if not isinstance(formats, list) or not set(formats) <= set(FORMATS):
+        raise TableError(f"{where}: 'formats' must be a list from {', '.join(FORMATS)}")
+    wide = section.get("wide", "auto")
+    if wide not in WIDE_MODES:
+        raise TableError(f"{where}: 'wide' must be one of {', '.join(WIDE_MODES)}")
+    columns = section.get("topic_columns")
+    if columns is not None and (
+        not isinstance(columns, list) or not all(isinstance(c, str) for c in columns)
+    ):
+        raise TableError(f"{where}: 'topic_columns' must be a list of attribute names")
+    ints = {}
+    for key, default in (("min_topic_size", 1), ("key_terms", 5), ("representatives", 3)):
+        value = section.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise TableError(f"{where}: {key!r} must be a non-negative integer")
+        ints[key] = value
+    return {"formats": tuple(formats), "wide": wide, "topic_columns": columns, **ints}
+
+
+def table_caption(name: str, topics: pd.DataFrame | None = None) -> str:
+    if name == "overview":
+        return "Overview of the topics: number of papers, key terms and representative work."
+    if name == "benchmarks":
+        return "Benchmarks and datasets, with the sizes their abstracts state."
+    match = re.fullmatch(r"topic_(\d+)", name)
+    if match and topics is not None:
+        row = topics[topics["topic"] == int(match.group(1))]
+        if len(row):
+            return f"Papers on {row.iloc[0]['label']} and their properties."
+    return name.replace("_", " ").capitalize() + "."
+
+
+def show_table(
+    df: pd.DataFrame,
+    name: str,
+    config: Any = None,
+    caption: str | None = None,
+    folder: str | Path | None = None,
+    topics: pd.DataFrame | None = None,
+):
+    """Write ``df`` in every configured format under ``config.paths.tables`` (or ``folder``) and
+    return a styled view for the notebook."""
+    options = _options(config)
+    folder = Path(folder) if folder is not None else Path(config.paths.tables)
+    caption = caption if caption is not None else table_caption(name, topics)
+    write_table(
+        df,
+        folder,
+        name,
+        caption=caption,
+        formats=options["formats"],
+        wide=options["wide"],
+        latex_drop=("Code URL",),
+    )
+    return styled(df, caption=caption)
+
+
+def build_tables(
+    config: Any,
+    corpus: Corpus,
+    attributes: AttributeTable,
+    assignments: pd.DataFrame,
+    topics: pd.DataFrame,
+    keys: Mapping[str, str],
+) -> dict[str, pd.DataFrame]:
+    """Stage function: compute every table and write each in every format under
+    ``config.paths.tables``; also ``all_tables.tex`` that ``\\input``s the LaTeX fragments."""
+    options = _options(config)
+    folder = Path(config.paths.tables)
+    tables: dict[str, pd.DataFrame] = {
+        "overview": overview_table(
+            corpus, attributes, assignments, topics, keys, options["key_terms"], options["representatives"]
+        ),
+        "benchmarks": benchmark_table(corpus, attributes, assignments, topics, keys),
+    }
+    per_topic = topic_attribute_tables(
+        corpus, attributes, assignments, topics, keys, options["topic_columns"], options["min_topic_size"]
+    )
+    for topic, frame in per_topic.items():
+        tables[f"topic_{topic:02d}"] = frame
+    inputs = []
+    for name, frame in tables.items():
+        write_table(
+            frame,
+            folder,
+            name,
+            caption=table_caption(name, topics),
+            formats=options["formats"],
+            wide=options["wide"],
+            latex_drop=("Code URL",),
+        )
+        inputs.append(rf"\input{{\surveykittables {name}.tex}}")
+    if "tex" in options["formats"]:
+        header = (
+            "% Generated by surveykit: every table. Needs \\usepackage{booktabs,amssymb,graphicx}.\n"
+            "% Define \\surveykittables as the path of this folder (default: tables/) before \\input.\n"
+            "\\providecommand{\\surveykittables}{tables/}\n"
+        )
+        io.write_text(folder / "all_tables.tex", header + "\n".join(inputs) + "\n")
+    return tables
