@@ -1,7 +1,7 @@
 """Labelled development sets from ``../shared/datasets`` as texts + labels, for the benchmarks.
 
-Every loader returns a :class:`LabelledSet` (texts are ``title + ". " + abstract``, as
-``Corpus.texts()`` makes them) or raises :class:`DatasetMissing` when the files are absent, so a
+Every loader returns a :class:`LabelledSet` (texts are ``title + ". " + abstract``, made by
+``Corpus.texts()``) or raises :class:`DatasetMissing` when the files are absent, so a
 benchmark can skip the set with a message. The data is read in place and never copied.
 
 Sets:
@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+
+from surveykit.corpus.model import Corpus, Paper
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,8 +54,20 @@ class LabelledSet:
     name: str
     description: str
     ids: list[str]
-    texts: list[str]
+    titles: list[str]
+    abstracts: list[str]
     labels: list[list[str]]
+
+    @property
+    def texts(self) -> list[str]:
+        """``title. abstract`` per paper, exactly as ``Corpus.texts()`` (same embedding cache)."""
+        return self.corpus().texts()
+
+    def corpus(self) -> Corpus:
+        """The set as a :class:`Corpus` whose paper ids are the dataset's keys."""
+        papers = [Paper(title=t, abstract=a, id=i, source=self.name)
+                  for i, t, a in zip(self.ids, self.titles, self.abstracts, strict=True)]
+        return Corpus(papers, name=self.name)
 
     @property
     def multi_label(self) -> bool:
@@ -83,8 +97,8 @@ def _need(path: Path) -> Path:
     return path
 
 
-def _text(title: str, abstract: str) -> str:
-    return f"{str(title).strip()}. {str(abstract or '').strip()}".strip()
+def _clean(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value).strip()
 
 
 def _emnlp22_frame() -> pd.DataFrame:
@@ -105,7 +119,8 @@ def load_emnlp22_single() -> LabelledSet:
     return LabelledSet(
         "emnlp22-single", "EMNLP-22, papers with one top-level field (single-label)",
         [str(u) for u in frame["url"]],
-        [_text(t, a) for t, a in zip(frame["title"], frame["abstract"], strict=True)],
+        [_clean(t) for t in frame["title"]],
+        [_clean(a) for a in frame["abstract"]],
         list(frame["level1"]),
     )
 
@@ -117,7 +132,8 @@ def load_emnlp22_multi() -> LabelledSet:
     return LabelledSet(
         "emnlp22-multi", "EMNLP-22, all papers, top-level fields (multi-label)",
         [str(u) for u in frame["url"]],
-        [_text(t, a) for t, a in zip(frame["title"], frame["abstract"], strict=True)],
+        [_clean(t) for t in frame["title"]],
+        [_clean(a) for a in frame["abstract"]],
         list(frame["level1"]),
     )
 
@@ -144,7 +160,8 @@ def load_ml4code_tags() -> LabelledSet:
     return LabelledSet(
         "ml4code-tags", "ML4Code, all tagged papers, tags (multi-label)",
         [r["key"] for r in records],
-        [_text(r["title"], r.get("abstract")) for r in records],
+        [_clean(r["title"]) for r in records],
+        [_clean(r.get("abstract")) for r in records],
         [normalize_ml4code_tags(r["tags"]) for r in records],
     )
 
@@ -160,7 +177,8 @@ def load_ml4code_family() -> LabelledSet:
     return LabelledSet(
         "ml4code-family", "ML4Code, papers in the survey tables, model family",
         [r["key"] for r in records],
-        [_text(r["title"], r.get("abstract")) for r in records],
+        [_clean(r["title"]) for r in records],
+        [_clean(r.get("abstract")) for r in records],
         [families[r["key"]] for r in records],
     )
 

@@ -48,10 +48,10 @@ def cmd_bib(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from surveykit.evaluate import evaluate_command
+    from surveykit.evaluate import evaluate_command, markdown_table
 
-    table = evaluate_command(args.corpus, args.labels, topics_path=args.topics)
-    print(table.to_markdown(index=False) if hasattr(table, "to_markdown") else table)
+    table = evaluate_command(args.corpus, args.labels, topics_path=args.topics, output=args.output)
+    print(markdown_table(table.reset_index(names="corpus")))
     return 0
 
 
@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("corpus", help="a saved corpus (.parquet/.jsonl) or a source file")
             p.add_argument("labels", help="labels file: CSV/TSV/JSON with a paper column and label(s)")
             p.add_argument("--topics", help="saved topics (default: fit the automatic model)")
+            p.add_argument("--output", help="also save the scores as CSV here")
             continue
         p.add_argument("--config", default=CONFIG_NAME, help=f"survey config (default: {CONFIG_NAME})")
         p.add_argument("--output-dir", default=None, help="where outputs land (default: config folder)")

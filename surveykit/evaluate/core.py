@@ -119,7 +119,8 @@ def unpack_topic_result(
 
     Accepts a sequence aligned with the corpus, a ``{paper id: topic}`` mapping, a DataFrame/
     Series indexed by paper id, or a topic result object (``surveykit.topics.TopicResult``) with
-    ``assignments`` and ``topic_words`` (or ``topics`` with ``words``).
+    ``assignments`` and ``topic_words`` (or ``topics`` with ``words``). Papers without a topic
+    (e.g. excluded by curation) count as unassigned.
     """
     words: dict[Any, list[str]] | None = None
     if hasattr(topics, "assignments"):
@@ -201,17 +202,25 @@ def evaluate_corpus_topics(
 # --- command ---------------------------------------------------------------------------------
 
 
-def read_topic_assignments(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict | None]:
-    """Paper id -> topic from a CSV/TSV/JSONL table (``id``/``paper_id`` + ``topic`` columns) or a
-    JSON object ``{"assignments": {id: topic}, "topic_words": {topic: [words]}}``."""
+def read_topic_assignments(path: str | os.PathLike[str]) -> tuple[Any, dict | None]:
+    """Saved topics: a topic-stage folder or its ``topics.json`` (a ``TopicResult``, words
+    included); a CSV/TSV/JSONL/parquet table with ``paper_id`` (or ``id``) and ``topic`` columns
+    (e.g. ``topic_assignments.parquet``); or a JSON object ``{"assignments": {id: topic},
+    "topic_words": {topic: [words]}}``. Returns what :func:`unpack_topic_result` takes, and words.
+    """
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: topics file not found")
     suffix = path.suffix.lower()
-    if suffix == ".json":
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or "assignments" not in data:
-            raise ValueError(f"{path}: expected an object with an 'assignments' member")
+    if path.is_dir() or suffix == ".json":
+        data = None if path.is_dir() else json.loads(path.read_text(encoding="utf-8"))
+        if data is None or isinstance(data.get("assignments"), list):
+            from surveykit.topics.taxonomy import TopicResult
+
+            return TopicResult.load(path), None
+        if not isinstance(data, dict) or not isinstance(data.get("assignments"), dict):
+            raise ValueError(f"{path}: expected a saved topic result or an object with an "
+                             "'assignments' member")
         words = data.get("topic_words")
         words = {_topic_key(k): v for k, v in words.items()} if words else None
         return {str(k): _topic_key(v) for k, v in data["assignments"].items()}, words
@@ -222,7 +231,8 @@ def read_topic_assignments(path: str | os.PathLike[str]) -> tuple[dict[str, Any]
     elif suffix in {".csv", ".tsv", ".tab"}:
         frame = pd.read_csv(path, sep="\t" if suffix != ".csv" else ",")
     else:
-        raise ValueError(f"{path}: topics file must be .csv, .tsv, .jsonl, .parquet or .json")
+        raise ValueError(f"{path}: topics file must be a folder, .json, .csv, .tsv, .jsonl "
+                         "or .parquet")
     if frame.index.name in {"id", "paper_id"}:
         frame = frame.reset_index()
     id_column = next((c for c in ("paper_id", "id") if c in frame.columns), None)
@@ -248,7 +258,26 @@ def fit_automatic_topics(corpus: Corpus, cache_dir: str | os.PathLike[str] | Non
     from surveykit.topics import fit_topics
 
     embeddings = embed_texts(corpus.texts(), cache_dir=cache_dir, progress=False)
-    return fit_topics(corpus, embeddings)
+    return fit_topics(corpus, embeddings)  # TopicConfig() defaults: the automatic mode
+
+
+def load_corpus_file(path: str | os.PathLike[str]) -> Corpus:
+    """A saved corpus (``.parquet``/``.jsonl``) or any source file (deduplicated, as the corpus
+    stage would; loader issues go to stderr)."""
+    path = Path(path)
+    if path.suffix.lower() in {".parquet", ".jsonl", ".ndjson"}:
+        try:
+            return Corpus.load(path)
+        except ValueError:
+            if path.suffix.lower() == ".parquet":
+                raise
+    from surveykit.corpus.dedupe import dedupe
+    from surveykit.sources import load_source
+
+    loaded = load_source(path)
+    for issue in loaded.issues:
+        print(f"warning: {issue}", file=sys.stderr)
+    return Corpus(dedupe(loaded.papers).papers, name=path.stem)
 
 
 def evaluate_command(
@@ -260,18 +289,18 @@ def evaluate_command(
     cache_dir: str | os.PathLike[str] | None = None,
     top_n: int = 10,
     stream: Any = None,
-) -> int:
-    """``surveykit evaluate``: print (and optionally save as CSV) the metrics; 0 on success.
+) -> pd.DataFrame:
+    """``surveykit evaluate``: the one-row metrics table (see :func:`evaluate_corpus_topics`).
 
-    Without ``topics_path`` the automatic topic model is fitted on the corpus's cached
-    embeddings. Unmatched label rows are listed on stderr.
+    ``corpus_path``: a saved corpus or a source file. Without ``topics_path`` the automatic topic
+    model is fitted on the corpus's cached embeddings. The join summary and every unmatched or
+    skipped label row go to stderr; ``stream`` (e.g. ``sys.stdout``) also gets the table as
+    markdown; ``output`` saves it as CSV.
     """
-    stream = stream or sys.stdout
-    corpus = Corpus.load(corpus_path)
+    corpus = load_corpus_file(corpus_path)
     joined = join_labels(corpus, labels_path)
     if topics_path is not None:
-        assignments, words = read_topic_assignments(topics_path)
-        topics: Any = assignments
+        topics, words = read_topic_assignments(topics_path)
     else:
         topics, words = fit_automatic_topics(corpus, cache_dir), None
     frame = evaluate_corpus_topics(corpus, topics, joined, topic_words=words, top_n=top_n)
@@ -281,13 +310,14 @@ def evaluate_command(
         where = f"{labels_path}:{row.line}" if row.line else str(labels_path)
         print(f"warning: {where}: label row {row.key!r} matches no paper of the corpus",
               file=sys.stderr)
-    print(joined.summary(), file=stream)
-    print(markdown_table(frame.reset_index(names="corpus")), file=stream)
+    print(joined.summary(), file=sys.stderr)
+    if stream is not None:
+        print(markdown_table(frame.reset_index(names="corpus")), file=stream)
     if output is not None:
         from surveykit import io
 
         io.write_text(output, frame.to_csv(index_label="corpus"))
-    return 0
+    return frame
 
 
 def markdown_table(frame: pd.DataFrame, digits: int = 3) -> str:
