@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 VENV=${SURVEYKIT_VENV:-.venv}
-APT_PACKAGES=(chromium texlive-latex-base texlive-latex-recommended texlive-fonts-recommended texlive-pictures latexmk)
+APT_PACKAGES=(chromium texlive-latex-base texlive-latex-recommended texlive-fonts-recommended texlive-pictures texlive-latex-extra latexmk)
 
 say() { printf '[setup] %s\n' "$*"; }
 
@@ -15,7 +15,7 @@ missing_tools() {
   local missing=()
   command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing+=(chromium)
   for tool in pdflatex bibtex latexmk; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
-  # TeX packages the outputs use (booktabs, natbib, url: texlive-latex-recommended; forest: texlive-pictures)
+  # TeX packages the outputs use (booktabs, natbib, url: texlive-latex-recommended; forest: texlive-pictures + texlive-latex-extra)
   if command -v kpsewhich >/dev/null 2>&1; then
     for sty in booktabs.sty natbib.sty url.sty forest.sty; do kpsewhich "$sty" >/dev/null || missing+=("$sty"); done
   fi

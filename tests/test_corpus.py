@@ -128,3 +128,15 @@ def test_overview_tables():
     missing = overview.missing_fields(corpus).set_index("field")["missing"]
     assert missing["authors"] == 1 and missing["venue"] == 37 and missing["abstract"] == 0
     assert overview.venue_family("EMNLP 2025 Findings") == "EMNLP Findings"
+
+
+def test_atomic_writes_get_normal_permissions(tmp_path):
+    import os
+
+    from surveykit import io
+
+    path = io.write_text(tmp_path / "out.txt", "x")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]  # no temp file left behind

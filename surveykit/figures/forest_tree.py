@@ -1,0 +1,108 @@
+"""The taxonomy as a LaTeX ``forest`` tree: sections -> subtopics -> cited papers.
+
+The figure readers know from survey papers: a horizontal tree, the survey at the root, the
+sections, their subtopics boxed in the topic's colour, and a leaf per subtopic with the
+``\\cite{}`` of its papers (representatives first, capped with "and N more").
+
+The output is a fragment: ``\\definecolor`` lines and one ``forest`` environment. Put it in a
+``figure*`` of a two-column paper::
+
+    \\usepackage{forest}  % TeX Live: texlive-pictures (Debian/Ubuntu package of the same name)
+    ...
+    \\begin{figure*}\\centering\\input{figures/taxonomy_tree.tex}\\caption{...}\\end{figure*}
+
+Only ``forest`` is needed (it loads TikZ and xcolor); no forest library is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from surveykit.bib.latex import escape_latex
+from surveykit.figures.data import cited_papers, topic_table
+from surveykit.figures.theme import topic_colors
+
+FOREST_STY_PACKAGE = "texlive-pictures"
+
+_STYLE = r"""\begin{forest}
+  for tree={
+    grow'=0, parent anchor=east, child anchor=west, anchor=west,
+    font=\footnotesize, rounded corners=1.5pt, draw=black!55, line width=0.4pt,
+    inner xsep=2.5pt, inner ysep=1.8pt, l sep=7pt, s sep=2.5pt,
+    edge={draw=black!45, line width=0.4pt},
+    edge path={\noexpand\path[\forestoption{edge}]
+      (!u.parent anchor) -- +(3.5pt,0) |- (.child anchor)\forestoption{edge label};},
+  },
+  where level=0{rotate=90, anchor=center, child anchor=north, parent anchor=south,
+                font=\footnotesize\bfseries, fill=black!6}{},
+  where level=1{text width=%(section)s, font=\footnotesize\bfseries\skwrap, fill=black!4}{},
+  where level=2{text width=%(topic)s, font=\footnotesize\skwrap}{},
+  where level=3{text width=%(leaf)s, font=\scriptsize\skwrap, draw=black!25}{},
+"""
+
+
+def _colour_name(topic: int) -> str:
+    return f"skTopic{'M' if topic < 0 else ''}{abs(topic)}"
+
+
+def forest_tree(
+    topics: pd.DataFrame,
+    assignments: pd.DataFrame,
+    keys: Mapping[str, str],
+    root: str = "Taxonomy",
+    max_cites: int = 8,
+    section_width: str = "6.2em",
+    topic_width: str = "10em",
+    leaf_width: str = "25em",
+    colors: Mapping[int, str] | None = None,
+) -> str:
+    """The ``forest`` fragment (see the module docstring); labels are LaTeX-escaped.
+
+    Sections and topics follow the figure order (section id, then topic id); empty topics and the
+    outlier topic are left out. A subtopic cites at most ``max_cites`` papers.
+    """
+    if max_cites < 1:
+        raise ValueError(f"max_cites must be at least 1, got {max_cites}")
+    table = topic_table(topics, assignments)
+    table = table[table["size"] > 0]
+    colors = dict(colors) if colors is not None else topic_colors(topics)
+    lines = ["% Taxonomy tree written by surveykit (sections -> subtopics -> papers).",
+             f"% Needs \\usepackage{{forest}} (TeX Live package forest; Debian: {FOREST_STY_PACKAGE}).",
+             "\\providecommand{\\surveykitmore}[1]{, and #1~more}",
+             "% ragged-right, unhyphenated node text (forest's own align=left would stop line breaks)",
+             "\\providecommand{\\skwrap}{\\raggedright\\hyphenpenalty=10000\\relax}"]
+    for topic in table["topic"]:
+        hex_color = colors.get(int(topic), "#A0A0A0").lstrip("#").upper()
+        lines.append(f"\\definecolor{{{_colour_name(int(topic))}}}{{HTML}}{{{hex_color}}}")
+    body = [(_STYLE % {"section": section_width, "topic": topic_width, "leaf": leaf_width}).rstrip("\n")]
+    body.append(f"  [{{{escape_latex(root)}}}")
+    for _section, group in table.groupby("section", sort=True):
+        body.append(f"    [{{{escape_latex(str(group['section_label'].iloc[0]))}}}")
+        for row in group.itertuples(index=False):
+            colour = _colour_name(int(row.topic))
+            style = f"draw={colour}!80!black, fill={colour}!12, line width=0.6pt"
+            cites = cited_papers(assignments, topics, int(row.topic), keys)
+            label = escape_latex(str(row.label))
+            if not cites:
+                body.append(f"      [{{{label}}}, {style}]")
+                continue
+            shown, rest = cites[:max_cites], len(cites) - max_cites
+            leaf = f"\\cite{{{','.join(shown)}}}" + (f"\\surveykitmore{{{rest}}}" if rest > 0 else "")
+            body.append(f"      [{{{label}}}, {style}")
+            body.append(f"        [{{{leaf}}}, draw={colour}!80!black!55]")
+            body.append("      ]")
+        body.append("    ]")
+    body.append("  ]")
+    body.append("\\end{forest}")
+    return "\n".join(lines + body) + "\n"
+
+
+def forest_document(fragment_name: str = "taxonomy_tree.tex") -> str:
+    """A minimal standalone document that inputs the fragment (to check that it compiles)."""
+    return (
+        "\\documentclass{article}\n\\usepackage[margin=1.5cm]{geometry}\n\\usepackage{forest}\n"
+        "\\begin{document}\n\\begin{figure*}\\centering\n"
+        f"\\input{{{fragment_name}}}\n\\end{{figure*}}\n\\end{{document}}\n"
+    )

@@ -1,0 +1,258 @@
+"""Figures: data frames, theme, forest tree, HTML-only export (no browser needed)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import warnings
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from surveykit.corpus.model import Corpus, Paper
+from surveykit.figures import (
+    BrowserNotFoundWarning,
+    SurveyFigures,
+    attribute_topic_frame,
+    export_figures,
+    find_browser,
+    forest_document,
+    forest_tree,
+    map_frame,
+    palette,
+    papers_per_year_frame,
+    project_2d,
+    taxonomy_frame,
+    topic_colors,
+    topic_similarity_frame,
+    topic_sizes_frame,
+)
+from surveykit.figures.export import figure_html, stable_pdf, stable_svg
+from surveykit.figures.theme import OKABE_ITO, OUTLIER_COLOR, column_width, inches, points, wrap_label
+
+LABELS = {0: "Tool use & APIs", 1: "Web agents", 2: "Planning 100% [core]", 3: "A topic of one paper"}
+
+
+def make_inputs(n_per_topic=(8, 7, 6, 1), years=(2021, 2022, 2024), seed: int = 0):
+    """A small fake survey: topics of given sizes (the last of one paper), one outlier, a year
+    gap (2023 missing) and one paper without a year; clustered random embeddings."""
+    rng = np.random.default_rng(seed)
+    papers, topic_of = [], []
+    for topic, count in enumerate(n_per_topic):
+        for i in range(count):
+            year = years[(topic + i) % len(years)]
+            papers.append(Paper(title=f"Paper {topic}-{i} on {LABELS[topic]}", year=year,
+                                authors=[f"Author{topic}{i}, A."]))
+            topic_of.append(topic)
+    papers.append(Paper(title="An outlier paper without a year", year=None))
+    topic_of.append(-1)
+    corpus = Corpus(papers, name="fake")
+    ids = corpus.ids
+    centres = rng.normal(size=(len(n_per_topic), 16)) * 3
+    embeddings = np.stack([
+        (centres[t] if t >= 0 else np.zeros(16)) + rng.normal(size=16) for t in topic_of
+    ]).astype(np.float32)
+    sections = {0: 0, 1: 0, 2: 1, 3: 1}
+    section_labels = {0: "Capabilities", 1: "Applications & uses", -1: ""}
+    assignments = pd.DataFrame({"topic": topic_of}, index=ids)
+    assignments["topic_label"] = assignments["topic"].map(lambda t: LABELS.get(t, "Outliers"))
+    assignments["section"] = assignments["topic"].map(lambda t: sections.get(t, -1))
+    assignments["section_label"] = assignments["section"].map(section_labels)
+    assignments["score"] = np.linspace(1, 0, len(ids))
+    topics = pd.DataFrame([
+        {"topic": t, "label": LABELS[t], "section": sections[t], "section_label": section_labels[sections[t]],
+         "size": n, "keywords": ["a", "b"], "representatives": [ids[sum(n_per_topic[:t]) + n - 1]]}
+        for t, n in enumerate(n_per_topic)
+    ])
+    rows = []
+    for i, paper_id in enumerate(ids):
+        rows.append((paper_id, "open source", i % 2 == 0))
+        rows.append((paper_id, "evaluation", ["benchmark", "human study", ""][i % 3]))
+        rows.append((paper_id, "modality", ["text", "vision"] if i % 4 == 0 else ["text"]))
+    attributes = pd.DataFrame(rows, columns=["paper_id", "attribute", "value"])
+    keys = {paper_id: f"key{i}" for i, paper_id in enumerate(ids)}
+    return corpus, assignments, topics, embeddings, attributes, keys
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    return make_inputs()
+
+
+# --- theme -------------------------------------------------------------------------------------
+
+
+def test_topic_colors_are_stable_distinct_and_colour_blind_safe_first():
+    colors = topic_colors([3, 1, 2, -1, 0])
+    assert [colors[t] for t in (0, 1, 2, 3)] == list(OKABE_ITO[:4])
+    assert colors[-1] == OUTLIER_COLOR
+    assert topic_colors(pd.DataFrame({"topic": [0, 1, 2, 3]}))[2] == colors[2]
+    many = topic_colors(range(60))
+    assert len(set(many.values())) == 60
+    assert len(set(palette(100))) == 100
+
+
+def test_sizes_are_printed_sizes():
+    assert column_width("single") == 336 and column_width("double") == 672
+    assert inches(1) == 96 and points(72) == 96
+    with pytest.raises(ValueError, match="single"):
+        column_width("wide")
+    assert wrap_label("one two three four", 9) == "one two<br>three<br>four"
+
+
+# --- data ---------------------------------------------------------------------------------------
+
+
+def test_papers_per_year_fills_missing_years_and_counts_papers_without_year(inputs):
+    corpus, assignments, topics, *_ = inputs
+    counts = papers_per_year_frame(corpus, assignments, topics)
+    assert list(counts.index) == [2021, 2022, 2023, 2024]
+    assert counts.loc[2023].sum() == 0
+    assert counts.attrs["no_year"] == 1
+    assert list(counts.columns) == [0, 1, 2, 3]
+    assert counts.to_numpy().sum() == len(assignments) - 1
+
+
+def test_topic_sizes_and_taxonomy(inputs):
+    _, assignments, topics, *_ = inputs
+    sizes = topic_sizes_frame(assignments, topics)
+    assert list(sizes["size"]) == [8, 7, 6, 1]
+    tree = taxonomy_frame(assignments, topics)
+    assert tree.loc[tree["level"] == 0, "value"].item() == 22
+    sections = tree[tree["level"] == 1]
+    assert list(sections["value"]) == [15, 7]
+    assert set(tree.loc[tree["level"] == 2, "parent"]) <= set(sections["id"])
+
+
+def test_attribute_frame_handles_flags_strings_and_lists(inputs):
+    _, assignments, topics, _, attributes, _ = inputs
+    frame = attribute_topic_frame(attributes, assignments, topics)
+    items = set(frame["item"])
+    assert {"open source", "evaluation: benchmark", "modality: text", "modality: vision"} <= items
+    assert not any(item.endswith(": ") or item == "evaluation" for item in items)
+    text = frame[frame["item"] == "modality: text"]
+    assert text.set_index("topic")["share"].eq(1.0).all()  # every paper of every topic has text
+    assert len(frame) == len(items) * 4
+
+
+def test_projection_is_deterministic_and_handles_tiny_inputs(inputs):
+    *_, embeddings = inputs[:4]
+    first = project_2d(embeddings, "tsne", seed=0)
+    assert first.shape == (len(embeddings), 2)
+    np.testing.assert_array_equal(first, project_2d(embeddings, "tsne", seed=0))
+    assert project_2d(embeddings[:1]).shape == (1, 2)
+    assert project_2d(embeddings[:4]).shape == (4, 2)
+    assert project_2d(embeddings, "pca").shape == (len(embeddings), 2)
+
+
+def test_map_frame_and_similarity(inputs):
+    corpus, assignments, topics, embeddings, *_ = inputs
+    frame = map_frame(assignments, project_2d(embeddings, "pca"), ids=corpus.ids, corpus=corpus)
+    assert (frame.loc[frame["topic"] == -1, "topic_label"] == "Unassigned").all()
+    assert frame["title"].str.startswith(("Paper", "An outlier")).all()
+    similarity = topic_similarity_frame(embeddings, assignments, topics, ids=corpus.ids)
+    assert similarity.shape == (4, 4)
+    np.testing.assert_allclose(np.diag(similarity), 1.0, atol=1e-6)
+    np.testing.assert_allclose(similarity.to_numpy(), similarity.to_numpy().T)
+
+
+def test_all_plots_build_for_sparse_data():
+    corpus, assignments, topics, embeddings, attributes, keys = make_inputs((1, 1, 1, 1), years=(2020,))
+    figures = SurveyFigures(None, corpus, assignments, topics, embeddings, attributes, keys,
+                            out_dir="unused", write=False)
+    for name in figures.available():
+        fig = figures.show(name)
+        assert isinstance(fig, go.Figure) and fig.data, name
+        assert fig.layout.width and fig.layout.height, name
+
+
+# --- forest tree --------------------------------------------------------------------------------
+
+
+def test_forest_tree_structure_escaping_and_cap(inputs):
+    _, assignments, topics, _, _, keys = inputs
+    text = forest_tree(topics, assignments, keys, root="Survey of A & B", max_cites=3)
+    assert text.count("\\begin{forest}") == 1 and text.rstrip().endswith("\\end{forest}")
+    assert "{Survey of A \\& B}" in text and "{Tool use \\& APIs}" in text
+    assert "Planning 100\\% [core]" in text
+    assert "\\surveykitmore{5}" in text  # topic 0: 8 papers, 3 cited
+    representative = keys[topics.loc[0, "representatives"][0]]
+    assert f"\\cite{{{representative}," in text
+    assert text.count("[") - text.count("]") == 0
+    assert "\n\n" not in text  # a blank line inside forest is a TeX error
+
+
+@pytest.mark.tex
+def test_forest_tree_compiles(inputs, tmp_path):
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not installed")
+    found = subprocess.run(["kpsewhich", "forest.sty"], capture_output=True, text=True)
+    if not found.stdout.strip():
+        pytest.skip("forest.sty is not installed (Debian/Ubuntu: texlive-pictures + texlive-latex-extra)")
+    _, assignments, topics, _, _, keys = inputs
+    (tmp_path / "taxonomy_tree.tex").write_text(forest_tree(topics, assignments, keys), encoding="utf-8")
+    (tmp_path / "doc.tex").write_text(forest_document(), encoding="utf-8")
+    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout[-2000:]
+    assert (tmp_path / "doc.pdf").read_bytes().startswith(b"%PDF")
+
+
+# --- export without a browser -------------------------------------------------------------------
+
+
+def test_no_browser_writes_html_only_with_a_clear_message(inputs, tmp_path, monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-such-chromium"))
+    assert find_browser() is None
+    corpus, assignments, topics, embeddings, attributes, keys = inputs
+    figures = SurveyFigures(None, corpus, assignments, topics, embeddings, attributes, keys,
+                            out_dir=tmp_path / "figures", write=False)
+    with pytest.warns(BrowserNotFoundWarning, match="BROWSER_PATH"):
+        report = export_figures({"topic_sizes": figures.topic_sizes()}, tmp_path / "figures")
+    assert report.html_only and not report.ok
+    assert "HTML only" in report.message and "chromium" in report.message
+    written = sorted(p.name for p in (tmp_path / "figures").iterdir())
+    assert written == ["plotly.min.js", "topic_sizes.html"]
+    html = (tmp_path / "figures" / "topic_sizes.html").read_text(encoding="utf-8")
+    assert 'src="plotly.min.js"' in html and 'id="surveykit-topic_sizes"' in html
+
+
+def test_build_all_without_browser_still_writes_html_and_tree(inputs, tmp_path, monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-such-chromium"))
+    corpus, assignments, topics, embeddings, attributes, keys = inputs
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", BrowserNotFoundWarning)
+        with SurveyFigures(None, corpus, assignments, topics, embeddings, attributes, keys,
+                           out_dir=tmp_path) as figures:
+            result = figures.build_all()
+    assert set(result) == {"paper_map", "topic_sizes", "taxonomy", "papers_per_year", "attribute_heatmap",
+                           "topic_similarity"}
+    assert result.report.html_only
+    for name in result:
+        assert (tmp_path / f"{name}.html").is_file()
+        assert not (tmp_path / f"{name}.pdf").exists()
+    assert (tmp_path / "taxonomy_tree.tex").read_text(encoding="utf-8").startswith("% Taxonomy tree")
+
+
+def test_html_is_deterministic(inputs):
+    corpus, assignments, topics, embeddings, attributes, keys = inputs
+    figures = SurveyFigures(None, corpus, assignments, topics, embeddings, attributes, keys,
+                            out_dir="unused", write=False)
+    assert figure_html(figures.paper_map(), "map") == figure_html(figures.paper_map(), "map")
+
+
+def test_stabilisers_keep_lengths():
+    pdf = b"%PDF-1.4\n<< /CreationDate (D:20250101120000+00'00') /ModDate (D:20250101120000+00'00') >>"
+    assert len(stable_pdf(pdf)) == len(pdf) and b"2025" not in stable_pdf(pdf)
+    svg = b'<svg><clipPath id="clip1a2b3cxyplot"/><g clip-path="url(#clip1a2b3cxyplot)"/></svg>'
+    assert stable_svg(svg).count(b"clip000000xyplot") == 2
+
+
+def test_export_rejects_unsafe_names_and_formats(tmp_path):
+    with pytest.raises(ValueError, match="file name"):
+        export_figures({"../evil": go.Figure()}, tmp_path, formats=("html",))
+    with pytest.raises(ValueError, match="unknown figure format"):
+        export_figures({"ok": go.Figure()}, tmp_path, formats=("gif",))
+
