@@ -1,0 +1,290 @@
+"""The topic stage: BERTopic configured for survey corpora, then the author's curation.
+
+BERTopic runs with its documented extension points filled in:
+
+* dimensionality-reduction slot: :class:`LexicalAugmentation` (embedding ⊕ TF-IDF/LSA features;
+  no UMAP, so no stochastic layout and no numba compilation);
+* clustering slot: :class:`AutoKClustering` (Ward + k-means, k chosen automatically; every paper
+  gets a topic, so there is no outlier topic and no ``reduce_outliers`` step);
+* vectorizer: real phrases without stop words, vocabulary counted over documents (#2402);
+* c-TF-IDF: ``ClassTfidfTransformer(reduce_frequent_words=True)``.
+
+After curation changes assignments, ``update_topics`` is called with the same vectorizer and
+c-TF-IDF models passed again (it resets them to defaults otherwise: #2114).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from surveykit.corpus.model import Corpus
+from surveykit.topics import labels as lab
+from surveykit.topics._lazy_bertopic import bertopic_class
+from surveykit.topics.clustering import (
+    AutoKClustering,
+    LexicalAugmentation,
+    group_topics,
+    normalise_rows,
+)
+from surveykit.topics.config import TopicConfig
+from surveykit.topics.curation import (
+    Curation,
+    CurationState,
+    apply_curation,
+    load_curation,
+)
+from surveykit.topics.taxonomy import Section, Topic, TopicResult
+
+RANKED_TERMS = 40
+
+
+def _vectorizer(vocabulary: list[str], analyzer: lab.PhraseAnalyzer) -> Any:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    return CountVectorizer(analyzer=analyzer, vocabulary=vocabulary)
+
+
+def _ctfidf() -> Any:
+    from bertopic.vectorizers import ClassTfidfTransformer
+
+    return ClassTfidfTransformer(reduce_frequent_words=True)
+
+
+class TopicModel:
+    """Scikit-learn-style front: ``TopicModel(config).fit(corpus, embeddings) -> TopicResult``."""
+
+    def __init__(self, config: TopicConfig | None = None,
+                 curation: Curation | str | os.PathLike[str] | None = None) -> None:
+        self.config = config or TopicConfig()
+        self.curation = curation
+        self.result_: TopicResult | None = None
+
+    def fit(self, corpus: Corpus, embeddings: np.ndarray) -> TopicResult:
+        self.result_ = fit_topics(corpus, embeddings, self.config, self.curation)
+        return self.result_
+
+
+def fit_topics(
+    corpus: Corpus,
+    embeddings: np.ndarray,
+    config: TopicConfig | None = None,
+    curation: Curation | str | os.PathLike[str] | None = None,
+) -> TopicResult:
+    """Topics, labels and a 2-level taxonomy for ``corpus`` (rows of ``embeddings`` in corpus
+    order); ``curation`` is a :class:`Curation` or the path of a curation TOML file."""
+    config = config or TopicConfig()
+    if not isinstance(curation, Curation):
+        curation = load_curation(curation)
+    embeddings = np.asarray(embeddings, dtype=np.float32)
+    if embeddings.ndim != 2 or len(embeddings) != len(corpus):
+        raise ValueError(f"{len(embeddings)} embedding rows for {len(corpus)} papers")
+    if len(corpus) == 0:
+        raise ValueError("the corpus is empty: nothing to find topics in")
+
+    report: list[dict[str, str]] = []
+    excluded = [pid for pid in curation.exclude if pid in corpus]
+    for pid in curation.exclude:
+        status = "applied" if pid in corpus else "unmatched"
+        detail = "left out of the topics" if pid in corpus else f"paper {pid!r} is not in the corpus"
+        report.append({"op": "exclude", "target": pid, "status": status, "detail": detail})
+    keep = [i for i, pid in enumerate(corpus.ids) if pid not in set(excluded)]
+    if not keep:
+        raise ValueError("every paper is excluded by the curation file")
+    paper_ids = [corpus.ids[i] for i in keep]
+    texts = [corpus.texts()[i] for i in keep]
+    vectors = embeddings[keep]
+
+    stops = lab.stop_words(config.stop_words)
+    analyzer = lab.PhraseAnalyzer(stops)
+    vocabulary, doc_freq = lab.document_vocabulary(texts, analyzer)
+    generic = {t for t, df in doc_freq.items() if " " not in t and df > lab.GENERIC_SHARE * len(texts)}
+
+    n_topics = curation.n_topics or config.n_topics
+    reducer = LexicalAugmentation(texts, config.lexical_weight, config.lexical_dims,
+                                  config.random_state)
+    clusterer = AutoKClustering(n_clusters=n_topics, min_clusters=config.min_topics,
+                                max_clusters=config.max_topics, large_corpus=config.large_corpus,
+                                random_state=config.random_state)
+    BERTopic = bertopic_class()
+    model = BERTopic(
+        embedding_model=None,
+        umap_model=reducer,
+        hdbscan_model=clusterer,
+        vectorizer_model=_vectorizer(vocabulary, analyzer),
+        ctfidf_model=_ctfidf(),
+        top_n_words=config.top_n_words,
+        calculate_probabilities=False,
+        language=None,  # "english" would strip every non-alphanumeric (multi-agent -> multiagent)
+        verbose=False,
+    )
+    fitted, _ = model.fit_transform(texts, vectors)
+    fitted = np.asarray(fitted, dtype=int)
+    if (fitted < 0).any():  # cannot happen with AutoKClustering; guard against a swapped model
+        raise RuntimeError("the clustering model left papers without a topic")
+
+    features = reducer.features_ if reducer.features_ is not None else normalise_rows(vectors)
+    auto_labels, anchors = _fitted_labels(model, fitted, vectors, paper_ids, generic)
+    state = CurationState(paper_ids, fitted.copy(), auto_labels, anchors,
+                          split_features=lambda rows: features[rows])
+    apply_curation(curation, state)
+    report.extend(state.report)
+    final = state.topics
+    if not np.array_equal(final, fitted):
+        model.update_topics(texts, topics=final.tolist(), top_n_words=config.top_n_words,
+                            vectorizer_model=_vectorizer(vocabulary, analyzer),
+                            ctfidf_model=_ctfidf())
+
+    result = _build_result(model, final, state.fixed_labels, vectors, texts, paper_ids,
+                           generic, config, curation)
+    result.excluded = excluded
+    result.curation_report = report
+    result.provenance = {
+        "config": config.to_dict(),
+        "curation": curation.describe(),
+        "n_papers": len(paper_ids),
+        "n_excluded": len(excluded),
+        "k_range": list(clusterer.k_range_),
+        "k_chosen": int(clusterer.n_clusters_),
+        "k_criterion": "largest relative jump in Ward merge height (height(k->k-1)/height(k+1->k))",
+        "k_criterion_values": {str(k): v for k, v in sorted(clusterer.criterion_.items())},
+        "k_fixed_by": ("curation" if curation.n_topics else "config" if config.n_topics else None),
+        "engine": "BERTopic (LexicalAugmentation + AutoKClustering, c-TF-IDF)",
+    }
+    result.model = model
+    result.embeddings = vectors
+    return result
+
+
+def _topic_rows(model: Any, topics: np.ndarray) -> dict[int, np.ndarray]:
+    """Our topic id -> its c-TF-IDF row (BERTopic keeps its own row order, -1 first if any)."""
+    matrix = model.c_tf_idf_
+    offset = model._outliers if hasattr(model, "_outliers") else 0
+    rows = {}
+    for topic in sorted(set(int(t) for t in topics)):
+        rows[topic] = np.asarray(matrix[topic + offset].todense()).ravel()
+    return rows
+
+
+def _vocabulary(model: Any) -> list[str]:
+    return [str(t) for t in model.vectorizer_model.get_feature_names_out()]
+
+
+def _centroid_scores(vectors: np.ndarray, topics: np.ndarray) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+    base = normalise_rows(vectors.astype(np.float64))
+    centres = {t: normalise_rows(base[topics == t].mean(axis=0, keepdims=True))[0]
+               for t in sorted(set(int(x) for x in topics))}
+    scores = np.array([float(base[i] @ centres[int(t)]) for i, t in enumerate(topics)])
+    return scores, centres
+
+
+def _ranked(scores: np.ndarray, topics: np.ndarray, paper_ids: Sequence[str], topic: int,
+            n: int) -> list[str]:
+    rows = np.flatnonzero(topics == topic)
+    order = sorted(rows, key=lambda i: (-round(float(scores[i]), 6), i))
+    return [paper_ids[i] for i in order[:n]]
+
+
+def _fitted_labels(model: Any, topics: np.ndarray, vectors: np.ndarray,
+                   paper_ids: Sequence[str], generic: set[str]) -> tuple[dict[int, str], dict[int, str]]:
+    """Automatic labels and anchor papers of the fitted topics (what curation refs point at)."""
+    vocabulary = _vocabulary(model)
+    scores, _ = _centroid_scores(vectors, topics)
+    labels: dict[int, str] = {}
+    for topic, row in sorted(_topic_rows(model, topics).items(),
+                             key=lambda kv: (-(topics == kv[0]).sum(), kv[0])):
+        ranked = lab.ranked_terms(row, vocabulary, RANKED_TERMS)
+        labels[topic] = lab.make_label(ranked, generic, taken=set(labels.values()))
+    anchors = {t: _ranked(scores, topics, paper_ids, t, 1)[0] for t in labels}
+    return labels, anchors
+
+
+def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors: np.ndarray,
+                  texts: list[str], paper_ids: list[str], generic: set[str],
+                  config: TopicConfig, curation: Curation) -> TopicResult:
+    vocabulary = _vocabulary(model)
+    scores, centres = _centroid_scores(vectors, topics)
+    rows = _topic_rows(model, topics)
+    sizes = {t: int((topics == t).sum()) for t in rows}
+    ranked = {t: lab.ranked_terms(rows[t], vocabulary, RANKED_TERMS) for t in rows}
+    labels: dict[int, str] = dict(fixed)
+    for topic in sorted(rows, key=lambda t: (-sizes[t], t)):
+        if topic not in labels:
+            labels[topic] = lab.make_label(ranked[topic], generic, taken=set(labels.values()))
+
+    old_ids = sorted(rows)
+    centroid_matrix = np.stack([centres[t] for t in old_ids])
+    groups, section_jumps = group_topics(centroid_matrix, [sizes[t] for t in old_ids],
+                                         curation.n_sections or config.n_sections)
+    section_of = {t: int(g) for t, g in zip(old_ids, groups, strict=True)}
+    members: dict[int, list[int]] = {}
+    for topic in old_ids:
+        members.setdefault(section_of[topic], []).append(topic)
+
+    def section_size(group: int) -> int:
+        return sum(sizes[t] for t in members[group])
+
+    section_keys = {g: _section_label(members[g], sizes, ranked, labels, generic) for g in members}
+    order = sorted(members, key=lambda g: (-section_size(g), section_keys[g][0]))
+    new_id: dict[int, int] = {}
+    sections: list[Section] = []
+    taken_section_labels: set[str] = set()
+    for section_id, group in enumerate(order):
+        inside = sorted(members[group], key=lambda t: (-sizes[t], labels[t], t))
+        for topic in inside:
+            new_id[topic] = len(new_id)
+        label, words = section_keys[group]
+        if label in taken_section_labels:
+            label = f"{label} ({section_id + 1})"
+        taken_section_labels.add(label)
+        sections.append(Section(section_id, label, section_size(group),
+                                [new_id[t] for t in inside], words))
+    topic_objects = []
+    for topic in sorted(new_id, key=new_id.get):
+        topic_objects.append(Topic(
+            id=new_id[topic],
+            label=labels[topic],
+            size=sizes[topic],
+            section=next(s.id for s in sections if new_id[topic] in s.topic_ids),
+            keywords=lab.keywords(ranked[topic], config.top_n_words),
+            representative_ids=_ranked(scores, topics, paper_ids, topic, config.n_representative),
+            auto_label=lab.make_label(ranked[topic], generic) if topic in fixed else labels[topic],
+        ))
+    section_by_topic = {t.id: t.section for t in topic_objects}
+    final = [new_id[int(t)] for t in topics]
+    frame = pd.DataFrame({
+        "paper_id": paper_ids,
+        "topic": final,
+        "score": np.round(scores, 4),
+        "section": [section_by_topic[t] for t in final],
+    }).set_index("paper_id")
+    _set_bertopic_labels(model, topics, new_id, labels)
+    return TopicResult(assignments=frame, topics=topic_objects, sections=sections)
+
+
+def _section_label(topics: list[int], sizes: dict[int, int],
+                   ranked: dict[int, list[tuple[str, float]]], labels: dict[int, str],
+                   generic: set[str]) -> tuple[str, list[str]]:
+    """A section's label: the label of its single topic, else from its topics' pooled terms."""
+    if len(topics) == 1:
+        return labels[topics[0]], lab.keywords(ranked[topics[0]], 5)
+    pooled: dict[str, float] = {}
+    total = sum(sizes[t] for t in topics)
+    for topic in topics:
+        for term, score in ranked[topic]:
+            pooled[term] = pooled.get(term, 0.0) + score * sizes[topic] / total
+    terms = sorted(pooled.items(), key=lambda kv: (-kv[1], kv[0]))
+    return lab.make_label(terms, generic), lab.keywords(terms, 5)
+
+
+def _set_bertopic_labels(model: Any, topics: np.ndarray, new_id: dict[int, int],
+                         labels: dict[int, str]) -> None:
+    """Give the in-memory BERTopic model our labels (for its own visualisations)."""
+    # labels are cosmetic for BERTopic's plots; never fail the stage on them
+    with contextlib.suppress(Exception):
+        model.set_topic_labels({t: f"{new_id[t]}: {labels[t]}" for t in new_id})

@@ -1,0 +1,159 @@
+"""Topic stage on the bundled corpus (recorded MiniLM embeddings in tests/fixtures/topics)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from surveykit.corpus.bundled import load_bundled_corpus
+from surveykit.topics import TopicConfig, TopicResult, fit_topics
+from surveykit.topics.labels import stop_words
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def bundled(fixtures_dir):
+    corpus = load_bundled_corpus()
+    ids = json.loads((fixtures_dir / "topics" / "bundled_ids.json").read_text())
+    assert ids == corpus.ids, "recorded embeddings no longer match the bundled corpus"
+    return corpus, np.load(fixtures_dir / "topics" / "bundled_minilm.npy")
+
+
+@pytest.fixture(scope="module")
+def result(bundled):
+    corpus, embeddings = bundled
+    return fit_topics(corpus, embeddings)
+
+
+def test_topic_count_and_every_paper_assigned(bundled, result):
+    corpus, _ = bundled
+    assert 5 <= result.n_topics <= 12
+    frame = result.assignments
+    assert list(frame.index) == corpus.ids
+    assert frame["topic"].between(0, result.n_topics - 1).all()
+    assert frame["score"].notna().all()
+    assert sum(t.size for t in result.topics) == len(corpus)
+
+
+def test_labels_are_short_and_free_of_stop_words(result):
+    stops = stop_words()
+    labels = [t.label for t in result.topics] + [s.label for s in result.sections]
+    for label in labels:
+        words = label.split()
+        assert 2 <= len(words) <= 5, label
+        assert not any(w.lower() in stops for w in words), label
+    assert len({t.label for t in result.topics}) == result.n_topics
+
+
+def test_topics_have_keywords_and_three_representatives(result):
+    for topic in result.topics:
+        assert len(topic.keywords) >= 5
+        assert len(topic.representative_ids) == min(3, topic.size)
+        members = set(result.assignments.index[result.assignments["topic"] == topic.id])
+        assert set(topic.representative_ids) <= members
+
+
+def test_two_level_taxonomy_in_stable_order(result):
+    assert 2 <= len(result.sections) < result.n_topics
+    ids = [t for s in result.sections for t in s.topic_ids]
+    assert ids == list(range(result.n_topics))  # topic ids follow the taxonomy order
+    sizes = [s.size for s in result.sections]
+    assert sizes == sorted(sizes, reverse=True)
+    for section in result.sections:
+        assert section.size == sum(result.topic(t).size for t in section.topic_ids)
+    table = result.to_frame()
+    assert list(table["topic_id"]) == ids
+    tree = result.tree()
+    assert sum(len(t["papers"]) for s in tree["sections"] for t in s["topics"]) == 73
+    assert result.text_tree().startswith("1. ")
+
+
+def test_save_and_load_round_trip(result, tmp_path):
+    result.save(tmp_path)
+    loaded = TopicResult.load(tmp_path)
+    assert loaded.to_json() == result.to_json()
+    assert (tmp_path / "topic_assignments.parquet").exists()
+
+
+def test_fixed_number_of_topics(bundled):
+    corpus, embeddings = bundled
+    assert fit_topics(corpus, embeddings, TopicConfig(n_topics=9)).n_topics == 9
+
+
+def test_provenance_states_the_k_criterion(result):
+    prov = result.provenance
+    assert prov["k_chosen"] == result.n_topics
+    low, high = prov["k_range"]
+    assert low <= result.n_topics <= high
+    assert str(result.n_topics) in prov["k_criterion_values"]
+
+
+def test_bertopic_is_imported_without_umap_or_torch():
+    code = textwrap.dedent(
+        """
+        import sys
+        import numpy as np
+        from surveykit.corpus.bundled import load_bundled_corpus
+        from surveykit.topics import fit_topics
+        corpus = load_bundled_corpus()
+        fit_topics(corpus, np.load(sys.argv[1]))
+        heavy = [m for m in ("umap", "torch", "transformers", "numba") if m in sys.modules]
+        print(",".join(heavy))
+        """
+    )
+    npy = ROOT / "tests" / "fixtures" / "topics" / "bundled_minilm.npy"
+    done = subprocess.run([sys.executable, "-c", code, str(npy)], capture_output=True, text=True,
+                          cwd=ROOT, check=True)
+    assert done.stdout.strip() == ""
+
+
+def test_same_bytes_in_two_fresh_processes(tmp_path):
+    code = textwrap.dedent(
+        """
+        import sys
+        import numpy as np
+        from surveykit.corpus.bundled import load_bundled_corpus
+        from surveykit.topics import fit_topics
+        corpus = load_bundled_corpus()
+        fit_topics(corpus, np.load(sys.argv[1])).save(sys.argv[2])
+        """
+    )
+    npy = ROOT / "tests" / "fixtures" / "topics" / "bundled_minilm.npy"
+    outputs = []
+    for run in ("a", "b"):
+        out = tmp_path / run
+        subprocess.run([sys.executable, "-c", code, str(npy), str(out)], check=True, cwd=ROOT)
+        outputs.append(((out / "topics.json").read_bytes(),
+                        (out / "topic_assignments.parquet").read_bytes()))
+    assert outputs[0] == outputs[1]
+
+
+def test_small_and_degenerate_corpora():
+    from surveykit.corpus.model import Corpus, Paper
+
+    rng = np.random.default_rng(0)
+    papers = [Paper(title=f"Paper {i} about graph neural networks", abstract="graph learning")
+              for i in range(3)]
+    result = fit_topics(Corpus(papers), rng.normal(size=(3, 8)).astype(np.float32))
+    assert result.assignments["topic"].notna().all()
+    with pytest.raises(ValueError, match="embedding rows"):
+        fit_topics(Corpus(papers), np.zeros((2, 8), dtype=np.float32))
+
+
+def test_figures_work_on_the_small_corpus(bundled, result):
+    from surveykit.topics import barchart_figure, documents_map, hierarchy_figure
+
+    corpus, _ = bundled
+    points = documents_map(result, corpus)
+    assert sum(len(trace.x) for trace in points.data if trace.x is not None) >= len(corpus)
+    assert len(hierarchy_figure(result).data) > 0
+    assert len(barchart_figure(result).data) == result.n_topics
+    with pytest.raises(ValueError, match="fitted BERTopic model"):
+        barchart_figure(TopicResult.from_dict(result.to_dict()))
