@@ -1,0 +1,188 @@
+"""Compile ``survey.tex`` with latexmk (pdflatex + bibtex, no shell escape) and read the logs.
+
+latexmk runs in the .tex file's folder with ``-outdir=_build`` so the auxiliary files stay out of
+the way; the PDF is then moved next to the .tex atomically (a reader never sees a half-written
+``survey.pdf``, and a failed compile leaves the previous one in place). ``-norc`` ignores rc files,
+and pdflatex gets ``-no-shell-escape`` explicitly. Without pdflatex, bibtex or latexmk the
+report says ``skipped``.
+
+The report lists LaTeX errors (``! ...`` lines), undefined citations and references, BibTeX
+errors and warnings, the cited keys (from the .aux) against the .bib entries (unused entries,
+missing entries) and the page count of the PDF.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BUILD_DIR = "_build"
+_CITATION = re.compile(r"\\citation\{([^}]*)\}")
+_UNDEF_CITE = re.compile(r"Citation [`']([^']+)' on page \S+ undefined")
+_UNDEF_REF = re.compile(r"Reference [`']([^']+)' on page \S+ undefined")
+_ERROR = re.compile(r"^(?:! |.*:\d+: )(.+)$", re.MULTILINE)
+_BLG_ERROR = re.compile(r"^(.*---line \d+ of file .*|I couldn't open .*|I found no .*)$", re.MULTILINE)
+_BLG_WARNING = re.compile(r"^Warning--(.+)$", re.MULTILINE)
+_OVERFULL = re.compile(r"^Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\)", re.MULTILINE)
+
+
+@dataclass
+class CompileReport:
+    status: str  # "ok", "errors", "failed", "timeout" or "skipped"
+    pdf: Path | None = None
+    seconds: float = 0.0
+    pages: int | None = None
+    errors: list[str] = field(default_factory=list)
+    undefined_citations: list[str] = field(default_factory=list)
+    undefined_references: list[str] = field(default_factory=list)
+    bibtex_errors: list[str] = field(default_factory=list)
+    bibtex_warnings: list[str] = field(default_factory=list)
+    cited_keys: list[str] = field(default_factory=list)
+    unused_entries: list[str] = field(default_factory=list)
+    missing_entries: list[str] = field(default_factory=list)
+    overfull_boxes: int = 0
+    log: Path | None = None
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    def summary(self) -> str:
+        if self.status == "skipped":
+            return f"compile: skipped ({self.message})"
+        text = (
+            f"compile: {self.status} in {self.seconds:.1f}s, {self.pages} pages; "
+            f"{len(self.errors)} LaTeX error(s), {len(self.undefined_citations)} undefined citation(s), "
+            f"{len(self.undefined_references)} undefined reference(s), {len(self.bibtex_errors)} BibTeX "
+            f"error(s), {len(self.bibtex_warnings)} BibTeX warning(s); {len(self.cited_keys)} keys cited, "
+            f"{len(self.unused_entries)} unused bib entries, {self.overfull_boxes} overfull box(es)"
+        )
+        for line in (
+            self.errors
+            + [f"undefined citation {k}" for k in self.undefined_citations]
+            + [f"undefined reference {k}" for k in self.undefined_references]
+            + self.bibtex_errors
+        )[:10]:
+            text += f"\n  - {line}"
+        if self.message:
+            text += f"\n  {self.message}"
+        return text
+
+
+def tex_missing() -> str | None:
+    """None when latexmk, pdflatex and bibtex are on PATH, else what is missing."""
+    for tool in ("latexmk", "pdflatex", "bibtex"):
+        if shutil.which(tool) is None:
+            return f"{tool} not found"
+    return None
+
+
+def latexmk_command(tex_name: str, outdir: str = BUILD_DIR) -> list[str]:
+    return [
+        "latexmk",
+        "-norc",
+        "-pdf",
+        "-bibtex",
+        "-bibfudge-",
+        "-interaction=nonstopmode",
+        "-halt-on-error",
+        "-file-line-error",
+        f"-outdir={outdir}",
+        "-pdflatex=pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error -file-line-error %O %S",
+        tex_name,
+    ]
+
+
+def compile_tex(
+    tex_path: str | Path, bib_path: str | Path | None = None, timeout: float = 300.0
+) -> CompileReport:
+    """Compile ``tex_path`` to a PDF beside it; parse the logs. Never raises for TeX problems."""
+    tex_path = Path(tex_path).resolve()
+    missing = tex_missing()
+    if missing:
+        return CompileReport("skipped", message=missing)
+    folder = tex_path.parent
+    build = folder / BUILD_DIR
+    if build.is_dir():  # a fresh build: stale .aux/.bbl/.fdb files from a failed run mislead latexmk
+        shutil.rmtree(build)
+    build.mkdir()
+    env = dict(os.environ, openout_any="p", shell_escape="f")
+    started = time.monotonic()
+    try:
+        done = subprocess.run(
+            latexmk_command(tex_path.name),
+            cwd=folder,
+            env=env,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+        status = "ok" if done.returncode == 0 else "failed"
+        output = done.stdout + done.stderr
+    except subprocess.TimeoutExpired:
+        status, output = "timeout", ""
+    seconds = time.monotonic() - started
+    report = parse_outputs(build, tex_path.stem, bib_path)
+    report.seconds = seconds
+    report.status = status if status != "ok" or not report.errors else "errors"
+    built = build / f"{tex_path.stem}.pdf"
+    if status == "ok" and built.exists():
+        target = folder / f"{tex_path.stem}.pdf"
+        tmp = folder / f".{tex_path.stem}.pdf.tmp"
+        shutil.copyfile(built, tmp)
+        os.replace(tmp, target)
+        report.pdf = target
+        report.pages = pdf_pages(target)
+    if status == "failed" and not report.errors:
+        report.message = output.strip().splitlines()[-1] if output.strip() else "latexmk failed"
+    if status == "timeout":
+        report.message = f"latexmk did not finish in {timeout:.0f}s"
+    return report
+
+
+def parse_outputs(build: Path, stem: str, bib_path: str | Path | None = None) -> CompileReport:
+    """Read ``<stem>.log``, ``.blg`` and ``.aux`` in ``build`` into a report (status left ``ok``)."""
+    report = CompileReport("ok", log=build / f"{stem}.log")
+    log = _read(build / f"{stem}.log")
+    report.errors = list(dict.fromkeys(m.strip() for m in _ERROR.findall(log)))
+    report.undefined_citations = sorted(set(_UNDEF_CITE.findall(log)))
+    report.undefined_references = sorted(set(_UNDEF_REF.findall(log)))
+    report.overfull_boxes = len(_OVERFULL.findall(log))
+    blg = _read(build / f"{stem}.blg")
+    report.bibtex_errors = [m.strip() for m in _BLG_ERROR.findall(blg)]
+    report.bibtex_warnings = [m.strip() for m in _BLG_WARNING.findall(blg)]
+    cited: list[str] = []
+    for group in _CITATION.findall(_read(build / f"{stem}.aux")):
+        cited += [k.strip() for k in group.split(",") if k.strip() and k.strip() not in cited]
+    report.cited_keys = sorted(set(cited))
+    if bib_path is not None and Path(bib_path).exists():
+        from surveykit.draft.grounding import bib_keys
+
+        entries = bib_keys(bib_path)
+        report.unused_entries = sorted(entries - set(cited))
+        report.missing_entries = sorted(set(cited) - entries - {"*"})
+    return report
+
+
+def pdf_pages(path: Path) -> int | None:
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        return None
+    try:
+        return len(PdfReader(str(path)).pages)
+    except Exception:  # a damaged PDF must not break the report
+        return None
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""

@@ -1,0 +1,307 @@
+"""Candidate sentences from abstracts: split with offsets, cleaned, classified, attributed.
+
+Splitting reuses :func:`surveykit.attributes.sentences.split_sentences` (it keeps ``e.g.``,
+``et al.``, decimals and ``v1.0`` inside a sentence). A sentence is *skipped* when it cannot be
+quoted cleanly: TeX leftovers (``\\projectname``, ``$boldsymbol{...}``), URLs and code-release
+notes, questions, fragments and very long sentences.
+
+First-person framing is rewritten by **attribution**, keeping the original wording otherwise:
+``To address these challenges, we present BLADE, ...`` becomes ``<Gu et al. (2024)> present
+BLADE, ...`` where ``<...>`` is a textual citation of the source paper; later ``we``/``our``/``us``
+become ``they``/``their``/``them``. Sentences are classified by role (``contribution``,
+``finding``, ``limitation``, ``future``, ``background``) from cue phrases.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from surveykit.attributes.sentences import split_sentences
+from surveykit.corpus.model import Paper
+from surveykit.textutil import collapse_ws
+
+AUTHOR = "\x00AUTHOR\x00"  # placeholder for the textual citation of the source paper
+
+MIN_WORDS = 7
+MAX_WORDS = 55
+
+_TEX_LEFTOVER = re.compile(r"\\[A-Za-z]+|\$[A-Za-z\\{]|[{}]|\^\{|_\{")
+_URL = re.compile(r"https?://|www\.|github\.com|huggingface\.co|\.github\.io|\b[\w-]+\.(?:com|org|io)\b")
+_RELEASE = re.compile(
+    r"\b(code|data|dataset|benchmark|models?|resources?|implementation)s?\b[^.]{0,60}\b"
+    r"(is|are|will be|has been|have been)\s+(publicly\s+)?(available|released|open-sourced)"
+    r"|\b(we|will)\s+(open-source|release)\b|\bpublicly available\b|\bavailable at\b",
+    re.IGNORECASE,
+)
+_INTRO_CLAUSE = re.compile(
+    r"^(?:(?:In|Within) (?:this|the present|our) (?:paper|work|study|article|survey),?\s+"
+    r"|Here,?\s+|In response,?\s+|To this end,?\s+|Therefore,?\s+|Thus,?\s+|Hence,?\s+"
+    r"|Specifically,?\s+|Concretely,?\s+|Finally,?\s+|Moreover,?\s+|Furthermore,?\s+"
+    r"|Additionally,?\s+|In addition,?\s+|First,?\s+|Then,?\s+|Next,?\s+"
+    r"|Towards? (?:addressing|tackling|solving) (?:this|these|that|such)\b[^,]{0,40},\s+"
+    r"|To (?:address|tackle|overcome|bridge|fill|mitigate|solve|close|remedy|resolve|meet|answer)"
+    r" (?:these|this|the|such|that|those|both|above)\b[^,]{0,60},\s+)(?=[Ww]e\b)"
+)
+_LEADING_CONNECTIVE = re.compile(
+    r"^(?:However|Moreover|Furthermore|Additionally|In addition|Also|Besides|Notably|Importantly|Overall"
+    r"|Finally|Lastly|Specifically|Concretely|Consequently|As a result|Meanwhile|Then|Thus|Hence"
+    r"|Therefore|In particular|To this end|In summary|In conclusion|Crucially),\s+"
+)
+_ANAPHORIC_START = re.compile(
+    r"^(?:This|These|That|Those|It|Its|They|Their|Such|Both|Each|The latter|The former|Here|"
+    r"Unlike|Compared|However|But|And|Yet|Nevertheless|Nonetheless|Instead|Similarly|Likewise)\b"
+)
+_DANGLING = re.compile(
+    r"^[^,]{0,80}\b(?:this|these|that|those|such)\b[^,]{0,40},|"
+    r"\b(?:these|those|such|this|the above) (?:challenges?|issues?|problems?|limitations?|gaps?|"
+    r"shortcomings?|difficult(?:y|ies)|questions?|drawbacks?)\b"
+)
+_SELF_INTRO = re.compile(r"^(?:In|Within|Through) (?:this|the present|our) (?:paper|work|study|article),?\s+")
+_SELF_REFERENCE = re.compile(r"\b(?:[Tt]his|[Oo]ur|[Tt]he present) (?:paper|work|study|article)\b")
+_FIRST_PERSON = re.compile(r"\b(?:we|our|ours|us|ourselves)\b", re.IGNORECASE)
+
+_CONTRIBUTION = re.compile(
+    r"\b(?:we|this (?:paper|work|study))\s+(?:\w+ly\s+)?(?:propose|present|introduce|develop|design|"
+    r"build|construct|create|curate|release|formulate|offer|describe|contribute|establish|devise|"
+    r"proposes|presents|introduces|develops|designs|builds|constructs|creates|curates|releases|"
+    r"formulates|offers|describes|contributes|establishes|devises|provide|provides|conduct|conducts|"
+    r"review|reviews|investigate|investigates|explore|explores|examine|examines)\b",
+    re.IGNORECASE,
+)
+_FINDING = re.compile(
+    r"\b(?:results?|experiments?|evaluations?|analys[ie]s|findings?|studies)\s+(?:\w+\s+){0,3}"
+    r"(?:show|shows|demonstrate|demonstrates|reveal|reveals|indicate|indicates|suggest|suggests"
+    r"|confirm|confirms)\b|\bwe (?:find|found|show|observe|demonstrate|reveal)\b|\boutperform"
+    r"|\bachiev(?:e|es|ing)\b|\bimprov(?:e|es|ing) (?:\w+ ){0,3}by\b|\d+(?:\.\d+)?\s?%",
+    re.IGNORECASE,
+)
+_LIMITATION = re.compile(
+    r"\b(?:remains?|remained|challeng(?:e|es|ing)|limitations?|limited|struggles?|struggling|fails?|"
+    r"failures?|lacks?|lacking|gaps?|far from|non-optimal|suboptimal|bottlenecks?|open (?:problem|"
+    r"question|issue)s?|under-?explored|unexplored|difficult|difficulty|hallucinat\w*|insufficient|"
+    r"unreliable|brittle|vulnerab\w+|costly|expensive|unclear|poorly|still)\b",
+    re.IGNORECASE,
+)
+_FUTURE = re.compile(
+    r"\bfuture (?:work|research|directions?|studies|agents|systems|efforts)\b|\bpave[sd]? the way\b|"
+    r"\bcalls? for\b|\b(?:underscor|highlight|emphasiz|emphasis|stress)\w* the (?:need|importance)\b|"
+    r"\bthere is (?:a|an urgent) need\b|\bopens? (?:up )?(?:new|promising)\b|"
+    r"\bpromising (?:direction|avenue)s?\b|\bremains? (?:an )?open\b|\bopen (?:problem|question)s?\b",
+    re.IGNORECASE,
+)
+
+_THIRD_PERSON = {
+    "propose": "proposes",
+    "present": "presents",
+    "introduce": "introduces",
+    "develop": "develops",
+    "design": "designs",
+    "build": "builds",
+    "construct": "constructs",
+    "create": "creates",
+    "curate": "curates",
+    "release": "releases",
+    "study": "studies",
+    "investigate": "investigates",
+    "explore": "explores",
+    "find": "finds",
+    "show": "shows",
+    "demonstrate": "demonstrates",
+    "evaluate": "evaluates",
+    "conduct": "conducts",
+    "analyze": "analyzes",
+    "analyse": "analyses",
+    "observe": "observes",
+    "argue": "argues",
+    "provide": "provides",
+    "describe": "describes",
+    "have": "has",
+    "are": "is",
+    "were": "was",
+    "do": "does",
+    "identify": "identifies",
+    "benchmark": "benchmarks",
+    "use": "uses",
+    "train": "trains",
+    "test": "tests",
+    "then": "then",
+}
+
+
+@dataclass(frozen=True)
+class SourceSentence:
+    """One quotable abstract sentence, its offsets in ``paper.abstract`` and its survey wording.
+
+    ``text`` is the sentence exactly as in the abstract (``abstract[start:end]``); ``wording`` is
+    what the survey writes, possibly containing :data:`AUTHOR` once (the textual citation).
+    """
+
+    paper_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+    wording: str
+    role: str
+    attributed: bool = False
+    anaphoric: bool = False
+    tags: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def n_words(self) -> int:
+        return len(self.text.split())
+
+
+def skip_reason(text: str) -> str | None:
+    """Why a sentence cannot be quoted in a survey, or ``None`` when it can."""
+    words = text.split()
+    if len(words) < MIN_WORDS:
+        return "too short"
+    if len(words) > MAX_WORDS:
+        return "too long"
+    if _TEX_LEFTOVER.search(text):
+        return "TeX leftovers"
+    if _URL.search(text):
+        return "URL"
+    if _RELEASE.search(text):
+        return "code or data release note"
+    if text.rstrip().endswith("?"):
+        return "question"
+    if not text[0].isupper() and not text[0].isdigit():
+        return "starts mid-sentence"
+    if text.count("(") != text.count(")") or text.count('"') % 2 or text.count("[") != text.count("]"):
+        return "unbalanced brackets or quotes"
+    if not text.rstrip().endswith((".", "!", '."', ".)")):
+        return "no final full stop"
+    return None
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def _single_author_verbs(text: str) -> str:
+    """Third-person singular for the verb right after the author placeholder (one-author papers)."""
+    head, _, tail = text.partition(AUTHOR)
+    match = re.match(r"(\s+)(?:(\w+ly)\s+)?(\w+)", tail)
+    if not match:
+        return text
+    verb = match.group(3)
+    conjugated = _THIRD_PERSON.get(verb.lower())
+    if not conjugated:
+        return text
+    adverb = f"{match.group(2)} " if match.group(2) else ""
+    return f"{head}{AUTHOR}{match.group(1)}{adverb}{conjugated}{tail[match.end() :]}"
+
+
+def attribute(text: str, single_author: bool = False) -> tuple[str, bool]:
+    """Rewrite first-person framing by attribution; returns (wording, attributed?).
+
+    The first ``we`` (at the start, or after an introductory clause) becomes :data:`AUTHOR`;
+    ``our X`` at the start becomes ``In AUTHOR, the X``; other ``we/our/us`` become
+    ``they/their/them``. A sentence without first person is returned unchanged.
+    """
+    wording = text
+    attributed = False
+    intro = _INTRO_CLAUSE.match(wording)
+    if intro:
+        wording = wording[intro.end() :]
+    self_intro = _SELF_INTRO.match(wording)
+    if self_intro:
+        wording = _capitalise(wording[self_intro.end() :])
+    first_we = re.search(r"\b[Ww]e\b", wording)
+    if first_we:
+        wording = wording[: first_we.start()] + AUTHOR + wording[first_we.end() :]
+        attributed = True
+    elif re.match(r"Our\s", wording):
+        wording = f"In {AUTHOR}, the " + wording[4:]
+        attributed = True
+    elif m := re.match(r"(?:This|The present) (?:paper|work|study|article)\b", wording):
+        wording = f"The work of {AUTHOR}" + wording[m.end() :]
+        attributed = True
+    if _FIRST_PERSON.search(wording):
+        wording = _replace_first_person(wording)
+    wording = _SELF_REFERENCE.sub("their work", wording)
+    if attributed and single_author:
+        wording = _single_author_verbs(wording)
+    return wording, attributed
+
+
+def _replace_first_person(text: str) -> str:
+    table = {"we": "they", "our": "their", "ours": "theirs", "us": "them", "ourselves": "themselves"}
+
+    def swap(match: re.Match[str]) -> str:
+        word = match.group(0)
+        new = table[word.lower()]
+        return _capitalise(new) if word[0].isupper() else new
+
+    return _FIRST_PERSON.sub(swap, text)
+
+
+_SOLVES = re.compile(
+    r"\b(?:overc[oa]me|overcoming|address(?:es|ed|ing)?|alleviat\w*|mitigat\w*|tackl\w*|solv\w*|resolv\w*|"
+    r"remed\w*|eliminat\w*|reduc\w*)\b[^.]{0,40}\b(?:limitation|difficult|challenge|issue|problem|gap|risk)",
+    re.IGNORECASE,
+)
+
+
+def classify(text: str) -> str:
+    """The role of a sentence in an abstract, from cue phrases."""
+    if _FUTURE.search(text) and not _CONTRIBUTION.search(text):
+        return "future"
+    if _CONTRIBUTION.search(text):
+        return "contribution"
+    if _LIMITATION.search(text) and not _SOLVES.search(text):
+        return "limitation"
+    if _FINDING.search(text):
+        return "finding"
+    return "background"
+
+
+def paper_sentences(paper: Paper) -> list[SourceSentence]:
+    """The quotable sentences of one abstract, in order, with offsets into ``paper.abstract``."""
+    abstract = paper.abstract or ""
+    out: list[SourceSentence] = []
+    single = len(paper.authors) == 1
+    for sentence in split_sentences(abstract):
+        text = sentence.text
+        text_clean = collapse_ws(text) if "\n" in text or "  " in text else text
+        if skip_reason(text_clean):
+            continue
+        role = classify(text_clean)
+        stripped = _LEADING_CONNECTIVE.sub("", text_clean)
+        if stripped != text_clean and not _INTRO_CLAUSE.match(text_clean):
+            stripped = _capitalise(stripped)
+        else:
+            stripped = text_clean
+        wording, attributed = attribute(stripped, single_author=single)
+        wording = _capitalise(wording) if not wording.startswith(AUTHOR) else wording
+        anaphoric = (bool(_ANAPHORIC_START.match(wording)) and not attributed) or bool(
+            _DANGLING.search(wording.replace(AUTHOR, "they"))
+        )
+        tags = frozenset(
+            tag
+            for tag, pattern in (
+                ("limitation", _LIMITATION),
+                ("future", _FUTURE),
+                ("finding", _FINDING),
+                ("contribution", _CONTRIBUTION),
+            )
+            if pattern.search(text_clean)
+        )
+        out.append(
+            SourceSentence(
+                paper.id,
+                sentence.index,
+                sentence.start,
+                sentence.end,
+                sentence.text,
+                wording,
+                role,
+                attributed,
+                anaphoric,
+                tags,
+            )
+        )
+    return out

@@ -1,0 +1,139 @@
+"""The draft stage: corpus + taxonomy -> ``draft/survey.md``, ``survey.tex``, ``provenance.jsonl``
+and, with TeX, ``survey.pdf``. Each step is also callable alone (see :func:`draft_document`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from surveykit import io
+from surveykit.config import SurveyConfig
+from surveykit.corpus.model import Corpus
+from surveykit.draft.assets import find_figures, find_tables
+from surveykit.draft.backend import BackendConfig, ChatBackend, RewriteReport, rewrite_document
+from surveykit.draft.compile import CompileReport, compile_tex
+from surveykit.draft.compose import build_document
+from surveykit.draft.grounding import (
+    GroundingReport,
+    bib_keys,
+    check_document,
+    check_tex,
+    provenance_rows,
+    write_provenance,
+)
+from surveykit.draft.model import SurveyDocument
+from surveykit.draft.outline import Drafter, DraftOptions
+from surveykit.draft.render import render_latex, render_markdown
+
+
+@dataclass
+class DraftResult:
+    """Paths written and the reports of the draft stage."""
+
+    tex: Path
+    markdown: Path
+    provenance: Path
+    pdf: Path | None
+    grounding: GroundingReport
+    compile: CompileReport
+    rewrite: RewriteReport | None = None
+    document: SurveyDocument | None = None
+    skipped_papers: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.grounding.ok and self.compile.status in ("ok", "skipped")
+
+    def summary(self) -> str:
+        lines = [
+            f"draft: {self.tex}, {self.markdown}, {self.provenance}" + (f", {self.pdf}" if self.pdf else ""),
+            self.grounding.summary(),
+            self.compile.summary(),
+        ]
+        if self.rewrite is not None:
+            lines.append(self.rewrite.summary())
+        if self.skipped_papers:
+            lines.append(
+                f"{len(self.skipped_papers)} assigned paper(s) without a corpus entry or key left out: "
+                + ", ".join(self.skipped_papers[:5])
+            )
+        return "\n".join(lines)
+
+
+def draft_document(
+    config: SurveyConfig,
+    corpus: Corpus,
+    assignments: pd.DataFrame,
+    topics: pd.DataFrame,
+    keys: Mapping[str, str],
+    attributes: Any = None,
+) -> tuple[SurveyDocument, Drafter]:
+    """The survey as data (nothing rendered); writes only a fallback taxonomy tree fragment."""
+    paths = config.paths.ensure()
+    options = DraftOptions.from_config(config.section("draft"))
+    drafter = Drafter(corpus, assignments, topics, keys, options, attributes=attributes, config=config)
+    tables = find_tables(paths.tables)
+    figures = find_figures(paths.figures)
+    document = build_document(
+        drafter, tables, figures, paths.draft, paths.references, config.title, config.author
+    )
+    return document, drafter
+
+
+def backend_from_config(config: SurveyConfig) -> ChatBackend | None:
+    settings = BackendConfig.from_config(config.section("draft").get("backend"))
+    return ChatBackend(settings) if settings else None
+
+
+def write_draft(
+    config: SurveyConfig,
+    corpus: Corpus,
+    assignments: pd.DataFrame,
+    topics: pd.DataFrame,
+    keys: Mapping[str, str],
+    attributes: Any = None,
+    compile: bool = True,
+    backend: ChatBackend | None | bool = None,
+    timeout: float = 300.0,
+) -> DraftResult:
+    """Draft, check, render and (with TeX and ``compile``) build the PDF.
+
+    ``backend``: ``None``/``False`` = no rewriting (default); ``True`` = from ``[draft.backend]``;
+    or a :class:`ChatBackend`. ``references.bib`` is written first when it does not exist yet.
+    """
+    paths = config.paths.ensure()
+    if not paths.references.exists():
+        from surveykit.bib.stage import write_references
+
+        write_references(config, corpus, validate=False)
+    document, drafter = draft_document(config, corpus, assignments, topics, keys, attributes)
+    rewrite = None
+    if backend is True:
+        backend = backend_from_config(config)
+    if backend:
+        rewrite = rewrite_document(document, backend)
+    bib = bib_keys(paths.references)
+    grounding = check_document(document, corpus, drafter.keys, bib)
+    if rewrite is not None:
+        grounding.rewrites = {"accepted": rewrite.accepted, "rejected": len(rewrite.rejected)}
+    tex = render_latex(document)
+    check_tex(tex, bib, grounding)
+    papers = {key: corpus[pid] for pid, key in drafter.keys.items()}
+    markdown = render_markdown(document, papers)
+    tex_path = io.write_text(paths.draft / "survey.tex", tex)
+    md_path = io.write_text(paths.draft / "survey.md", markdown)
+    prov_path = write_provenance(
+        paths.draft / "provenance.jsonl", provenance_rows(document, corpus, drafter.keys)
+    )
+    report = (
+        compile_tex(tex_path, paths.references, timeout)
+        if compile
+        else CompileReport("skipped", message="compile=False")
+    )
+    return DraftResult(
+        tex_path, md_path, prov_path, report.pdf, grounding, report, rewrite, document, drafter.skipped
+    )

@@ -1,0 +1,315 @@
+"""The draft stage: sentences, selection, grounding, rendering (no TeX needed)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from surveykit.bib.stage import citation_keys
+from surveykit.config import parse_config
+from surveykit.corpus.model import Corpus, Paper
+from surveykit.draft.grounding import check_document, check_tex, tex_cite_keys
+from surveykit.draft.model import Cite, DraftSentence, Paragraph, Provenance, Ref, Section, SurveyDocument
+from surveykit.draft.outline import Drafter, extract_sentence
+from surveykit.draft.render import render_latex, render_markdown, tex_segments
+from surveykit.draft.sentences import AUTHOR, attribute, classify, paper_sentences, skip_reason
+from surveykit.draft.stage import write_draft
+from surveykit.draft.summarize import lexrank, mmr_select, similarity_matrix
+
+# --- shared inputs (imported by the other test_draft_* files) -----------------------------------
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "draft"
+
+# paper id -> (topic, section)
+TAXONOMY = {
+    "arxiv:2408.09667": (0, 0),  # BLADE
+    "arxiv:2310.03302": (0, 0),  # MLAgentBench
+    "arxiv:2307.13854": (1, 0),  # WebArena
+    "arxiv:2407.01476": (1, 0),  # Tree search
+    "arxiv:2309.15817": (2, 1),  # ToolEmu
+    "arxiv:2407.12784": (2, 1),  # AgentPoison
+}
+TOPIC_LABELS = {0: "Scientific Agents", 1: "Web Agents & Search", 2: "Agent Safety"}
+SECTION_LABELS = {0: "Agents for Tasks", 1: "Risks of Agents"}
+
+
+def fixture_corpus() -> Corpus:
+    data = json.loads((FIXTURES / "papers.json").read_text(encoding="utf-8"))
+    return Corpus([Paper(**d) for d in data], name="draft-fixture")
+
+
+def fake_taxonomy(corpus: Corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows = []
+    for rank, pid in enumerate(corpus.ids):
+        topic, section = TAXONOMY[pid]
+        rows.append(
+            {
+                "paper_id": pid,
+                "topic": topic,
+                "topic_label": TOPIC_LABELS[topic],
+                "section": section,
+                "section_label": SECTION_LABELS[section],
+                "score": 1.0 - rank / 10,
+            }
+        )
+    assignments = pd.DataFrame(rows).set_index("paper_id")
+    topics = pd.DataFrame(
+        [
+            {
+                "topic": t,
+                "label": TOPIC_LABELS[t],
+                "section": s,
+                "section_label": SECTION_LABELS[s],
+                "size": int((assignments["topic"] == t).sum()),
+                "keywords": ["agents", "benchmark", f"kw{t}"],
+                "representatives": [p for p in corpus.ids if TAXONOMY[p][0] == t][:1],
+            }
+            for t, s in ((0, 0), (1, 0), (2, 1))
+        ]
+    )
+    return assignments, topics
+
+
+def fixture_config(out: Path, **draft):
+    data = {"survey": {"title": "Agents & Tools: A 100% Test Survey", "author": "Test_Author"}}
+    if draft:
+        data["draft"] = draft
+    return parse_config(data, None, out)
+
+
+# --- sentences -------------------------------------------------------------------------------------
+
+
+def test_paper_sentences_keep_abbreviations_decimals_and_offsets():
+    corpus = fixture_corpus()
+    paper = corpus["arxiv:2408.09667"]
+    sentences = paper_sentences(paper)
+    first = sentences[0]
+    assert first.text.endswith("which variables to consider.")  # "e.g.," did not split it
+    for s in sentences:
+        assert paper.abstract[s.start : s.end] == s.text
+    mla = paper_sentences(corpus["arxiv:2310.03302"])
+    assert any("Claude v1.0" in s.text and "37.5%" in s.text for s in mla)
+
+
+def test_unquotable_sentences_are_skipped():
+    corpus = fixture_corpus()
+    texts = [s.text for p in corpus for s in paper_sentences(p)]
+    assert not any("https://" in t for t in texts)  # URL / code release
+    assert not any("projectname" in t for t in texts)  # TeX macro leftover
+    assert not any("boldsymbol" in t for t in texts)  # math leftover
+    assert not any(t.endswith("?") for t in texts)  # question
+    assert skip_reason("Too short.") == "too short"
+    assert skip_reason("The code is publicly available for all of the researchers in the field.") is not None
+
+
+def test_attribution_rewrites_first_person():
+    wording, attributed = attribute("To address these challenges, we present BLADE, a benchmark for agents.")
+    assert attributed and wording == f"{AUTHOR} present BLADE, a benchmark for agents."
+    wording, _ = attribute("In this paper, we build an environment and we test our agents on it.")
+    assert wording == f"{AUTHOR} build an environment and they test their agents on it."
+    wording, _ = attribute("Our evaluation shows that models are limited.")
+    assert wording == f"In {AUTHOR}, the evaluation shows that models are limited."
+    wording, _ = attribute("We introduce ToolEmu, a framework.", single_author=True)
+    assert wording == f"{AUTHOR} introduces ToolEmu, a framework."
+    plain = "Agents are useful for many tasks today."
+    assert attribute(plain) == (plain, False)
+
+
+def test_classify_roles():
+    assert classify("We propose a new planner for agents.") == "contribution"
+    assert classify("Agents still struggle with long-horizon tasks.") == "limitation"
+    assert classify("Future work should explore memory.") == "future"
+    assert classify("Our method mitigates the limitations of prior agents.") != "limitation"
+
+
+# --- selection -------------------------------------------------------------------------------------
+
+
+def test_lexrank_prefers_central_sentence():
+    texts = [
+        "agents plan with tools and memory",
+        "agents plan with tools",
+        "agents use memory and tools",
+        "the weather is sunny today",
+    ]
+    scores = lexrank(similarity_matrix(texts))
+    assert scores.sum() == pytest.approx(1.0)
+    assert scores.argmin() == 3
+
+
+def test_mmr_does_not_pick_two_redundant_sentences():
+    texts = [
+        "language agents plan web navigation with tree search",
+        "language agents plan web navigation with tree search methods",
+        "memory poisoning attacks threaten retrieval augmented agents",
+    ]
+    sim = similarity_matrix(texts)
+    chosen = mmr_select([1.0, 0.99, 0.5], sim, k=2, lam=0.7)
+    assert chosen == [0, 2]
+    # a hard cap on similarity: never both near-duplicates even when k allows it
+    assert sorted(mmr_select([1.0, 0.99, 0.5], sim, k=3)) == [0, 2]
+
+
+def test_mmr_groups_limit_sentences_per_paper():
+    sim = np.eye(3)
+    assert mmr_select([3, 2, 1], sim, k=3, groups=["a", "a", "b"], max_per_group=1) == [0, 2]
+
+
+# --- grounding -------------------------------------------------------------------------------------
+
+
+def _doc(sentences):
+    section = Section("Intro", "sec:intro", [Paragraph(sentences)])
+    return SurveyDocument("T", "A", "abstract", [section], "refs")
+
+
+def test_grounding_catches_uncited_sentence_and_unknown_key():
+    corpus = fixture_corpus()
+    keys = {"arxiv:2408.09667": "gu2024blade"}
+    bib = {"gu2024blade"}
+    paper = corpus["arxiv:2408.09667"]
+    source = paper_sentences(paper)[0]
+    good = extract_sentence(source, "gu2024blade")
+    uncited = DraftSentence(["Agents are everywhere."], "summary")
+    unknown = DraftSentence(["Agents plan", Cite(("nobody2024x",)), "."], "summary", ("x",))
+    report = check_document(_doc([good, uncited, unknown]), corpus, keys, bib)
+    messages = [p.message for p in report.problems]
+    assert report.prose == 3 and report.prose_cited == 1
+    assert "prose sentence without a citation" in messages
+    assert any("unknown citation key(s) nobody2024x" in m for m in messages)
+
+
+def test_grounding_checks_provenance_offsets_and_structural_refs():
+    corpus = fixture_corpus()
+    keys = {"arxiv:2408.09667": "gu2024blade"}
+    wrong = DraftSentence(
+        ["Made up", Cite(("gu2024blade",)), "."],
+        "extract",
+        ("arxiv:2408.09667",),
+        Provenance("arxiv:2408.09667", 0, 10, "not the abstract"),
+    )
+    dangling = DraftSentence(["See ", Ref("tab:missing", "Table"), "."], "structural")
+    bare = DraftSentence(["This section is nice."], "structural")
+    report = check_document(_doc([wrong, dangling, bare]), corpus, keys, {"gu2024blade"})
+    messages = " | ".join(p.message for p in report.problems)
+    assert "provenance offsets 0:10 do not match" in messages
+    assert "undefined label(s) tab:missing" in messages
+    assert "structural sentence without a cross-reference" in messages
+
+
+def test_tex_check_finds_uncited_sentence_and_unknown_key():
+    tex = (
+        "\\section{A}\\label{sec:a}\nAgents plan~\\citep{gu2024blade}. Agents are great.\n\n"
+        "\\begin{table}\\caption{No cite here.}\\end{table}\nSee Table~\\ref{tab:x}. "
+        "\\citet{ghost2020} say so.\n\\bibliographystyle{plainnat}"
+    )
+    report = check_tex(tex, {"gu2024blade"})
+    assert report.tex_sentences == 4 and report.tex_grounded == 3
+    assert [p.sentence for p in report.problems][:1] == ["Agents are great."]
+    assert any(p.sentence == "ghost2020" for p in report.problems)
+    assert tex_cite_keys("% \\cite{hidden}\n\\citep[see][p. 2]{a, b}") == ["a", "b"]
+
+
+# --- rendering -------------------------------------------------------------------------------------
+
+
+def test_latex_rendering_escapes_special_characters():
+    sentence = DraftSentence(
+        [
+            "Success of 50% & more on data_sets {x} with $5 #1 ~ ^ \\ \u2014 M\u00fcller",
+            Cite(("k1", "k2")),
+            ".",
+        ],
+        "summary",
+        ("p",),
+    )
+    tex = tex_segments(sentence.segments)
+    for raw in (
+        "50\\%",
+        "\\&",
+        "data\\_sets",
+        "{\\textbraceleft}x{\\textbraceright}",
+        "\\$5",
+        "\\#1",
+        "{\\textasciitilde}",
+        "{\\textasciicircum}",
+        "{\\textbackslash}",
+        "---",
+        'M{\\"u}ller',
+    ):
+        assert raw in tex
+    assert tex.endswith("~\\citep{k1,k2}.")
+    attributed = tex_segments([Cite(("k",), textual=True), " present BLADE."])
+    assert attributed == "\\citet{k} present BLADE."
+
+
+def test_write_draft_without_compile(tmp_path):
+    corpus = fixture_corpus()
+    assignments, topics = fake_taxonomy(corpus)
+    config = fixture_config(tmp_path)
+    keys = citation_keys(config, corpus)
+    result = write_draft(config, corpus, assignments, topics, keys, compile=False)
+    assert result.grounding.ok, result.grounding.summary()
+    assert result.grounding.prose_cited == result.grounding.prose > 0
+    assert result.grounding.tex_sentences == result.grounding.tex_grounded
+    assert result.compile.status == "skipped"
+    tex = result.tex.read_text(encoding="utf-8")
+    assert "Agents \\& Tools: A 100\\% Test Survey" in tex and "Test\\_Author" in tex
+    assert "\\section{Agents for Tasks}" in tex and "\\subsection{Web Agents \\& Search}" in tex
+    assert "\\section{Open Challenges and Future Directions}" in tex
+    assert "\\input{../tables" not in tex  # no tables stage output: the drafter's own table instead
+    assert "\\label{tab:representatives}" in tex
+    # every corpus paper is cited somewhere
+    assert set(keys.values()) <= set(tex_cite_keys(tex))
+    md = result.markdown.read_text(encoding="utf-8")
+    assert "## References" in md and "(#ref-gu2024blade)" in md and "\\cite" not in md
+    assert "Müller" in md
+    rows = [json.loads(line) for line in result.provenance.read_text(encoding="utf-8").splitlines()]
+    extracts = [r for r in rows if r["kind"] == "extract"]
+    assert extracts and len(rows) == result.grounding.prose + result.grounding.structural
+    for row in extracts:
+        abstract = corpus[row["source_paper_id"]].abstract
+        assert abstract[row["source_start"] : row["source_end"]] == row["source_sentence"]
+        assert row["source_key"] in row["keys"]
+
+
+def test_tables_and_figures_are_discovered(tmp_path, fixtures_dir):
+    corpus = fixture_corpus()
+    assignments, topics = fake_taxonomy(corpus)
+    config = fixture_config(tmp_path)
+    config.paths.ensure()
+    for name in ("comparison.tex", "comparison.md", "comparison.caption.txt"):
+        (config.paths.tables / name).write_text((fixtures_dir / "draft" / name).read_text())
+    (config.paths.figures / "papers_per_year.pdf").write_bytes(b"%PDF-1.4\n")
+    keys = citation_keys(config, corpus)
+    result = write_draft(config, corpus, assignments, topics, keys, compile=False)
+    tex = result.tex.read_text(encoding="utf-8")
+    assert "\\input{../tables/comparison.tex}" in tex and "\\label{tab:comparison}" in tex
+    assert "Comparison of the benchmarks" in tex and "tab:representatives" not in tex
+    assert "\\includegraphics" in tex and "../figures/papers_per_year.pdf" in tex
+    assert "Figure~\\ref{fig:papers-per-year}" in tex
+    md = result.markdown.read_text(encoding="utf-8")
+    assert "| Gu et al. (2024) | yes | yes |" in md
+    assert result.grounding.ok, result.grounding.summary()
+
+
+def test_drafter_rejects_frames_without_contract_columns():
+    corpus = fixture_corpus()
+    assignments, topics = fake_taxonomy(corpus)
+    with pytest.raises(ValueError, match="assignments: missing column"):
+        Drafter(corpus, assignments.drop(columns=["section"]), topics, {})
+
+
+def test_markdown_and_latex_render_the_same_document():
+    corpus = fixture_corpus()
+    paper = corpus["arxiv:2408.09667"]
+    sentence = extract_sentence(paper_sentences(paper)[2], "gu2024blade")
+    doc = _doc([sentence])
+    tex = render_latex(doc)
+    md = render_markdown(doc, {"gu2024blade": paper})
+    assert "\\citet{gu2024blade} present BLADE" in tex
+    assert "[Gu et al. (2024)](#ref-gu2024blade) present BLADE" in md

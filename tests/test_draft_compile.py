@@ -1,0 +1,58 @@
+"""End to end: the fixture survey compiles with latexmk, zero errors and undefined citations."""
+
+from __future__ import annotations
+
+import pytest
+from test_draft import fake_taxonomy, fixture_config, fixture_corpus
+
+from surveykit.bib.stage import citation_keys
+from surveykit.draft.compile import compile_tex, latexmk_command, parse_outputs
+from surveykit.draft.stage import write_draft
+
+pytestmark = pytest.mark.tex
+
+
+def test_latexmk_command_disables_shell_escape():
+    command = " ".join(latexmk_command("survey.tex"))
+    assert "-no-shell-escape" in command and "-shell-escape " not in command.replace("-no-shell-escape", "")
+    assert "-halt-on-error" in command and "-interaction=nonstopmode" in command and "-norc" in command
+
+
+def test_fixture_survey_compiles_clean(tmp_path, fixtures_dir, need_tex):
+    corpus = fixture_corpus()
+    assignments, topics = fake_taxonomy(corpus)
+    config = fixture_config(tmp_path)
+    config.paths.ensure()
+    for name in ("comparison.tex", "comparison.md", "comparison.caption.txt"):
+        (config.paths.tables / name).write_text((fixtures_dir / "draft" / name).read_text())
+    keys = citation_keys(config, corpus)
+    result = write_draft(config, corpus, assignments, topics, keys)
+    report = result.compile
+    assert report.status == "ok", report.summary()
+    assert report.errors == [] and report.undefined_citations == [] and report.undefined_references == []
+    assert report.bibtex_errors == []
+    assert report.unused_entries == [] and report.missing_entries == []
+    assert set(report.cited_keys) == set(keys.values())
+    assert result.pdf == tmp_path / "draft" / "survey.pdf" and result.pdf.stat().st_size > 10_000
+    assert result.grounding.ok and result.ok, result.summary()
+
+
+def test_broken_tex_reports_the_error(tmp_path, need_tex):
+    tex = tmp_path / "broken.tex"
+    tex.write_text("\\documentclass{article}\n\\begin{document}\nHello \\undefinedmacro.\n\\end{document}\n")
+    report = compile_tex(tex, timeout=120)
+    assert report.status == "failed" and report.pdf is None
+    assert any("Undefined control sequence" in e for e in report.errors), report.summary()
+
+
+def test_parse_outputs_reads_undefined_citations(tmp_path):
+    (tmp_path / "s.log").write_text(
+        "LaTeX Warning: Citation `ghost2020' on page 1 undefined on input line 3.\n"
+        "LaTeX Warning: Reference `tab:x' on page 1 undefined on input line 4.\n"
+    )
+    (tmp_path / "s.aux").write_text("\\citation{ghost2020,gu2024blade}\n")
+    bib = tmp_path / "r.bib"
+    bib.write_text("@article{gu2024blade,\n title={A}}\n@misc{unused2023,\n title={B}}\n")
+    report = parse_outputs(tmp_path, "s", bib)
+    assert report.undefined_citations == ["ghost2020"] and report.undefined_references == ["tab:x"]
+    assert report.unused_entries == ["unused2023"] and report.missing_entries == ["ghost2020"]
