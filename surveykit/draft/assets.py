@@ -73,6 +73,11 @@ def _label(prefix: str, name: str) -> str:
     return f"{prefix}:{re.sub(r'[^A-Za-z0-9]+', '-', name).strip('-').lower()}"
 
 
+def _only_inputs(text: str) -> bool:
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.strip().startswith("%")]
+    return all(ln.startswith(("\\input", "\\providecommand")) for ln in lines)
+
+
 def find_tables(folder: Path | None) -> list[Asset]:
     """``*.tex`` table fragments in ``folder`` (sorted by name)."""
     if folder is None or not Path(folder).is_dir():
@@ -80,8 +85,8 @@ def find_tables(folder: Path | None) -> list[Asset]:
     out = []
     for path in sorted(Path(folder).glob("*.tex")):
         text = path.read_text(encoding="utf-8", errors="replace")
-        if not text.strip():
-            continue
+        if not text.strip() or _only_inputs(text):
+            continue  # empty, or an index that inputs the others (tables/all_tables.tex)
         own = bool(_OWN_FLOAT.search(text))
         labels = _LABEL.findall(text)
         label = (labels[0] if labels else "") if own else _label("tab", path.stem)

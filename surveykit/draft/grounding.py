@@ -171,6 +171,9 @@ def _check_extract(
         )
 
 
+_INPUT_LINE = re.compile(r"^[ \t]*\\input\{[^}]*\}[ \t]*$", re.MULTILINE)
+
+
 def tex_body(tex: str) -> str:
     """The prose of a .tex body: first ``\\section`` to the bibliography, without floats and headings."""
     start = tex.find("\\section")
@@ -180,6 +183,7 @@ def tex_body(tex: str) -> str:
     body = _FLOAT.sub("\n\n", body)
     body = _HEADING.sub(" ", body)
     body = _ENV_LINE.sub("\n\n", body)
+    body = _INPUT_LINE.sub("\n\n", body)  # an included table or figure is not a sentence
     return body.replace("\\item", "\n\n")
 
 
