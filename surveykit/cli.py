@@ -12,13 +12,13 @@ from surveykit.sources.report import SourceError
 
 
 def _config(args: argparse.Namespace) -> SurveyConfig:
-    return load_config(args.config, args.output_dir)
+    return load_config(args.config, args.output_dir, getattr(args, "source", None))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from surveykit.pipeline import run_notebooks
 
-    runs = run_notebooks(args.config, args.output_dir, args.notebooks, only=args.only)
+    runs = run_notebooks(args.config, args.output_dir, args.notebooks, only=args.only, sources=args.source)
     for run in runs:
         print(f"{run.notebook.name:<28} {run.seconds:7.1f} s  -> {run.executed}")
     config = _config(args)
@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
             continue
         p.add_argument("--config", default=CONFIG_NAME, help=f"survey config (default: {CONFIG_NAME})")
         p.add_argument("--output-dir", default=None, help="where outputs land (default: config folder)")
+        if name in {"run", "corpus"}:
+            p.add_argument("--source", action="append", metavar="PATH",
+                           help="a source file (repeat for several); replaces [corpus] sources")
         if name == "run":
             p.add_argument("--notebooks", default=None, help="notebook folder (default: ./notebooks)")
             p.add_argument("--only", nargs="*", help="run only these notebooks (numbers or names)")

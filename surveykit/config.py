@@ -161,9 +161,24 @@ def parse_config(
 
 
 def load_config(
-    path: str | os.PathLike[str] | None = CONFIG_NAME, output_dir: str | os.PathLike[str] | None = None
+    path: str | os.PathLike[str] | None = CONFIG_NAME,
+    output_dir: str | os.PathLike[str] | None = None,
+    sources: list[str | os.PathLike[str]] | None = None,
 ) -> SurveyConfig:
-    """Read ``survey.toml``; a missing default file means defaults (the bundled corpus)."""
+    """Read ``survey.toml``; a missing default file means defaults (the bundled corpus).
+
+    ``sources`` (paths, relative to the working folder) replace the config's ``[corpus] sources``.
+    """
+    config = _load_config(path, output_dir)
+    if sources:
+        resolved = [str(Path(s).expanduser().resolve()) for s in sources]
+        config.sources = _sources(resolved, Path.cwd(), "sources")
+    return config
+
+
+def _load_config(
+    path: str | os.PathLike[str] | None, output_dir: str | os.PathLike[str] | None
+) -> SurveyConfig:
     if path is None:
         return parse_config({}, None, output_dir)
     config_path = Path(path).expanduser()

@@ -59,8 +59,12 @@ def run_notebooks(
     only: list[str] | None = None,
     progress: bool = True,
     kernel_name: str = "python3",
+    sources: list[str] | None = None,
 ) -> list[NotebookRun]:
-    """Execute the notebooks in order; stop at the first error with a :class:`NotebookError`."""
+    """Execute the notebooks in order; stop at the first error with a :class:`NotebookError`.
+
+    ``sources`` replace the config's corpus sources (passed to the notebooks that take them).
+    """
     import time
 
     import papermill
@@ -68,13 +72,14 @@ def run_notebooks(
 
     from surveykit.config import load_config
 
-    config = load_config(config_path, output_dir)
+    config = load_config(config_path, output_dir, sources)
     folder = Path(notebooks_dir) if notebooks_dir else find_notebooks_dir(config.root)
     executed_dir = config.paths.ensure().build / "notebooks"
     executed_dir.mkdir(parents=True, exist_ok=True)
     parameters = {
         "config_path": str(config.path) if config.path else None,
         "output_dir": str(config.paths.root),
+        "sources": [str(s["path"]) for s in config.sources] if sources else None,
     }
     runs: list[NotebookRun] = []
     sequence = notebook_sequence(folder, only)
@@ -85,9 +90,11 @@ def run_notebooks(
         bar.set_postfix_str(notebook.name)
         executed = executed_dir / notebook.name
         start = time.perf_counter()
+        declared = papermill.inspect_notebook(str(notebook))
+        given = {k: v for k, v in parameters.items() if k in declared}
         try:
             papermill.execute_notebook(
-                str(notebook), str(executed), parameters=parameters, cwd=str(folder),
+                str(notebook), str(executed), parameters=given, cwd=str(folder),
                 kernel_name=kernel_name, progress_bar=False, log_output=False,
             )
         except PapermillExecutionError as exc:

@@ -65,3 +65,15 @@ def test_cli_corpus_and_clear_errors(tmp_path, capsys):
 def test_console_script_is_installed():
     exe = Path(sys.executable).parent / "surveykit"
     assert exe.exists() or shutil.which("surveykit")
+
+
+def test_sources_given_on_the_command_line_replace_the_config(tmp_path, fixtures_dir):
+    bib = fixtures_dir / "bibtex" / "zotero.bib"
+    runs = run_notebooks(ROOT / "survey.toml", tmp_path, NOTEBOOKS, only=["01"], progress=False,
+                         sources=[str(bib)])
+    assert runs
+    from surveykit.corpus.model import Corpus
+
+    corpus = Corpus.load(tmp_path / "build" / "corpus.parquet")
+    assert 0 < len(corpus) < 73
+    assert all(p.source.startswith("bibtex:") for p in corpus)
