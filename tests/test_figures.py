@@ -29,8 +29,17 @@ from surveykit.figures import (
     topic_similarity_frame,
     topic_sizes_frame,
 )
+from surveykit.figures.attribute_heatmap import ZERO_COLOR, plot_attribute_heatmap, scale_color, text_color_on
 from surveykit.figures.export import figure_html, stable_pdf, stable_svg
-from surveykit.figures.theme import OKABE_ITO, OUTLIER_COLOR, column_width, inches, points, wrap_label
+from surveykit.figures.theme import (
+    OKABE_ITO,
+    OUTLIER_COLOR,
+    TEXT_COLOR,
+    column_width,
+    inches,
+    points,
+    wrap_label,
+)
 
 LABELS = {0: "Tool use & APIs", 1: "Web agents", 2: "Planning 100% [core]", 3: "A topic of one paper"}
 
@@ -130,11 +139,104 @@ def test_attribute_frame_handles_flags_strings_and_lists(inputs):
     _, assignments, topics, _, attributes, _ = inputs
     frame = attribute_topic_frame(attributes, assignments, topics)
     items = set(frame["item"])
-    assert {"open source", "evaluation: benchmark", "modality: text", "modality: vision"} <= items
+    assert {"open source", "evaluation: benchmark", "Modality: text", "Modality: Vision"} <= items
     assert not any(item.endswith(": ") or item == "evaluation" for item in items)
-    text = frame[frame["item"] == "modality: text"]
+    text = frame[frame["item"] == "Modality: text"]  # labels from the default schema when it knows them
     assert text.set_index("topic")["share"].eq(1.0).all()  # every paper of every topic has text
     assert len(frame) == len(items) * 4
+
+
+def extracted_attributes(ids):
+    """A long frame shaped like ``AttributeTable.long``: rows per paper in schema order (type,
+    training, code execution, domain, size, code, benchmark), with labels and kinds."""
+    rows = []
+    for i, paper_id in enumerate(ids):
+        rows.append((paper_id, "contribution", "Type", "category", ["method", "survey"][i % 2],
+                     ["Method", "Survey"][i % 2]))
+        if i % 3 == 0:
+            rows.append((paper_id, "training", "Training", "multi", "prompting", "Prompting"))
+            rows.append((paper_id, "training", "Training", "multi", "finetuning", "Fine-tuning"))
+        if i % 2 == 0:
+            rows.append((paper_id, "code_execution", "Code execution", "flag", "yes", "\u2713"))
+        rows.append((paper_id, "domain", "Domain", "multi", "web", "Web"))
+        rows.append((paper_id, "size", "Size", "number", f"{i + 3} tasks", f"{i + 3} tasks"))
+        rows.append((paper_id, "code", "Code", "url", f"https://github.com/x/p{i}", f"https://github.com/x/p{i}"))
+        rows.append((paper_id, "benchmark", "Benchmark", "name", f"Bench{i}", f"Bench{i}"))
+    return pd.DataFrame(rows, columns=["paper_id", "attribute", "label", "kind", "value", "value_label"])
+
+
+def test_attribute_frame_keeps_comparable_rows_with_labels_in_schema_order(inputs):
+    _, assignments, topics, *_ = inputs
+    attributes = extracted_attributes(list(assignments.index))
+    frame = attribute_topic_frame(attributes, assignments, topics)
+    rows = frame.drop_duplicates("item")
+    assert list(rows["item"]) == ["Type: Survey", "Type: Method", "Training: Prompting",  # schema order
+                                  "Training: Fine-tuning", "Code execution", "Domain: Web"]
+    assert set(frame["kind"]) == {"category", "multi", "flag"}  # no numbers, URLs or benchmark names
+    assert list(rows["group"]) == [0, 0, 1, 1, 2, 3]
+    flag = frame[frame["item"] == "Code execution"]
+    assert flag["count"].sum() == 11 and flag["total"].iloc[0] == 12  # papers 0, 2, ..., 22 (an outlier)
+    assert frame.equals(attribute_topic_frame(attributes.copy(), assignments, topics))  # deterministic
+
+
+def test_attribute_frame_order_follows_the_schema_not_the_alphabet(inputs):
+    _, assignments, topics, *_ = inputs
+    ids = list(assignments.index)
+    rows = [(p, "zeta", "Zeta", "flag", "yes", "\u2713") for p in ids[:3]]
+    rows += [(p, "alpha", "Alpha", "category", "b", "B") for p in ids[:3]]
+    rows += [(ids[3], "zeta", "Zeta", "flag", "yes", "\u2713"),
+             (ids[3], "alpha", "Alpha", "category", "a", "A")]
+    frame = pd.DataFrame(rows, columns=["paper_id", "attribute", "label", "kind", "value", "value_label"])
+    frame = frame.sort_values(["paper_id", "attribute"], ascending=[True, False], kind="stable")
+    items = list(dict.fromkeys(attribute_topic_frame(frame, assignments, topics)["item"]))
+    assert items == ["Zeta", "Alpha: B", "Alpha: A"]  # unknown values: most frequent first
+
+    class Table:  # an AttributeTable: its attribute list is the order
+        long = frame
+        attributes = [("alpha", "Alpha", "category"), ("zeta", "Zeta", "flag")]
+
+    assert list(dict.fromkeys(attribute_topic_frame(Table(), assignments, topics)["item"]))[0] == "Alpha: B"
+
+
+def test_attribute_frame_without_kinds_leaves_out_urls_names_and_numbers(inputs):
+    _, assignments, topics, *_ = inputs
+    ids = list(assignments.index)
+    rows = [(p, "homepage", f"https://example.org/{i}") for i, p in enumerate(ids)]
+    rows += [(p, "system", f"System{i}") for i, p in enumerate(ids)]  # one name per paper
+    rows += [(p, "size", f"{i} tasks") for i, p in enumerate(ids)]  # a number in the default schema
+    rows += [(p, "training", "rl") for p in ids[:4]] + [(p, "memory", "yes") for p in ids[:2]]
+    frame = attribute_topic_frame(pd.DataFrame(rows, columns=["paper_id", "attribute", "value"]),
+                                  assignments, topics)
+    assert list(dict.fromkeys(frame["item"])) == ["Training: RL", "Memory"]  # default schema labels
+    empty = attribute_topic_frame(pd.DataFrame(rows[:22], columns=["paper_id", "attribute", "value"]),
+                                  assignments, topics)
+    assert empty.empty and "item" in empty.columns
+
+
+def test_attribute_heatmap_labels_groups_and_contrast(inputs):
+    _, assignments, topics, *_ = inputs
+    frame = attribute_topic_frame(extracted_attributes(list(assignments.index)), assignments, topics)
+    long_labels = {0: "Reinforcement learning for web agents", 1: "Retrieval of external knowledge bases"}
+    frame["label"] = frame["topic"].map(long_labels).fillna(frame["label"])
+    fig = plot_attribute_heatmap(frame, topic_colors(topics))
+    heatmap, counts = fig.data
+    assert list(fig.layout.yaxis.ticktext) == list(dict.fromkeys(frame["item"]))
+    centres = list(fig.layout.yaxis.tickvals)
+    steps = np.diff(centres)
+    assert list(np.round(steps, 2)) == [1.0, 1.45, 1.0, 1.45, 1.45]  # a gap between attributes
+    assert len(heatmap.z) == len(centres) + 3 and heatmap.z[1][0] is not None and heatmap.z[2][0] is None
+    ticks = list(fig.layout.xaxis.ticktext)
+    assert all(1 <= t.count("<br>") + 1 <= 4 for t in ticks) and "<br>" in ticks[0]
+    assert fig.layout.xaxis.tickangle == 0
+    lines = [line for t in ticks for line in t.split("<br>")]
+    assert max(map(len, lines)) <= 24  # four topics: columns of ~1.3 in, about 23 characters at 7 pt
+    assert len(fig.layout.shapes) == len(topics)  # one colour strip per topic
+    colors = dict(zip(counts.text, counts.textfont.color, strict=True))
+    assert colors["0"] == ZERO_COLOR
+    assert text_color_on(scale_color(1.0)) == "#FFFFFF" and text_color_on(scale_color(0.1)) == TEXT_COLOR
+    narrow = plot_attribute_heatmap(frame, topic_colors(topics), width="single")
+    assert narrow.layout.xaxis.tickangle == -45
+    assert all("\u2026" not in t or t.endswith("\u2026") for t in narrow.layout.xaxis.ticktext)
 
 
 def test_projection_is_deterministic_and_handles_tiny_inputs(inputs):

@@ -251,50 +251,208 @@ def _attribute_items(attribute: str, value: Any) -> list[str]:
 
 
 def attribute_topic_frame(
-    attributes: pd.DataFrame,
+    attributes: Any,
     assignments: pd.DataFrame,
     topics: pd.DataFrame,
     min_papers: int = 1,
     max_rows: int = 30,
+    schema: Any = None,
 ) -> pd.DataFrame:
-    """Papers per (attribute value, topic): long frame with ``item``, ``attribute``, ``topic``,
-    ``label``, ``count``, ``share`` (of the topic's papers).
+    """Papers per (attribute value, topic): one row per heatmap cell, rows in schema order.
 
-    ``attributes`` is long: ``paper_id``, ``attribute``, ``value`` (flags, strings or lists).
-    Rows seen in fewer than ``min_papers`` papers are dropped; the ``max_rows`` most frequent are
-    kept, ordered by attribute then frequency.
+    ``attributes``: an :class:`~surveykit.attributes.extract.AttributeTable` or its long frame
+    (``paper_id``, ``attribute``, ``value``; used when present: ``label``, ``kind``,
+    ``value_label``). Only properties to compare become rows: each ``category``/``multi`` value
+    and each true ``flag``; numbers, URLs and per-paper names (the benchmark names) are left
+    out. Without a ``kind`` column the kind comes from ``schema`` (default: the bundled schema)
+    or is guessed (URL values, and attributes whose every value belongs to a single paper, are
+    left out).
+
+    Columns: ``item`` (row label: ``"Training: Fine-tuning"``, a flag's own label),
+    ``attribute``, ``value``, ``attribute_label``, ``value_label``, ``kind``, ``group`` (rows of
+    one attribute, or of consecutive flags, share a number), ``topic``, ``label`` (the topic's),
+    ``count``, ``share`` (of the topic's papers), ``total`` (papers with the value).
+    The ``max_rows`` most frequent values seen in at least ``min_papers`` papers are kept, in
+    schema order (attributes, then values); without an explicit order (an AttributeTable or
+    ``schema``), the attributes' order is read from the frame's row order, which follows the
+    schema of the extraction.
     """
+    import heapq
+    from collections import defaultdict
+    from itertools import pairwise
+
+    from surveykit.attributes.schema import load_schema
+
+    columns = ["item", "attribute", "value", "attribute_label", "value_label", "kind", "group", "topic",
+               "label", "count", "share", "total"]
+    explicit: list[str] | None = None
+    if hasattr(attributes, "long") and hasattr(attributes, "attributes"):  # an AttributeTable
+        explicit = [str(a[0]) for a in attributes.attributes]
+        attributes = attributes.long
     _require(attributes, ["paper_id", "attribute", "value"], "attributes")
+    if schema is not None and explicit is None:
+        explicit = [str(spec.name) for spec in schema]
+    specs = {spec.name: spec for spec in (schema if schema is not None else load_schema())}
     table = topic_table(topics, assignments)
     topic_of = assignments["topic"].astype(int)
-    records = set()
-    for paper_id, attribute, value in attributes[["paper_id", "attribute", "value"]].itertuples(index=False):
-        if paper_id not in topic_of.index:
+    comparable = {"category", "multi", "flag"}
+
+    def text(value: Any) -> str:
+        return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value).strip()
+
+    def cells(value: Any) -> list[Any]:
+        if isinstance(value, list | tuple | set | np.ndarray):
+            return [v for item in value for v in cells(item)]
+        return [] if text(value) == "" and not isinstance(value, bool | np.bool_) else [value]
+
+    def is_true(value: Any) -> bool:
+        return bool(value) if isinstance(value, bool | np.bool_) else text(value).lower() in _TRUE_WORDS
+
+    def is_boolean(value: Any) -> bool:
+        return isinstance(value, bool | np.bool_) or text(value).lower() in _TRUE_WORDS | _FALSE_WORDS
+
+    def ranking(sequences: Iterable[list[str]], key: Any) -> dict[str, int]:
+        """Positions agreeing with every sequence's order (a topological sort), ties by ``key``."""
+        after: dict[str, set[str]] = defaultdict(set)
+        waiting: dict[str, int] = defaultdict(int)
+        nodes: dict[str, None] = {}
+        for sequence in sequences:
+            sequence = list(dict.fromkeys(sequence))
+            nodes.update(dict.fromkeys(sequence))
+            for first, second in pairwise(sequence):
+                if second not in after[first]:
+                    after[first].add(second)
+                    waiting[second] += 1
+        ready = [(key(n), n) for n in nodes if not waiting[n]]
+        heapq.heapify(ready)
+        order: list[str] = []
+        while ready:
+            node = heapq.heappop(ready)[1]
+            order.append(node)
+            for later in after[node]:
+                waiting[later] -= 1
+                if not waiting[later]:
+                    heapq.heappush(ready, (key(later), later))
+        placed = set(order)
+        order += sorted((n for n in nodes if n not in placed), key=key)  # inconsistent orders
+        return {node: i for i, node in enumerate(order)}
+
+    # one pass over the frame: labels and kinds per attribute, the values of each row
+    rows = attributes.reset_index(drop=True)
+    get = {c: rows[c].tolist() if c in rows else [None] * len(rows) for c in ("label", "kind", "value_label")}
+    attr_label: dict[str, str] = {}
+    attr_kind: dict[str, str] = {}
+    raw: list[tuple[Any, str, Any, str]] = []  # paper, attribute, value, value label
+    triples = rows[["paper_id", "attribute", "value"]].itertuples(index=False)
+    for i, (paper_id, attribute, value) in enumerate(triples):
+        attribute = str(attribute)
+        if text(get["label"][i]):
+            attr_label.setdefault(attribute, text(get["label"][i]))
+        if text(get["kind"][i]):
+            attr_kind.setdefault(attribute, text(get["kind"][i]))
+        values = cells(value)
+        value_label = text(get["value_label"][i]) if len(values) == 1 else ""
+        raw.extend((paper_id, attribute, v, value_label) for v in values)
+    for attribute in dict.fromkeys(a for _, a, _, _ in raw):
+        spec = specs.get(attribute)
+        attr_label.setdefault(attribute, spec.label if spec is not None else attribute)
+    by_attribute: dict[str, list[Any]] = defaultdict(list)
+    for paper_id, attribute, value, _ in raw:
+        by_attribute[attribute].append((paper_id, value))
+    for attribute, found in by_attribute.items():
+        if attribute in attr_kind:
             continue
-        for item in _attribute_items(str(attribute), value):
-            records.add((item, str(attribute), str(paper_id)))
+        if attribute in specs:
+            attr_kind[attribute] = specs[attribute].kind
+        elif attribute == "benchmark":  # surveykit.attributes.extract.BENCHMARK_ATTRIBUTE
+            attr_kind[attribute] = "name"
+        elif all(is_boolean(v) for _, v in found):
+            attr_kind[attribute] = "flag"
+        elif any(text(v).lower().startswith(("http://", "https://", "www.")) for _, v in found):
+            attr_kind[attribute] = "url"
+        else:
+            uses = pd.Series([text(v) for _, v in found]).value_counts()
+            singletons = len(uses) >= 3 and bool((uses == 1).all())
+            attr_kind[attribute] = "name" if singletons else "multi"
+
+    records: dict[tuple[str, str, Any], str] = {}  # (attribute, value, paper) -> value label
+    sequences: dict[Any, list[str]] = defaultdict(list)
+    for paper_id, attribute, value, value_label in raw:
+        kind = attr_kind[attribute]
+        if kind not in comparable or paper_id not in topic_of.index:
+            continue
+        if kind == "flag" or isinstance(value, bool | np.bool_):
+            if not is_true(value):
+                continue
+            key, label = "yes", attr_label.get(attribute, attribute)
+        else:
+            key = text(value)
+            if key.lower() in _FALSE_WORDS:
+                continue
+            spec = specs.get(attribute)
+            label = value_label or (spec.value_label(key) if spec is not None else key)
+        records.setdefault((attribute, key, paper_id), label)
+        sequences[paper_id].append(attribute)
     if not records:
-        return pd.DataFrame(columns=["item", "attribute", "topic", "label", "count", "share"])
-    long = pd.DataFrame(sorted(records), columns=["item", "attribute", "paper_id"])
+        return pd.DataFrame(columns=columns)
+    long = pd.DataFrame([(a, v, p, lab) for (a, v, p), lab in records.items()],
+                        columns=["attribute", "value", "paper_id", "value_label"])
     long["topic"] = topic_of.reindex(long["paper_id"]).to_numpy()
-    totals = long.groupby("item")["paper_id"].nunique()
-    keep = totals[totals >= min_papers].sort_values(ascending=False, kind="stable").head(max_rows)
-    long = long[long["item"].isin(keep.index)]
-    counts = long.groupby(["item", "attribute", "topic"]).size().rename("count").reset_index()
+
+    # row order: attributes as in the schema / the frame, values as in the schema, then frequency
+    first_seen = {a: i for i, a in enumerate(dict.fromkeys(long["attribute"]))}
+    if explicit is not None:
+        attr_rank = {a: explicit.index(a) if a in explicit else len(explicit) + first_seen[a]
+                     for a in first_seen}
+    else:
+        default_rank = {name: i for i, name in enumerate(specs)}
+        attr_rank = ranking(sequences.values(),
+                            key=lambda a: (default_rank.get(a, len(default_rank)), first_seen[a], a))
+    totals = long.groupby(["attribute", "value"]).size().rename("total").reset_index()
+    keys = ["attribute", "value"]
+    value_labels = long.drop_duplicates(keys).set_index(keys)["value_label"]
+    totals["value_label"] = [value_labels[k] for k in zip(totals["attribute"], totals["value"], strict=True)]
+
+    def value_rank(attribute: str, value: str) -> int:
+        spec = specs.get(attribute)
+        names = [v.name for v in spec.values] if spec is not None else []
+        return names.index(value) if value in names else len(names)
+
+    totals["kind"] = totals["attribute"].map(attr_kind)
+    totals["attribute_label"] = totals["attribute"].map(lambda a: attr_label.get(a, a))
+    totals["_attr"] = totals["attribute"].map(attr_rank)
+    totals["_value"] = [value_rank(a, v) for a, v in zip(totals["attribute"], totals["value"], strict=True)]
+    totals = totals[totals["total"] >= min_papers]
+    totals = totals.sort_values(["total", "_attr", "_value", "value"], ascending=[False, True, True, True],
+                                kind="stable").head(max_rows)
+    totals = totals.sort_values(["_attr", "_value", "total", "value_label"],
+                                ascending=[True, True, False, True], kind="stable").reset_index(drop=True)
+    if totals.empty:
+        return pd.DataFrame(columns=columns)
+    totals["item"] = [lab if kind == "flag" else f"{alab}: {lab}" for kind, alab, lab in
+                      zip(totals["kind"], totals["attribute_label"], totals["value_label"], strict=True)]
+    clash = totals["item"].duplicated(keep=False)
+    totals.loc[clash, "item"] = totals.loc[clash, "item"] + " [" + totals.loc[clash, "attribute"] + "]"
+    groups, group, previous = [], -1, None
+    for attribute, kind in zip(totals["attribute"], totals["kind"], strict=True):
+        if previous is None or (attribute != previous[0] and not (kind == previous[1] == "flag")):
+            group += 1
+        groups.append(group)
+        previous = (attribute, kind)
+    totals["group"] = groups
+
     topic_order = [int(t) for t in table["topic"]]
-    grid = pd.MultiIndex.from_product([sorted(keep.index), topic_order], names=["item", "topic"])
-    counts = counts.set_index(["item", "topic"])["count"].reindex(grid, fill_value=0).reset_index()
-    attribute_of = long.drop_duplicates("item").set_index("item")["attribute"]
-    counts["attribute"] = counts["item"].map(attribute_of)
+    counts = long.groupby(["attribute", "value", "topic"]).size()
+    cells_frame = totals.loc[totals.index.repeat(len(topic_order))].reset_index(drop=True)
+    cells_frame["topic"] = topic_order * len(totals)
+    cells_frame["count"] = [int(counts.get((a, v, t), 0)) for a, v, t in
+                            zip(cells_frame["attribute"], cells_frame["value"], cells_frame["topic"],
+                                strict=True)]
     labels = table.set_index("topic")["label"]
     sizes = table.set_index("topic")["size"]
-    counts["label"] = counts["topic"].map(labels)
-    counts["share"] = counts["count"] / counts["topic"].map(sizes).clip(lower=1)
-    counts["total"] = counts["item"].map(totals)
-    counts["_topic_rank"] = counts["topic"].map({t: i for i, t in enumerate(topic_order)})
-    counts = counts.sort_values(["attribute", "total", "item", "_topic_rank"],
-                                ascending=[True, False, True, True], kind="stable")
-    return counts.drop(columns=["_topic_rank"]).reset_index(drop=True)
+    cells_frame["label"] = cells_frame["topic"].map(labels)
+    cells_frame["share"] = cells_frame["count"] / cells_frame["topic"].map(sizes).clip(lower=1)
+    return cells_frame[columns]
 
 
 def topic_similarity_frame(
