@@ -13,7 +13,17 @@ import pytest
 
 from surveykit.corpus.bundled import load_bundled_corpus
 from surveykit.topics import TopicConfig, TopicResult, fit_topics
-from surveykit.topics.labels import stop_words
+from surveykit.topics.labels import (
+    LabelScorer,
+    PhraseAnalyzer,
+    display_label,
+    document_vocabulary,
+    label_word_count,
+    log_odds_z,
+    stop_words,
+    surface_forms,
+    term_documents,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,10 +56,64 @@ def test_labels_are_short_and_free_of_stop_words(result):
     stops = stop_words()
     labels = [t.label for t in result.topics] + [s.label for s in result.sections]
     for label in labels:
-        words = label.split()
+        words = [w for w in label.split() if w != "&"]
         assert 2 <= len(words) <= 5, label
+        assert label_word_count(label) == len(words)
         assert not any(w.lower() in stops for w in words), label
+        assert label == display_label(label.lower(), {}) or any(c.isupper() for c in label[1:])
     assert len({t.label for t in result.topics}) == result.n_topics
+
+
+def test_label_head_term_covers_a_quarter_of_its_topic(bundled, result):
+    corpus, _ = bundled
+    texts = dict(zip(corpus.ids, corpus.texts(), strict=True))
+    analyzer = PhraseAnalyzer(stop_words())
+    for topic in result.topics:
+        head = topic.label.split(" & ")[0].lower()
+        papers = result.papers_of(topic.id)
+        covered = sum(head in analyzer(texts[p]) for p in papers)
+        assert covered >= 0.25 * len(papers), (topic.label, covered, len(papers))
+
+
+def test_label_scorer_prefers_covering_distinctive_terms():
+    docs = ["web agents browse pages", "web agents click buttons", "web agents shop online",
+            "robot arms grasp objects", "robot arms stack blocks", "robot arms push carts",
+            "rare word web"]
+    analyzer = PhraseAnalyzer(stop_words())
+    vocabulary, _ = document_vocabulary(docs, analyzer)
+    scorer = LabelScorer(term_documents(docs, analyzer, vocabulary), len(docs), set())
+    terms = [t for t, *_ in scorer.terms(np.array([0, 1, 2]))]
+    assert terms[0] in {"web agents", "agents"}  # in every paper of the group, in no other
+    assert "robot arms" not in terms  # not distinctive for the group
+    label = scorer.label(np.array([0, 1, 2]))
+    assert 2 <= label_word_count(label) <= 5 and "Agents" in label, label
+    assert log_odds_z(3, 3, 0, 4) > log_odds_z(1, 3, 0, 4) > 0 > log_odds_z(1, 3, 3, 4)
+
+
+def test_display_label_title_case_keeps_acronyms():
+    forms = surface_forms(["Deep RL for GUI agents", "RL again", "multi-agent RL"])
+    assert display_label("rl & multi-agent planning", forms) == "RL & Multi-Agent Planning"
+    assert display_label("gui agents", forms) == "GUI Agents"
+
+
+def test_sections_are_balanced(result):
+    total = sum(s.size for s in result.sections)
+    assert 2 <= len(result.sections) <= max(2, result.n_topics // 2)
+    assert max(s.size for s in result.sections) <= 0.6 * total
+    assert all(1 <= len(s.topic_ids) <= 4 for s in result.sections)
+    assert "section_criterion" in result.provenance
+
+
+def test_section_grouping_respects_the_balance_rule():
+    from surveykit.topics.clustering import group_topics, section_range
+
+    assert section_range(6) == (2, 3) and section_range(12) == (3, 6) and section_range(16) == (4, 8)
+    rng = np.random.default_rng(0)
+    centres = np.vstack([rng.normal(0, 0.05, (7, 4)) + [1, 0, 0, 0], rng.normal(0, 0.05, (1, 4))])
+    sizes = [10] * 7 + [10]
+    groups, _ = group_topics(centres, sizes)
+    shares = np.bincount(groups, weights=sizes) / sum(sizes)
+    assert shares.max() <= 0.6 and np.bincount(groups).max() <= 4
 
 
 def test_topics_have_keywords_and_three_representatives(result):

@@ -274,27 +274,52 @@ def _cut_merges(n: int, merges: list[tuple[int, int, float]], groups: int) -> np
     return labels
 
 
+MAX_SECTION_SHARE = 0.6
+MAX_TOPICS_PER_SECTION = 4
+
+
+def section_range(k: int) -> tuple[int, int]:
+    """Searched section counts: [max(2, ⌈k/4⌉), max(2, ⌊k/2⌋)] (1-4 topics a section, ≥ 2)."""
+    lo = max(2, math.ceil(k / MAX_TOPICS_PER_SECTION))
+    return min(lo, k), min(max(lo, k // 2), k)
+
+
 def group_topics(topic_centroids: np.ndarray, sizes: Sequence[int],
                  n_sections: int | None = None) -> tuple[np.ndarray, dict[int, float]]:
-    """Sections over topics: size-weighted Ward over topic centroids, cut by the merge-jump rule.
+    """Sections over topics: cuts of the size-weighted Ward tree over topic centroids.
 
-    Fewer than 4 topics: one section per topic. Automatic count searched in [2, ⌈k/2⌉].
+    Automatic count, searched in :func:`section_range`: among the cuts whose largest section holds
+    at most :data:`MAX_SECTION_SHARE` of the papers and at most :data:`MAX_TOPICS_PER_SECTION`
+    topics, the one with the largest relative jump in merge height (the clearest gap); if no cut
+    is balanced, the one with the smallest largest section. Fewer than 4 topics: one section per
+    topic. Returns the section of each topic and the criterion (count -> jump; 0 = unbalanced).
     """
     k = len(topic_centroids)
     if k == 0:
         return np.zeros(0, dtype=int), {}
     if n_sections is None and k < 4:
         return np.arange(k), {}
-    merges = weighted_ward(topic_centroids, np.asarray(sizes, dtype=np.float64))
-    jumps: dict[int, float] = {}
+    weights = np.asarray(sizes, dtype=np.float64)
+    merges = weighted_ward(topic_centroids, weights)
     if n_sections is not None:
-        chosen = max(1, min(int(n_sections), k))
-    else:
-        heights = [h for _, _, h in merges]  # merge i takes k-i clusters to k-i-1
-        for groups in range(2, math.ceil(k / 2) + 1):
-            below = heights[k - groups - 1]
-            jumps[groups] = heights[k - groups] / below if below > 0 else float("inf")
+        return _cut_merges(k, merges, max(1, min(int(n_sections), k))), {}
+    heights = [h for _, _, h in merges]  # merge i takes k-i clusters to k-i-1
+    lo, hi = section_range(k)
+    jumps: dict[int, float] = {}
+    largest: dict[int, float] = {}
+    for groups in range(lo, hi + 1):
+        below = heights[k - groups - 1]
+        jump = heights[k - groups] / below if below > 0 else float("inf")
+        cut = _cut_merges(k, merges, groups)
+        shares = np.bincount(cut, weights=weights) / weights.sum()
+        counts = np.bincount(cut)
+        largest[groups] = float(shares.max())
+        balanced = shares.max() <= MAX_SECTION_SHARE and counts.max() <= MAX_TOPICS_PER_SECTION
+        jumps[groups] = float(jump) if balanced else 0.0
+    if any(v > 0 for v in jumps.values()):
         chosen = max(sorted(jumps), key=lambda g: jumps[g])
+    else:
+        chosen = min(sorted(largest), key=lambda g: largest[g])
     return _cut_merges(k, merges, chosen), jumps
 
 

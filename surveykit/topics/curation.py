@@ -189,7 +189,7 @@ class CurationState:
             if topic in self.anchors:
                 return int(self.topics[self.row[self.anchors[topic]]]), ""
             return None, f"no topic {topic} in the fitted topics (0..{len(self.anchors) - 1})"
-        matches = [t for t, label in self.auto_labels.items() if label == ref]
+        matches = [t for t, label in self.auto_labels.items() if label.lower() == ref.lower()]
         if not matches and ref.isdigit() and int(ref) in self.anchors:
             matches = [int(ref)]
         if matches:

@@ -104,6 +104,10 @@ def fit_topics(
     analyzer = lab.PhraseAnalyzer(stops)
     vocabulary, doc_freq = lab.document_vocabulary(texts, analyzer)
     generic = {t for t, df in doc_freq.items() if " " not in t and df > lab.GENERIC_SHARE * len(texts)}
+    titles = [corpus.papers[i].title for i in keep]
+    scorer = lab.LabelScorer(lab.term_documents(texts, analyzer, vocabulary), len(texts), generic,
+                             lab.surface_forms(texts),
+                             lab.term_documents(titles, analyzer, vocabulary))
 
     n_topics = curation.n_topics or config.n_topics
     reducer = LexicalAugmentation(texts, config.lexical_weight, config.lexical_dims,
@@ -129,7 +133,10 @@ def fit_topics(
         raise RuntimeError("the clustering model left papers without a topic")
 
     features = reducer.features_ if reducer.features_ is not None else normalise_rows(vectors)
-    auto_labels, anchors = _fitted_labels(model, fitted, vectors, paper_ids, generic)
+    automatic, _ = _build_result(model, fitted, {}, vectors, paper_ids, scorer, config, curation)
+    # curation refs ("#3", labels) name the topics of the automatic result, as in its topics.json
+    auto_labels = {t.id: t.label for t in automatic.topics}
+    anchors = {t.id: automatic.papers_of(t.id)[0] for t in automatic.topics}
     state = CurationState(paper_ids, fitted.copy(), auto_labels, anchors,
                           split_features=lambda rows: features[rows])
     apply_curation(curation, state)
@@ -140,8 +147,8 @@ def fit_topics(
                             vectorizer_model=_vectorizer(vocabulary, analyzer),
                             ctfidf_model=_ctfidf())
 
-    result = _build_result(model, final, state.fixed_labels, vectors, texts, paper_ids,
-                           generic, config, curation)
+    result, section_jumps = _build_result(model, final, state.fixed_labels, vectors, paper_ids,
+                                          scorer, config, curation)
     result.excluded = excluded
     result.curation_report = report
     result.provenance = {
@@ -154,6 +161,10 @@ def fit_topics(
         "k_criterion": "largest relative jump in Ward merge height (height(k->k-1)/height(k+1->k))",
         "k_criterion_values": {str(k): v for k, v in sorted(clusterer.criterion_.items())},
         "k_fixed_by": ("curation" if curation.n_topics else "config" if config.n_topics else None),
+        "section_criterion": ("size-weighted Ward over topic centroids; largest merge-height jump "
+                              "among cuts with <= 60% of papers and <= 4 topics per section"),
+        "section_criterion_values": {str(k): v for k, v in sorted(section_jumps.items())},
+        "label_scorer": "document coverage x log-odds (add-1/2 prior) vs the rest of the corpus",
         "engine": "BERTopic (LexicalAugmentation + AutoKClustering, c-TF-IDF)",
     }
     result.model = model
@@ -190,32 +201,21 @@ def _ranked(scores: np.ndarray, topics: np.ndarray, paper_ids: Sequence[str], to
     return [paper_ids[i] for i in order[:n]]
 
 
-def _fitted_labels(model: Any, topics: np.ndarray, vectors: np.ndarray,
-                   paper_ids: Sequence[str], generic: set[str]) -> tuple[dict[int, str], dict[int, str]]:
-    """Automatic labels and anchor papers of the fitted topics (what curation refs point at)."""
-    vocabulary = _vocabulary(model)
-    scores, _ = _centroid_scores(vectors, topics)
-    labels: dict[int, str] = {}
-    for topic, row in sorted(_topic_rows(model, topics).items(),
-                             key=lambda kv: (-(topics == kv[0]).sum(), kv[0])):
-        ranked = lab.ranked_terms(row, vocabulary, RANKED_TERMS)
-        labels[topic] = lab.make_label(ranked, generic, taken=set(labels.values()))
-    anchors = {t: _ranked(scores, topics, paper_ids, t, 1)[0] for t in labels}
-    return labels, anchors
-
-
 def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors: np.ndarray,
-                  texts: list[str], paper_ids: list[str], generic: set[str],
-                  config: TopicConfig, curation: Curation) -> TopicResult:
+                  paper_ids: list[str], scorer: lab.LabelScorer, config: TopicConfig,
+                  curation: Curation) -> tuple[TopicResult, dict[int, float]]:
     vocabulary = _vocabulary(model)
     scores, centres = _centroid_scores(vectors, topics)
     rows = _topic_rows(model, topics)
     sizes = {t: int((topics == t).sum()) for t in rows}
     ranked = {t: lab.ranked_terms(rows[t], vocabulary, RANKED_TERMS) for t in rows}
     labels: dict[int, str] = dict(fixed)
+    auto: dict[int, str] = {}
     for topic in sorted(rows, key=lambda t: (-sizes[t], t)):
+        auto[topic] = scorer.label(np.flatnonzero(topics == topic), taken=set(auto.values()))
         if topic not in labels:
-            labels[topic] = lab.make_label(ranked[topic], generic, taken=set(labels.values()))
+            labels[topic] = scorer.label(np.flatnonzero(topics == topic),
+                                         taken=set(labels.values()))
 
     old_ids = sorted(rows)
     centroid_matrix = np.stack([centres[t] for t in old_ids])
@@ -229,7 +229,7 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
     def section_size(group: int) -> int:
         return sum(sizes[t] for t in members[group])
 
-    section_keys = {g: _section_label(members[g], sizes, ranked, labels, generic) for g in members}
+    section_keys = {g: _section_label(members[g], topics, scorer, labels) for g in members}
     order = sorted(members, key=lambda g: (-section_size(g), section_keys[g][0]))
     new_id: dict[int, int] = {}
     sections: list[Section] = []
@@ -253,7 +253,7 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
             section=next(s.id for s in sections if new_id[topic] in s.topic_ids),
             keywords=lab.keywords(ranked[topic], config.top_n_words),
             representative_ids=_ranked(scores, topics, paper_ids, topic, config.n_representative),
-            auto_label=lab.make_label(ranked[topic], generic) if topic in fixed else labels[topic],
+            auto_label=auto[topic],
         ))
     section_by_topic = {t.id: t.section for t in topic_objects}
     final = [new_id[int(t)] for t in topics]
@@ -264,22 +264,19 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
         "section": [section_by_topic[t] for t in final],
     }).set_index("paper_id")
     _set_bertopic_labels(model, topics, new_id, labels)
-    return TopicResult(assignments=frame, topics=topic_objects, sections=sections)
+    return TopicResult(assignments=frame, topics=topic_objects, sections=sections), section_jumps
 
 
-def _section_label(topics: list[int], sizes: dict[int, int],
-                   ranked: dict[int, list[tuple[str, float]]], labels: dict[int, str],
-                   generic: set[str]) -> tuple[str, list[str]]:
-    """A section's label: the label of its single topic, else from its topics' pooled terms."""
-    if len(topics) == 1:
-        return labels[topics[0]], lab.keywords(ranked[topics[0]], 5)
-    pooled: dict[str, float] = {}
-    total = sum(sizes[t] for t in topics)
-    for topic in topics:
-        for term, score in ranked[topic]:
-            pooled[term] = pooled.get(term, 0.0) + score * sizes[topic] / total
-    terms = sorted(pooled.items(), key=lambda kv: (-kv[1], kv[0]))
-    return lab.make_label(terms, generic), lab.keywords(terms, 5)
+def _section_label(members: list[int], topics: np.ndarray, scorer: lab.LabelScorer,
+                   labels: dict[int, str]) -> tuple[str, list[str]]:
+    """A section's label: its single topic's label, else the scorer on the section's papers."""
+    rows = np.flatnonzero(np.isin(topics, members))
+    words = [t for t, *_ in scorer.terms(rows)]
+    keywords = lab.keywords([(t, 0.0) for t in words], 5)
+    if len(members) == 1:
+        return labels[members[0]], keywords
+    taken = {labels[t] for t in members}
+    return scorer.label(rows, taken=taken), keywords
 
 
 def _set_bertopic_labels(model: Any, topics: np.ndarray, new_id: dict[int, int],

@@ -5,22 +5,40 @@ domain stop word, so no term spans a removed word. The vocabulary keeps the term
 two documents (counted over documents, before BERTopic's c-TF-IDF joins each topic into one
 document, where ``min_df`` would count topics: BERTopic issue #2402).
 
-A label is the topic's best multi-word term, scored by its c-TF-IDF weight plus the mean weight of
-its specific words (2-3 words; the curation file can rename a topic). Words found in more
-than :data:`GENERIC_SHARE` of the corpus's documents cannot make
-a label alone ("agents" in an agents corpus) and add no support.
+Labels (:func:`label_terms`, :func:`make_label`) are scored over *documents*, not word counts:
+
+* coverage ``c = df_topic(term) / n_topic``: the share of the topic's papers that use the term;
+* distinctiveness ``d``: the log-odds ratio of the term's document frequency inside the topic
+  against the rest of the corpus, with an add-½ prior (Monroe et al. 2008, "Fightin' Words";
+  the prior keeps a term seen in two papers from beating one seen in twenty);
+* score ``c · d`` (only terms with ``d > 0``), and terms with ``c`` below :data:`MIN_COVERAGE`
+  (25 %) are used only when no term reaches it.
+
+The best term is the head of the label (a single word becomes the phrase it mostly occurs in:
+"extraction" -> "relation extraction"); a second, non-overlapping term is joined with " & " when
+the head is a single word or covers less than :data:`SOLO_COVERAGE` of the topic (the second term is
+the one that adds most to the covered papers, times its own distinctiveness). "&" is not a word:
+a label has 2-5 words and no stop word. Words found in more than :data:`GENERIC_SHARE` of the
+corpus's documents never make a label alone ("agents" in an agents corpus). Labels are shown in
+title case, keeping the corpus's own spelling of acronyms ("RL", "GUI").
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
 TOKEN = re.compile(r"[a-z][a-z0-9]*(?:[-'][a-z0-9]+)*")
 GENERIC_SHARE = 0.35
 MAX_LABEL_WORDS = 5
+MIN_COVERAGE = 0.25
+SOLO_COVERAGE = 0.5
+PRIOR = 0.5
+TITLE_SUPPORT = 2
+SEPARATOR = " & "
 
 # Words of scientific prose that say nothing about a topic (added to scikit-learn's English list).
 DOMAIN_STOP_WORDS = frozenset(
@@ -128,29 +146,206 @@ def keywords(ranked: Sequence[tuple[str, float]], n: int) -> list[str]:
     return chosen
 
 
-def _phrase_scores(ranked: Sequence[tuple[str, float]], generic: set[str]) -> list[tuple[str, float]]:
-    """Multi-word terms scored by their own weight plus the weight of their specific words."""
-    single = {t: s for t, s in ranked if " " not in t}
-    scored = []
-    for term, score in ranked:
-        words = term.split()
-        if len(words) < 2 or set(words) <= generic:
+def term_documents(documents: Sequence[str], analyzer: PhraseAnalyzer,
+                   vocabulary: Iterable[str]) -> dict[str, np.ndarray]:
+    """Term -> sorted indices of the documents that contain it (terms of ``vocabulary`` only)."""
+    wanted = set(vocabulary)
+    found: dict[str, list[int]] = {}
+    for index, document in enumerate(documents):
+        for term in set(analyzer(document)):
+            if term in wanted:
+                found.setdefault(term, []).append(index)
+    return {t: np.asarray(rows, dtype=int) for t, rows in sorted(found.items())}
+
+
+def log_odds_z(df_in: int, n_in: int, df_out: int, n_out: int) -> float:
+    """z-score of the log-odds ratio of a term's document frequency in a group vs the rest,
+    each count smoothed by :data:`PRIOR` (Monroe, Colaresi & Quinn 2008, eq. 16-22)."""
+    if n_out <= 0:
+        return 0.0
+    a, b = df_in + PRIOR, n_in - df_in + PRIOR
+    c, d = df_out + PRIOR, n_out - df_out + PRIOR
+    delta = np.log(a / b) - np.log(c / d)
+    return float(delta / np.sqrt(1 / a + 1 / b + 1 / c + 1 / d))
+
+
+class LabelScorer:
+    """Scores terms for a group of papers against the rest of the corpus (module docstring)."""
+
+    def __init__(self, postings: dict[str, np.ndarray], n_documents: int, generic: set[str],
+                 display: dict[str, str] | None = None,
+                 title_postings: dict[str, np.ndarray] | None = None) -> None:
+        self.postings = postings
+        self.n = n_documents
+        self.generic = generic
+        self.display = display or {}
+        self.title_postings = title_postings
+        from scipy.sparse import csr_matrix
+
+        self._terms = list(postings)
+        cols = [np.full(len(docs), j) for j, docs in enumerate(postings.values())]
+        data_rows = [docs for docs in postings.values()]
+        if cols:
+            r, c = np.concatenate(data_rows), np.concatenate(cols)
+        else:
+            r = c = np.zeros(0, dtype=int)
+        self._matrix = csr_matrix((np.ones(len(r)), (r, c)), shape=(n_documents, len(self._terms)))
+        self._df = np.asarray(self._matrix.sum(axis=0)).ravel()
+
+    def scored(self, members: np.ndarray) -> list[tuple[str, float, float, frozenset[int]]]:
+        """``(term, score, coverage, covered rows)`` for the group ``members`` (row indices),
+        best first; ties by term."""
+        members = np.asarray(members, dtype=int)
+        n_in = len(set(members.tolist()))
+        n_out = self.n - n_in
+        df_in = np.asarray(self._matrix[members].sum(axis=0)).ravel()
+        df_out = self._df - df_in
+        keep = np.flatnonzero(df_in >= min(2, n_in))
+        rows = []
+        for index in keep:
+            distinct = log_odds_z(int(df_in[index]), n_in, int(df_out[index]), n_out)
+            if distinct <= 0:
+                continue
+            coverage = float(df_in[index]) / n_in
+            term = self._terms[index]
+            hits = self.postings[term]
+            covered = frozenset(int(h) for h in np.intersect1d(hits, members))
+            rows.append((term, coverage * distinct, coverage, covered))
+        rows.sort(key=lambda r: (-round(r[1], 9), r[0]))
+        return rows
+
+    def terms(self, members: np.ndarray) -> list[tuple[str, float, float, frozenset[int]]]:
+        """Label candidates: scored terms that are not generic words alone; first those in the
+        titles of ≥ :data:`TITLE_SUPPORT` of the group's papers, each part with the terms of
+        coverage ≥ :data:`MIN_COVERAGE` first."""
+        rows = [r for r in self.scored(members) if not set(r[0].split()) <= self.generic]
+        titled, rest = rows, []
+        if self.title_postings is not None:  # title terms first: a title says what a paper is about
+            inside = np.zeros(self.n, dtype=bool)
+            inside[np.asarray(members, dtype=int)] = True
+            floor = TITLE_SUPPORT if len(members) >= 2 * TITLE_SUPPORT else 1
+            empty = np.zeros(0, dtype=int)
+            ok = [int(inside[self.title_postings.get(r[0], empty)].sum()) >= floor for r in rows]
+            titled = [r for r, keep in zip(rows, ok, strict=True) if keep]
+            rest = [r for r, keep in zip(rows, ok, strict=True) if not keep]
+        if len(titled) >= 2:  # enough title terms: the others are not label material
+            rest = []
+        ordered = []
+        for group in (titled, rest):
+            ordered += [r for r in group if r[2] >= MIN_COVERAGE]
+            ordered += [r for r in group if r[2] < MIN_COVERAGE]
+        return ordered
+
+    def label(self, members: np.ndarray, taken: set[str] | None = None) -> str:
+        """The display label of the group (see :func:`compose_label`)."""
+        return self.show(compose_label(self.terms(members), len(members), taken or set(),
+                                       self.show))
+
+    def show(self, terms: str) -> str:
+        return display_label(terms, self.display)
+
+
+def compose_label(candidates: Sequence[tuple[str, float, float, frozenset[int]]], size: int,
+                  taken: set[str], show: Any = None) -> str:
+    """Head term, plus a second term after " & " when the head alone says too little.
+
+    ``taken``: display labels already used (a label is not repeated while another option exists).
+    """
+    show = show or (lambda s: s)
+    options: list[str] = []
+    for head, _, coverage, rows in candidates[:10]:
+        head, coverage, rows = _expand(head, coverage, rows, candidates)
+        solo = " " in head and coverage >= SOLO_COVERAGE
+        if solo:
+            options.append(head)
             continue
-        support = sum(single.get(w, 0.0) for w in words if w not in generic)
-        scored.append((term, score + support / len(words)))
-    return sorted(scored, key=lambda kv: (-kv[1], kv[0]))
+        partner = _partner(head, rows, candidates, size)
+        options.append(f"{head}{SEPARATOR}{partner}" if partner else head)
+    options = [o for o in options if 2 <= label_word_count(o) <= MAX_LABEL_WORDS]
+    if not options:
+        words = [t for t, *_ in candidates if " " not in t]
+        options = [SEPARATOR.join(words[:2])] if len(words) >= 2 else ["miscellaneous papers"]
+    for option in options:
+        if show(option) not in taken:
+            return option
+    return options[0]
+
+
+def _expand(term: str, coverage: float, rows: frozenset[int],
+            candidates: Sequence[tuple[str, float, float, frozenset[int]]]
+            ) -> tuple[str, float, frozenset[int]]:
+    """A single word inside a phrase that is nearly as common becomes that phrase
+    ("extraction" -> "relation extraction"): the best-scored candidate phrase holding the word
+    with at least half its coverage and :data:`MIN_COVERAGE`."""
+    if " " in term:
+        return term, coverage, rows
+    floor = max(MIN_COVERAGE, 0.5 * coverage)
+    for phrase, _, phrase_coverage, phrase_rows in candidates:
+        if " " in phrase and term in phrase.split() and phrase_coverage >= floor:
+            return phrase, phrase_coverage, phrase_rows
+    return term, coverage, rows
+
+
+def _partner(head: str, head_rows: frozenset[int], candidates: Sequence[tuple[str, float, float,
+             frozenset[int]]], size: int) -> str | None:
+    """The term that best complements ``head``: new papers covered × its own score."""
+    best: tuple[float, str] | None = None
+    stems = _stems(head)
+    for term, score, coverage, rows in candidates[:30]:
+        term, _, rows = _expand(term, coverage, rows, candidates)
+        if term == head or _stems(term) & stems:
+            continue
+        if len(head.split()) + len(term.split()) > MAX_LABEL_WORDS:
+            continue
+        union = len(head_rows | rows) / max(size, 1)
+        value = union * score / max(coverage, 1e-9)  # union coverage × distinctiveness
+        if best is None or value > best[0] + 1e-12:
+            best = (value, term)
+    return best[1] if best else None
+
+
+def label_word_count(label: str) -> int:
+    """Words of a label; the separator "&" is not a word."""
+    return sum(1 for w in label.split() if w != SEPARATOR.strip())
+
+
+def surface_forms(documents: Iterable[str]) -> dict[str, str]:
+    """Lower-case token -> its most frequent spelling in the corpus, when that spelling has
+    capitals after the first letter (acronyms and names: "RL", "GUI", "WebShop")."""
+    counts: dict[str, dict[str, int]] = {}
+    for document in documents:
+        for token in re.findall(r"[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*", document):
+            forms = counts.setdefault(token.lower(), {})
+            forms[token] = forms.get(token, 0) + 1
+    shown = {}
+    for low, forms in counts.items():
+        form = max(sorted(forms), key=lambda f: forms[f])
+        if any(ch.isupper() for ch in form[1:]) and form.lower() == low:
+            shown[low] = form
+    return shown
+
+
+def display_label(label: str, forms: dict[str, str] | None = None) -> str:
+    """Title case (each word and hyphen part capitalised), acronyms as the corpus spells them."""
+    forms = forms or {}
+    words = []
+    for word in label.split():
+        if word in forms:
+            words.append(forms[word])
+        else:
+            words.append("-".join(p[:1].upper() + p[1:] for p in word.split("-")))
+    return " ".join(words)
 
 
 def make_label(ranked: Sequence[tuple[str, float]], generic: set[str],
                taken: set[str] | None = None) -> str:
-    """A 2-5 word label from a topic's ranked terms (see the module docstring)."""
+    """A 2-5 word label from ranked terms alone (no document counts): the best multi-word term,
+    else the two best words joined by " & ". :class:`LabelScorer` is the main path."""
     taken = taken or set()
-    specific = [(t, s) for t, s in ranked if not set(t.split()) <= generic] or list(ranked)
-    options = [phrase for phrase, _ in _phrase_scores(ranked, generic)]
-    if not options:  # no phrase at all: the two best specific words
-        words = [t for t, _ in specific if " " not in t]
-        options = [" ".join(words[:2])] if len(words) >= 2 else ["miscellaneous papers"]
-    for label in options:
-        if label not in taken:
-            return label
-    return options[0]
+    specific = [t for t, _ in ranked if not set(t.split()) <= generic] or [t for t, _ in ranked]
+    options = [t for t in specific if 2 <= len(t.split()) <= MAX_LABEL_WORDS]
+    words = [t for t in specific if " " not in t]
+    if len(words) >= 2:
+        options.append(SEPARATOR.join(words[:2]))
+    options = options or ["miscellaneous papers"]
+    return next((o for o in options if o not in taken), options[0])
