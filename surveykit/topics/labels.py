@@ -39,6 +39,20 @@ SOLO_COVERAGE = 0.5
 PRIOR = 0.5
 TITLE_SUPPORT = 2
 SEPARATOR = " & "
+MIN_PHRASE_COVERAGE = 0.15
+PHRASE_BONUS = 1.5
+# Single words that only modify (adjectives, adverbs, participles): never a label's head alone
+# ("Strategic", "Automated"), while phrases keep them ("strategic planning").
+_MODIFIER = re.compile(r"(?:ed|ly|ive|ic|ical|al|ous|ful|able|ible|less|ary)$")
+_NOT_MODIFIER = {"survey"}
+
+
+def is_modifier(term: str) -> bool:
+    """A term that ends in a modifier rather than a subject: a lone "automated" or "social", or a
+    phrase such as "risks associated" (while "social simulation" is a subject)."""
+    last = term.split()[-1]
+    return "-" not in last and bool(_MODIFIER.search(last)) and last not in _NOT_MODIFIER
+
 
 # Words of scientific prose that say nothing about a topic (added to scikit-learn's English list).
 DOMAIN_STOP_WORDS = frozenset(
@@ -215,25 +229,32 @@ class LabelScorer:
         return rows
 
     def terms(self, members: np.ndarray) -> list[tuple[str, float, float, frozenset[int]]]:
-        """Label candidates: scored terms that are not generic words alone; first those in the
-        titles of ≥ :data:`TITLE_SUPPORT` of the group's papers, each part with the terms of
-        coverage ≥ :data:`MIN_COVERAGE` first."""
-        rows = [r for r in self.scored(members) if not set(r[0].split()) <= self.generic]
-        titled, rest = rows, []
-        if self.title_postings is not None:  # title terms first: a title says what a paper is about
-            inside = np.zeros(self.n, dtype=bool)
-            inside[np.asarray(members, dtype=int)] = True
-            floor = TITLE_SUPPORT if len(members) >= 2 * TITLE_SUPPORT else 1
-            empty = np.zeros(0, dtype=int)
-            ok = [int(inside[self.title_postings.get(r[0], empty)].sum()) >= floor for r in rows]
-            titled = [r for r, keep in zip(rows, ok, strict=True) if keep]
-            rest = [r for r, keep in zip(rows, ok, strict=True) if not keep]
-        if len(titled) >= 2:  # enough title terms: the others are not label material
-            rest = []
+        """Label candidates, best first: scored terms that are not generic words alone nor a lone
+        modifier (:func:`is_modifier`), their score raised by their share of the group's titles
+        (a title says what a paper is about) and, for phrases, by :data:`PHRASE_BONUS`; terms of
+        coverage >= :data:`MIN_COVERAGE` (phrases: :data:`MIN_PHRASE_COVERAGE`) come first."""
+        rows = [r for r in self.scored(members)
+                if not set(r[0].split()) <= self.generic and not is_modifier(r[0])]
+        inside = np.zeros(self.n, dtype=bool)
+        inside[np.asarray(members, dtype=int)] = True
+        empty = np.zeros(0, dtype=int)
+        size = max(int(inside.sum()), 1)
+        titled, untitled = [], []
+        for term, score, coverage, covered in rows:
+            title_share = 0.0
+            if self.title_postings is not None:
+                title_share = int(inside[self.title_postings.get(term, empty)].sum()) / size
+            bonus = (1.0 + title_share) * (PHRASE_BONUS if " " in term else 1.0)
+            (titled if title_share > 0 else untitled).append((term, score * bonus, coverage, covered))
+
+        def floor(term: str) -> float:
+            return MIN_PHRASE_COVERAGE if " " in term else MIN_COVERAGE
+
         ordered = []
-        for group in (titled, rest):
-            ordered += [r for r in group if r[2] >= MIN_COVERAGE]
-            ordered += [r for r in group if r[2] < MIN_COVERAGE]
+        for group in (titled, untitled):  # terms in the group's titles first
+            group.sort(key=lambda r: (-round(r[1], 9), r[0]))
+            ordered += [r for r in group if r[2] >= floor(r[0])]
+            ordered += [r for r in group if r[2] < floor(r[0])]
         return ordered
 
     def label(self, members: np.ndarray, taken: set[str] | None = None) -> str:
@@ -260,7 +281,8 @@ def compose_label(candidates: Sequence[tuple[str, float, float, frozenset[int]]]
             options.append(head)
             continue
         partner = _partner(head, rows, candidates, size)
-        options.append(f"{head}{SEPARATOR}{partner}" if partner else head)
+        joined = _as_phrase(head, partner, candidates)
+        options.append(joined or (f"{head}{SEPARATOR}{partner}" if partner else head))
     options = [o for o in options if 2 <= label_word_count(o) <= MAX_LABEL_WORDS]
     if not options:
         words = [t for t, *_ in candidates if " " not in t]
@@ -279,29 +301,38 @@ def _expand(term: str, coverage: float, rows: frozenset[int],
     with at least half its coverage and :data:`MIN_COVERAGE`."""
     if " " in term:
         return term, coverage, rows
-    floor = max(MIN_COVERAGE, 0.5 * coverage)
+    floor = max(MIN_PHRASE_COVERAGE, 0.5 * coverage)
     for phrase, _, phrase_coverage, phrase_rows in candidates:
         if " " in phrase and term in phrase.split() and phrase_coverage >= floor:
             return phrase, phrase_coverage, phrase_rows
     return term, coverage, rows
 
 
+def _as_phrase(head: str, partner: str | None,
+               candidates: Sequence[tuple[str, float, float, frozenset[int]]]) -> str | None:
+    """``"text"`` and ``"generation"`` make ``"text generation"`` when the corpus has that phrase."""
+    if not partner:
+        return None
+    known = {term for term, *_ in candidates}
+    for phrase in (f"{head} {partner}", f"{partner} {head}"):
+        if phrase in known and not is_modifier(phrase):
+            return phrase
+    return None
+
+
 def _partner(head: str, head_rows: frozenset[int], candidates: Sequence[tuple[str, float, float,
              frozenset[int]]], size: int) -> str | None:
-    """The term that best complements ``head``: new papers covered × its own score."""
-    best: tuple[float, str] | None = None
+    """The best-ranked term after ``head`` that shares no word stem with it and covers papers the
+    head does not (candidates come ranked: title terms first, then by score)."""
     stems = _stems(head)
-    for term, score, coverage, rows in candidates[:30]:
+    for term, _, coverage, rows in candidates[:30]:
         term, _, rows = _expand(term, coverage, rows, candidates)
         if term == head or _stems(term) & stems:
             continue
-        if len(head.split()) + len(term.split()) > MAX_LABEL_WORDS:
+        if len(head.split()) + len(term.split()) > MAX_LABEL_WORDS or not rows - head_rows:
             continue
-        union = len(head_rows | rows) / max(size, 1)
-        value = union * score / max(coverage, 1e-9)  # union coverage × distinctiveness
-        if best is None or value > best[0] + 1e-12:
-            best = (value, term)
-    return best[1] if best else None
+        return term
+    return None
 
 
 def label_word_count(label: str) -> int:
