@@ -313,3 +313,14 @@ def test_markdown_and_latex_render_the_same_document():
     md = render_markdown(doc, {"gu2024blade": paper})
     assert "\\citet{gu2024blade} present BLADE" in tex
     assert "[Gu et al. (2024)](#ref-gu2024blade) present BLADE" in md
+
+
+def test_markdown_citations_use_the_year_the_bibliography_cites():
+    from surveykit.corpus.model import Paper
+    from surveykit.draft.render import cite_labels
+
+    published = Paper(title="MLAgentBench", authors=["Huang, Qian"], year=2023, venue="ICML 2024")
+    preprint = Paper(title="Some preprint", authors=["Doe, Jane"], year=2023)
+    labels = cite_labels({"huang2024mlagentbench": published, "doe2023some": preprint})
+    assert labels["huang2024mlagentbench"].year == "2024"  # as in references.bib (venue year)
+    assert labels["doe2023some"].year == "2023"

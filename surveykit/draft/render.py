@@ -21,6 +21,7 @@ from typing import Any
 import jinja2
 
 from surveykit.bib.latex import escape_latex
+from surveykit.bib.venues import citation_year  # the year references.bib cites
 from surveykit.corpus.model import Paper
 from surveykit.corpus.names import family_name
 from surveykit.draft.model import (
@@ -115,7 +116,7 @@ def reference_text(paper: Paper) -> str:
     if len(paper.authors) > 10:
         names.append("et al.")
     authors = "; ".join(names) or "Anonymous"
-    parts = [f"{authors} ({paper.year or 'n.d.'}). {latex_to_unicode(paper.title).rstrip('.')}."]
+    parts = [f"{authors} ({citation_year(paper) or 'n.d.'}). {latex_to_unicode(paper.title).rstrip('.')}."]
     if paper.venue:
         parts.append(f"*{md_text(paper.venue)}*.")
     link = (
@@ -132,7 +133,7 @@ def reference_text(paper: Paper) -> str:
 
 def cite_labels(papers: Mapping[str, Paper]) -> dict[str, CiteLabel]:
     """key -> label, with ``a``/``b`` suffixes where author label and year collide (like natbib)."""
-    base = {key: (author_label(p), str(p.year or "n.d.")) for key, p in papers.items()}
+    base = {key: (author_label(p), str(citation_year(p) or "n.d.")) for key, p in papers.items()}
     groups: dict[tuple[str, str], list[str]] = {}
     for key in sorted(base):
         groups.setdefault(base[key], []).append(key)
