@@ -113,6 +113,9 @@ def compile_tex(
         shutil.rmtree(build)
     build.mkdir()
     env = dict(os.environ, openout_any="p", shell_escape="f")
+    # PDF dates and /ID from SOURCE_DATE_EPOCH: the same inputs give the same PDF bytes (the
+    # day's start, unless the caller fixed it; \today in the document is unaffected).
+    env.setdefault("SOURCE_DATE_EPOCH", str(int(time.time()) // 86400 * 86400))
     started = time.monotonic()
     try:
         done = subprocess.run(
