@@ -358,3 +358,13 @@ def test_export_rejects_unsafe_names_and_formats(tmp_path):
     with pytest.raises(ValueError, match="unknown figure format"):
         export_figures({"ok": go.Figure()}, tmp_path, formats=("gif",))
 
+
+
+def test_stable_svg_fixes_plotly_random_ids_without_clip_paths():
+    from surveykit.figures.export import stable_svg
+
+    sunburst = b'<svg><defs id="defs-cd9dfd"><g/></defs><defs id="topdefs-cd9dfd"/></svg>'
+    assert stable_svg(sunburst) == b'<svg><defs id="defs-000000"><g/></defs><defs id="topdefs-000000"/></svg>'
+    clipped = (b'<svg><defs id="defs-a1b2c3"/><clipPath id="clipa1b2c3xyplot"/>'
+               b'<g clip-path="url(#clipa1b2c3xy)"/></svg>')
+    assert b"a1b2c3" not in stable_svg(clipped)

@@ -182,7 +182,7 @@ class BrowserSession:
 
 # --- determinism -----------------------------------------------------------------------------
 
-_SVG_UID = re.compile(rb'id="clip([0-9a-f]{6})')
+_SVG_UID = re.compile(rb'id="(?:clip|defs-|topdefs-)([0-9a-f]{6})')
 _PDF_DATES = re.compile(rb"/(CreationDate|ModDate) \(D:[^)]*\)")
 
 
