@@ -20,7 +20,7 @@ def workspace(tmp_path_factory, fixtures_dir):
 
 def test_stages_read_what_earlier_stages_saved(workspace):
     with pytest.raises(FileNotFoundError, match="02_topics"):
-        Workspace.open(None, workspace.paths.root).topics
+        _ = Workspace.open(None, workspace.paths.root).topics
     result = workspace.fit_topics()
     assert (workspace.paths.build / "topics.json").exists()
     again = Workspace.open(None, workspace.paths.root)
