@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Quick start 2: set up (once) and run the tests. Extra arguments go to pytest.
+# Quick start 2: set up (once), lint, and run the tests. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 source scripts/env.sh
+.venv/bin/ruff check surveykit tests benchmarks
 exec .venv/bin/python -m pytest -q -ra "$@"
