@@ -88,6 +88,9 @@ class DraftOptions:
 # --- sentences ----------------------------------------------------------------------------------
 
 
+COMPARABLE_KINDS = ("category", "multi", "flag")
+
+
 def _pick(options: Sequence[str], *seed: object) -> str:
     """A deterministic choice among ``options`` from a seed (stable across runs and platforms)."""
     text = "|".join(str(s) for s in seed)
@@ -617,11 +620,24 @@ class Drafter:
         ):
             return None
         frame = frame[frame["paper_id"].isin(self.keys) & frame["paper_id"].isin(self.assignments.index)]
+        if "kind" in frame:  # properties to compare; not per-paper names, stated counts or URLs
+            frame = frame[frame["kind"].isin(COMPARABLE_KINDS)]
         sentences = []
         label_col = "label" if "label" in frame else "attribute"
         value_col = "value_label" if "value_label" in frame else "value"
-        for attribute, group in frame.groupby("attribute", sort=True):
+        order = list(getattr(self.attributes, "names", []) or [])  # the schema's order
+        groups = dict(tuple(frame.groupby("attribute", sort=True)))
+        for attribute in [a for a in order if a in groups] + sorted(set(groups) - set(order)):
+            group = groups[attribute]
             group = group[group[value_col].astype(str).str.strip() != ""]
+            if "kind" in group and len(group) and group["kind"].iloc[0] == "flag":
+                papers = list(dict.fromkeys(group["paper_id"]))
+                shown = sorted(papers, key=lambda p: self.key(p))[:max_cites]
+                label = str(group[label_col].iloc[0]).lower()
+                segments = [f"{_count(len(papers), 'paper')} mention {label} ",
+                            Cite(tuple(self.key(p) for p in shown)), "."]
+                sentences.append(DraftSentence(segments, "summary", tuple(papers)))
+                continue
             counts = group.groupby(value_col)["paper_id"].apply(lambda s: list(dict.fromkeys(s)))
             if counts.empty:
                 continue
@@ -630,13 +646,8 @@ class Drafter:
             parts = []
             for value, papers in counts:
                 shown = sorted(papers, key=lambda p: self.key(p))[:max_cites]
-                parts.append(
-                    [
-                        f"{value} ({_count(len(papers), 'paper')}; ",
-                        Cite(tuple(self.key(p) for p in shown)),
-                        ")",
-                    ]
-                )
+                parts.append([f"{value} in {_count(len(papers), 'paper')} ",
+                              Cite(tuple(self.key(p) for p in shown))])
             cited = tuple(p for _, papers in counts for p in papers)
             segments = (
                 [
