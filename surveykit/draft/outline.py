@@ -608,6 +608,16 @@ class Drafter:
             sec.blocks.append(attr)
         return sec
 
+    def _most_central(self, papers: list[str], n: int) -> list[str]:
+        """The ``n`` papers closest to their topic's centre (ties by key): examples, not A-Z."""
+        scores = self.assignments.get("score")
+
+        def rank(pid: str) -> tuple[float, str]:
+            score = float(scores.get(pid, 0.0)) if scores is not None else 0.0
+            return (-round(score, 9), self.key(pid))
+
+        return sorted(papers, key=rank)[:n]
+
     def attribute_paragraph(self, top: int = 3, max_cites: int = 6) -> Paragraph | None:
         frame = self.attributes
         if frame is None:
@@ -632,7 +642,7 @@ class Drafter:
             group = group[group[value_col].astype(str).str.strip() != ""]
             if "kind" in group and len(group) and group["kind"].iloc[0] == "flag":
                 papers = list(dict.fromkeys(group["paper_id"]))
-                shown = sorted(papers, key=lambda p: self.key(p))[:max_cites]
+                shown = self._most_central(papers, max_cites)
                 label = str(group[label_col].iloc[0]).lower()
                 segments = [f"{_count(len(papers), 'paper')} mention {label} ",
                             Cite(tuple(self.key(p) for p in shown)), "."]
@@ -645,7 +655,7 @@ class Drafter:
             label = str(group[label_col].iloc[0]) if len(group) else str(attribute)
             parts = []
             for value, papers in counts:
-                shown = sorted(papers, key=lambda p: self.key(p))[:max_cites]
+                shown = self._most_central(papers, max_cites)
                 parts.append([f"{value} in {_count(len(papers), 'paper')} ",
                               Cite(tuple(self.key(p) for p in shown))])
             cited = tuple(p for _, papers in counts for p in papers)
