@@ -214,7 +214,7 @@ class LabelScorer:
         n_out = self.n - n_in
         df_in = np.asarray(self._matrix[members].sum(axis=0)).ravel()
         df_out = self._df - df_in
-        keep = np.flatnonzero(df_in >= min(2, n_in))
+        keep = np.flatnonzero(df_in >= (1 if n_in <= 2 else 2))  # tiny groups: any of their terms
         rows = []
         for index in keep:
             distinct = log_odds_z(int(df_in[index]), n_in, int(df_out[index]), n_out)
