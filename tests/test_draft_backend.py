@@ -127,3 +127,15 @@ def test_write_draft_with_backend_keeps_grounding(tmp_path, fake_server, mode):
     else:
         assert result.rewrite.accepted == 0 and len(result.rewrite.rejected) == len(_FakeChat.requests)
         assert all("dropped citation" in r for r in result.rewrite.rejected)
+
+
+def test_configured_backend_is_used_by_default_and_false_turns_it_off(tmp_path, fake_server):
+    corpus = fixture_corpus()
+    assignments, topics = fake_taxonomy(corpus)
+    config = fixture_config(tmp_path, backend={"base_url": fake_server, "model": "tiny"})
+    keys = citation_keys(config, corpus)
+    _FakeChat.requests.clear()
+    off = write_draft(config, corpus, assignments, topics, keys, compile=False, backend=False)
+    assert off.rewrite is None and not _FakeChat.requests
+    default = write_draft(config, corpus, assignments, topics, keys, compile=False)
+    assert default.rewrite is not None and _FakeChat.requests

@@ -102,8 +102,10 @@ def write_draft(
 ) -> DraftResult:
     """Draft, check, render and (with TeX and ``compile``) build the PDF.
 
-    ``backend``: ``None``/``False`` = no rewriting (default); ``True`` = from ``[draft.backend]``;
-    or a :class:`ChatBackend`. ``references.bib`` is written first when it does not exist yet.
+    ``backend``: ``None`` (default) = the endpoint of ``[draft.backend]`` / ``SURVEYKIT_LLM_*`` when
+    one is configured, else no rewriting (nothing is configured by default); ``False`` = never;
+    ``True`` = the configured endpoint; or a :class:`ChatBackend`. ``references.bib`` is written
+    first when it does not exist yet.
     """
     paths = config.paths.ensure()
     if not paths.references.exists():
@@ -112,7 +114,7 @@ def write_draft(
         write_references(config, corpus, validate=False)
     document, drafter = draft_document(config, corpus, assignments, topics, keys, attributes)
     rewrite = None
-    if backend is True:
+    if backend is None or backend is True:
         backend = backend_from_config(config)
     if backend:
         rewrite = rewrite_document(document, backend)
