@@ -221,3 +221,17 @@ def test_figures_work_on_the_small_corpus(bundled, result):
     assert len(barchart_figure(result).data) == result.n_topics
     with pytest.raises(ValueError, match="fitted BERTopic model"):
         barchart_figure(TopicResult.from_dict(result.to_dict()))
+
+
+@pytest.mark.parametrize(
+    ("term", "modifier"),
+    [
+        ("automated", True), ("social", True), ("strategic", True), ("risks associated", True),
+        ("retrieval", False), ("information retrieval", False), ("dense retrieval", False),
+        ("logic", False), ("summary", False), ("social simulation", False), ("multi-agent", False),
+    ],
+)
+def test_modifier_rule_keeps_nouns_with_adjective_endings(term, modifier):
+    from surveykit.topics.labels import is_modifier
+
+    assert is_modifier(term) is modifier

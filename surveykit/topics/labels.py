@@ -44,7 +44,16 @@ PHRASE_BONUS = 1.5
 # Single words that only modify (adjectives, adverbs, participles): never a label's head alone
 # ("Strategic", "Automated"), while phrases keep them ("strategic planning").
 _MODIFIER = re.compile(r"(?:ed|ly|ive|ic|ical|al|ous|ful|able|ible|less|ary)$")
-_NOT_MODIFIER = {"survey"}
+# Nouns with those endings (the suffix test alone would drop "retrieval" or "information retrieval").
+_NOT_MODIFIER = frozenset(
+    " ".join([
+        "retrieval proposal signal journal tutorial approval rival arrival removal renewal survival",
+        "interval manual speed seed need feed embed bed family anomaly assembly supply reply ally",
+        "logic topic music graphic arithmetic rhetoric objective alternative incentive directive",
+        "detective narrative summary library dictionary vocabulary glossary boundary adversary",
+        "commentary inventory",
+    ]).split()
+)
 
 
 def is_modifier(term: str) -> bool:
