@@ -33,6 +33,7 @@ from surveykit.bib.venues import (
     CONFERENCE,
     JOURNAL,
     PREPRINT,
+    YEAR_IN_VENUE,
     citation_year,
     classify_venue,
     journal_name,
@@ -69,7 +70,6 @@ EXTRA_FIELDS = {
 }
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _PRIMARY_CLASS = re.compile(r"^[a-z-]+(\.[A-Za-z-]+)?$")
-_YEAR_IN_VENUE = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
 _PAGE_RANGE = re.compile(r"^\s*(\w+)\s*(?:-+|\u2013|\u2014)\s*(\w+)\s*$")
 
 
@@ -258,7 +258,7 @@ def _pages(value: str, lost: list[str]) -> str:
 def _check_venue_year(paper: Paper, warn) -> None:
     if paper.year is None or not paper.venue:
         return
-    match = _YEAR_IN_VENUE.search(paper.venue)
+    match = YEAR_IN_VENUE.search(paper.venue)
     if match and int(match.group(1)) != paper.year:
         warn("venue-year-mismatch", f"venue {paper.venue!r} names {match.group(1)} but the paper's "
              f"year is {paper.year} (the year field cites {citation_year(paper)})", "info")

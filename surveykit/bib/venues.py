@@ -65,14 +65,14 @@ def journal_name(venue: str) -> str:
     return cleaned or venue.strip()
 
 
-_VENUE_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
+YEAR_IN_VENUE = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
 
 
 def citation_year(paper) -> int | None:
     """The year to cite: the year the venue names (``ICML 2024``) when the paper was published
     there, else the paper's own year (for preprints, the first version's)."""
     if paper.venue:
-        match = _VENUE_YEAR.search(paper.venue)
+        match = YEAR_IN_VENUE.search(paper.venue)
         if match and classify_venue(paper.venue) != PREPRINT:
             return int(match.group(1))
     return paper.year
