@@ -66,8 +66,10 @@ def fit_bertopic_defaults(data: LabelledSet, embeddings: np.ndarray, seed: int) 
     return MethodOutput([int(t) for t in topics], words)
 
 
-def fit_tfidf_nmf(data: LabelledSet, embeddings: np.ndarray, seed: int) -> MethodOutput:
-    """TF-IDF + NMF with k = the true number of labels (as litstudy does); argmax topic per paper.
+def fit_tfidf_nmf(data: LabelledSet, embeddings: np.ndarray, seed: int,
+                  k: int | None = None) -> MethodOutput:
+    """TF-IDF + NMF with k = the true number of labels (as litstudy does) unless ``k`` is given;
+    argmax topic per paper.
 
     Papers whose NMF weights are all zero are outliers. The embeddings are not used.
     """
@@ -76,7 +78,7 @@ def fit_tfidf_nmf(data: LabelledSet, embeddings: np.ndarray, seed: int) -> Metho
 
     vectorizer = TfidfVectorizer(stop_words="english", min_df=2, max_df=0.95)
     matrix = vectorizer.fit_transform(data.texts)
-    model = NMF(n_components=data.n_classes, init="nndsvd", max_iter=500, random_state=seed)
+    model = NMF(n_components=k or data.n_classes, init="nndsvd", max_iter=500, random_state=seed)
     weights = model.fit_transform(matrix)
     vocabulary = vectorizer.get_feature_names_out()
     assignments = [int(row.argmax()) if row.max() > 0 else -1 for row in weights]

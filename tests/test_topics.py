@@ -229,9 +229,19 @@ def test_figures_work_on_the_small_corpus(bundled, result):
         ("automated", True), ("social", True), ("strategic", True), ("risks associated", True),
         ("retrieval", False), ("information retrieval", False), ("dense retrieval", False),
         ("logic", False), ("summary", False), ("social simulation", False), ("multi-agent", False),
+        ("pre-trained", True), ("cross-modal", True), ("fine-tuning", False),
+        ("cross-lingual transfer", False),
     ],
 )
 def test_modifier_rule_keeps_nouns_with_adjective_endings(term, modifier):
     from surveykit.topics.labels import is_modifier
 
     assert is_modifier(term) is modifier
+
+
+def test_system_names_are_not_label_terms():
+    from surveykit.topics.labels import is_name
+
+    forms = surface_forms(["AgentPoison attacks agents. We train an RL policy on WebShop."])
+    assert is_name("agentpoison", forms) and is_name("webshop tasks", forms)
+    assert not is_name("rl", forms) and not is_name("backdoor attacks", forms)

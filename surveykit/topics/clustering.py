@@ -1,19 +1,26 @@
-"""Clustering that keeps every paper: Ward's hierarchy, cut at an automatic k, refined by k-means.
+"""Clustering that keeps every paper: a consensus over views and granularities, refined by k-means.
 
 Why not HDBSCAN/UMAP (BERTopic's defaults): on corpora of tens to thousands of papers they leave
 a large share of papers as outliers (all 73 of the bundled corpus), a survey has no place for
 outliers, and on every labelled set we measured they lost to this method (see
 ``benchmarks/results/topics.md``).
 
-The method, all deterministic:
+The method (evidence accumulation, Fred & Jain 2005), all deterministic:
 
-1. Features: the L2-normalised sentence embedding, concatenated with ``lexical_weight`` times an
-   L2-normalised LSA projection of the TF-IDF of the texts (technical terms that a general
-   sentence model blurs), normalised again.
-2. Ward's agglomerative tree over the features.
-3. k: in a range around √(n/2), the k whose merge into k-1 clusters costs the largest relative
-   jump in Ward's merge height (a gap in the dendrogram, Mojena's idea).
-4. Refinement: k-means started from the centroids of the Ward cut (no random start).
+1. Views of the papers, each L2-normalised: the sentence embedding alone; the embedding
+   concatenated with ``lexical_weight`` times an LSA projection of a phrase TF-IDF (sublinear, 1-2
+   grams: technical terms a general sentence model blurs) -- the *main* features; and the same with
+   a word TF-IDF (single words, raw counts, frequent words of the field kept).
+2. For each view, Ward's tree cut at up to :data:`CONSENSUS_KS` values of k spread over the range
+   around √(n/2), each cut refined by k-means.
+3. Co-association: for each pair of papers, the share of those partitions that put them together.
+4. Average-linkage tree over 1 - co-association; k = the count of groups that lives longest in it
+   (the widest gap between merge heights), i.e. the grouping the views and granularities agree on.
+5. Refinement: k-means on the main features, started from the consensus groups' centroids.
+
+A fixed k (config or curation) skips 1-4: Ward's tree on the main features cut at k, refined by
+k-means. ``consensus=False`` gives the single-view rule: that tree cut where the relative jump in
+merge height is largest (a gap in the dendrogram, Mojena's idea).
 """
 
 from __future__ import annotations
@@ -25,7 +32,9 @@ from typing import Any
 
 import numpy as np
 
-SAMPLE_SIZE = 5000
+SAMPLE_SIZE = 5000  # Ward on a sample above ``large_corpus`` papers (single-view and fixed k)
+CONSENSUS_KS = 20  # granularities per view in the co-association
+CONSENSUS_SAMPLE = 3000  # above this many papers the consensus is built on a deterministic sample
 
 
 def normalise_rows(matrix: np.ndarray) -> np.ndarray:
@@ -34,16 +43,27 @@ def normalise_rows(matrix: np.ndarray) -> np.ndarray:
     return matrix / norms
 
 
-def lexical_features(texts: list[str], dims: int, random_state: int) -> np.ndarray | None:
-    """L2-normalised LSA (truncated SVD) of the sublinear TF-IDF of ``texts``; ``None`` if tiny."""
+def lexical_features(texts: list[str], dims: int, random_state: int,
+                     kind: str = "phrases") -> np.ndarray | None:
+    """L2-normalised LSA (truncated SVD) of a TF-IDF of ``texts``; ``None`` if tiny.
+
+    ``kind="phrases"``: sublinear tf, 1-2-grams, terms in at most half the documents (technical
+    phrases). ``kind="words"``: raw tf, single words, terms in up to 95 % of the documents (the
+    field's frequent words, e.g. "language model" papers in a code corpus).
+    """
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     if len(texts) < 4:
         return None
     min_df = 2 if len(texts) >= 20 else 1
-    vectorizer = TfidfVectorizer(stop_words="english", min_df=min_df, max_df=0.5,
-                                 sublinear_tf=True, ngram_range=(1, 2))
+    if kind == "phrases":
+        vectorizer = TfidfVectorizer(stop_words="english", min_df=min_df, max_df=0.5,
+                                     sublinear_tf=True, ngram_range=(1, 2))
+    elif kind == "words":
+        vectorizer = TfidfVectorizer(stop_words="english", min_df=min_df, max_df=0.95)
+    else:
+        raise ValueError(f"unknown lexical view {kind!r} (phrases, words)")
     try:
         tfidf = vectorizer.fit_transform(texts)
     except ValueError:  # empty vocabulary
@@ -55,16 +75,34 @@ def lexical_features(texts: list[str], dims: int, random_state: int) -> np.ndarr
     return normalise_rows(svd.fit_transform(tfidf))
 
 
+def _with_lexical(base: np.ndarray, lexical: np.ndarray | None, weight: float) -> np.ndarray:
+    if lexical is None:
+        return base
+    return normalise_rows(np.hstack([base, weight * lexical]))
+
+
 def clustering_features(embeddings: np.ndarray, texts: list[str], lexical_weight: float,
                         dims: int, random_state: int) -> np.ndarray:
-    """The features clustered: embedding ⊕ weighted LSA, row-normalised (float64)."""
+    """The main features: embedding ⊕ weighted phrase LSA, row-normalised (float64)."""
     base = normalise_rows(np.asarray(embeddings, dtype=np.float64))
     if lexical_weight <= 0:
         return base
-    lexical = lexical_features(texts, dims, random_state)
-    if lexical is None:
-        return base
-    return normalise_rows(np.hstack([base, lexical_weight * lexical]))
+    return _with_lexical(base, lexical_features(texts, dims, random_state), lexical_weight)
+
+
+def feature_views(embeddings: np.ndarray, texts: list[str], lexical_weight: float, dims: int,
+                  random_state: int) -> list[np.ndarray]:
+    """The views the consensus is built on, main features first (module docstring, step 1);
+    only the embedding when ``lexical_weight`` is 0 or the texts are too few for TF-IDF."""
+    base = normalise_rows(np.asarray(embeddings, dtype=np.float64))
+    if lexical_weight <= 0:
+        return [base]
+    views = []
+    for kind in ("phrases", "words"):
+        lexical = lexical_features(texts, dims, random_state, kind)
+        if lexical is not None:
+            views.append(_with_lexical(base, lexical, lexical_weight))
+    return [views[0], base, *views[1:]] if views else [base]
 
 
 def k_range(n: int, min_topics: int = 5, max_topics: int | None = None) -> tuple[int, int]:
@@ -136,16 +174,100 @@ def partition(features: np.ndarray, k: int, tree: np.ndarray | None = None) -> n
     return kmeans_refine(features, cut_tree(tree, k), k)
 
 
+def consensus_ks(lo: int, hi: int, count: int = CONSENSUS_KS) -> list[int]:
+    """Up to ``count`` values of k spread evenly over [lo, hi]."""
+    return sorted({int(round(k)) for k in np.linspace(lo, hi, count)})
+
+
+def co_association(views: Sequence[np.ndarray], ks: Sequence[int],
+                   trees: Sequence[np.ndarray | None] = ()) -> np.ndarray:
+    """Share of the partitions (every view cut at every k, :func:`partition`) that put each pair
+    of rows in the same cluster (n x n, 1 on the diagonal). Counted in integers, so equal shares
+    are exactly equal whatever the order of the partitions. ``trees``: Ward trees of the first
+    views when already built."""
+    n = len(views[0])
+    together = np.zeros((n, n), dtype=np.int32)
+    for index, features in enumerate(views):
+        tree = trees[index] if index < len(trees) and trees[index] is not None else None
+        tree = ward_tree(features) if tree is None else tree
+        for k in ks:
+            labels = partition(features, k, tree)
+            together += labels[:, None] == labels[None, :]
+    return together / (len(views) * len(ks))
+
+
+def consensus_tree(co: np.ndarray) -> np.ndarray:
+    """Average-linkage tree over the co-association distance ``1 - co``."""
+    from scipy.cluster.hierarchy import linkage
+    from scipy.spatial.distance import squareform
+
+    distance = 1.0 - np.asarray(co, dtype=np.float64)
+    np.fill_diagonal(distance, 0.0)
+    return linkage(squareform(distance, checks=False), method="average")
+
+
+def lifetimes(tree: np.ndarray, lo: int, hi: int) -> dict[int, float]:
+    """For each k in [lo, hi]: the range of merge heights over which the tree has k clusters."""
+    n = tree.shape[0] + 1
+    heights = tree[:, 2]
+    return {k: round(float(heights[n - k] - heights[n - k - 1]), 9)  # rounding: ties stay ties
+            for k in range(max(lo, 2), min(hi, n - 1) + 1)}
+
+
+def cut_in_merge_order(tree: np.ndarray, k: int) -> np.ndarray:
+    """Exactly k clusters: the tree's first n-k merges applied (ties in height cannot merge more);
+    clusters numbered by their first row."""
+    n = tree.shape[0] + 1
+    merges = [(int(a), int(b), float(h)) for a, b, h, _ in tree]
+    return _cut_merges(n, merges, max(1, min(k, n)))
+
+
+def consensus_partition(views: Sequence[np.ndarray], lo: int, hi: int
+                        ) -> tuple[int, np.ndarray, dict[int, float]]:
+    """k, the consensus partition (module docstring, steps 2-4) and the lifetime of each k.
+
+    k is the longest-lived count; among equally long-lived counts (nested partitions of very
+    clean data make every level live equally long), the one with the largest relative jump in
+    the main view's Ward tree, then the smallest.
+    """
+    n = len(views[0])
+    if n < 3:
+        return 1, np.zeros(n, dtype=int), {}
+    main_tree = ward_tree(views[0])
+    tree = consensus_tree(co_association(views, consensus_ks(lo, hi), trees=[main_tree]))
+    lives = lifetimes(tree, lo, hi)
+    if not lives:
+        k = max(1, min(lo, n))
+        return k, cut_in_merge_order(tree, k), lives
+    longest = max(lives.values())
+    jumps = merge_jumps(main_tree, lo, hi)
+    k = max((c for c in sorted(lives) if lives[c] == longest), key=lambda c: jumps.get(c, 0.0))
+    return k, cut_in_merge_order(tree, k), lives
+
+
 def _sample(n: int, size: int, random_state: int) -> np.ndarray:
     return np.sort(np.random.default_rng(random_state).permutation(n)[:size])
+
+
+CRITERIA = {
+    "consensus": ("longest-lived k in the average-linkage tree over the co-association of Ward + "
+                  "k-means partitions of 3 views (embedding; + phrase LSA; + word LSA) at up to "
+                  f"{CONSENSUS_KS} k in the range (evidence accumulation, Fred & Jain 2005)"),
+    "jump": "largest relative jump in Ward merge height (height(k->k-1)/height(k+1->k))",
+    "fixed": "k fixed by the config or the curation file",
+}
 
 
 @dataclass
 class AutoKClustering:
     """Scikit-learn-style clusterer for BERTopic's clustering slot: every point gets a cluster.
 
-    ``n_clusters=None`` chooses k automatically (see the module docstring); after ``fit``:
-    ``labels_``, ``n_clusters_``, ``k_range_``, ``criterion_`` (k -> merge-height jump).
+    ``X`` given to ``fit`` is the main features; ``views`` (e.g. a fitted
+    :class:`LexicalAugmentation`) supplies the other views of the same rows through its
+    ``other_views_``. ``n_clusters=None`` chooses k automatically (module docstring): by consensus,
+    or by the Ward jump rule when ``consensus=False``. After ``fit``: ``labels_``,
+    ``n_clusters_``, ``k_range_``, ``method_`` (a key of :data:`CRITERIA`) and ``criterion_``
+    (k -> lifetime or merge-height jump).
     """
 
     n_clusters: int | None = None
@@ -153,14 +275,53 @@ class AutoKClustering:
     max_clusters: int | None = None
     large_corpus: int = 10000
     random_state: int = 42
+    consensus: bool = True
+    views: Any = field(default=None, repr=False)
     labels_: np.ndarray = field(default=None, init=False, repr=False)  # type: ignore[assignment]
     n_clusters_: int = field(default=0, init=False)
     k_range_: tuple[int, int] = field(default=(0, 0), init=False)
+    method_: str = field(default="", init=False)
     criterion_: dict[int, float] = field(default_factory=dict, init=False, repr=False)
     cluster_centers_: np.ndarray = field(default=None, init=False, repr=False)  # type: ignore[assignment]
 
     def fit(self, X: Any, y: Any = None) -> AutoKClustering:
         features = np.asarray(X, dtype=np.float64)
+        n = len(features)
+        self.criterion_ = {}
+        if self.n_clusters is None and self.consensus:
+            self.method_ = "consensus"
+            labels = self._fit_consensus(features)
+        else:
+            self.method_ = "fixed" if self.n_clusters is not None else "jump"
+            labels = self._fit_ward(features)
+        self.labels_ = labels
+        self.n_clusters_ = int(labels.max()) + 1 if n else 0
+        self.cluster_centers_ = centroids(features, labels, self.n_clusters_) if n else features
+        return self
+
+    def _other_views(self, n: int) -> list[np.ndarray]:
+        others = list(getattr(self.views, "other_views_", None) or [])
+        for view in others:
+            if len(view) != n:
+                raise ValueError(f"a view has {len(view)} rows for {n} points")
+        return others
+
+    def _fit_consensus(self, features: np.ndarray) -> np.ndarray:
+        n = len(features)
+        views = [features, *self._other_views(n)]
+        index = _sample(n, CONSENSUS_SAMPLE, self.random_state) if n > CONSENSUS_SAMPLE else None
+        if index is not None:  # consensus on a deterministic sample, refined on everything
+            views = [view[index] for view in views]
+        lo, hi = k_range(len(views[0]), self.min_clusters, self.max_clusters)
+        self.k_range_ = (lo, hi)
+        k, start, self.criterion_ = consensus_partition(views, lo, hi)
+        if k <= 1:
+            return np.zeros(n, dtype=int)
+        if index is None:
+            return kmeans_refine(features, start, k)
+        return refine_from(features, centroids(views[0], start, k))
+
+    def _fit_ward(self, features: np.ndarray) -> np.ndarray:
         n = len(features)
         if n <= self.large_corpus:
             tree = ward_tree(features) if n > 1 else None
@@ -173,23 +334,16 @@ class AutoKClustering:
         self.k_range_ = (lo, hi)
         if self.n_clusters is not None:
             k = max(1, min(int(self.n_clusters), n))
-            self.criterion_ = {}
         elif tree is None:
             k = 1
         else:
             k, self.criterion_ = choose_k(tree, lo, hi)
         if tree is None or k <= 1:
-            labels = np.zeros(n, dtype=int)
-        elif index is None:
-            labels = partition(features, k, tree)
-        else:
-            start = cut_tree(tree, min(k, len(basis)))
-            k = int(start.max()) + 1
-            labels = kmeans_refine(features, _nearest(features, centroids(basis, start, k)), k)
-        self.labels_ = labels
-        self.n_clusters_ = int(labels.max()) + 1 if n else 0
-        self.cluster_centers_ = centroids(features, labels, self.n_clusters_) if n else features
-        return self
+            return np.zeros(n, dtype=int)
+        if index is None:
+            return partition(features, k, tree)
+        start = cut_tree(tree, min(k, len(basis)))
+        return refine_from(features, centroids(basis, start, int(start.max()) + 1))
 
     def fit_predict(self, X: Any, y: Any = None) -> np.ndarray:
         return self.fit(X).labels_
@@ -198,16 +352,31 @@ class AutoKClustering:
         return _nearest(np.asarray(X, dtype=np.float64), self.cluster_centers_)
 
 
+def refine_from(features: np.ndarray, centers: np.ndarray) -> np.ndarray:
+    """k-means over all ``features`` started from ``centers`` (no cluster may empty: if one
+    would, every point keeps its nearest start centre)."""
+    from sklearn.cluster import KMeans
+
+    k = len(centers)
+    if k < 2:
+        return np.zeros(len(features), dtype=int)
+    refined = KMeans(n_clusters=k, init=centers, n_init=1, max_iter=300).fit_predict(features)
+    if len(np.unique(refined)) < k:
+        return _nearest(features, centers)
+    return refined.astype(int)
+
+
 def _nearest(features: np.ndarray, centers: np.ndarray) -> np.ndarray:
     distances = ((features[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
     return distances.argmin(axis=1).astype(int)
 
 
 class LexicalAugmentation:
-    """BERTopic's dimensionality-reduction slot: embeddings -> clustering features.
+    """BERTopic's dimensionality-reduction slot: embeddings -> the main clustering features.
 
-    Holds the documents being fitted (the lexical part needs their text). ``transform`` only
-    serves the fitted documents; BERTopic calls it for nothing else in this stage.
+    Holds the documents being fitted (the lexical part needs their text) and keeps the other
+    views of :func:`feature_views` in ``other_views_`` for :class:`AutoKClustering`.
+    ``transform`` only serves the fitted documents; BERTopic calls it for nothing else here.
     """
 
     def __init__(self, documents: list[str], lexical_weight: float = 0.5, dims: int = 100,
@@ -217,13 +386,15 @@ class LexicalAugmentation:
         self.dims = dims
         self.random_state = random_state
         self.features_: np.ndarray | None = None
+        self.other_views_: list[np.ndarray] = []
 
     def fit(self, X: Any, y: Any = None) -> LexicalAugmentation:
         X = np.asarray(X)
         if len(X) != len(self.documents):
             raise ValueError(f"{len(X)} embeddings for {len(self.documents)} documents")
-        self.features_ = clustering_features(X, self.documents, self.lexical_weight, self.dims,
-                                             self.random_state)
+        views = feature_views(X, self.documents, self.lexical_weight, self.dims,
+                              self.random_state)
+        self.features_, self.other_views_ = views[0], views[1:]
         return self
 
     def transform(self, X: Any) -> np.ndarray:

@@ -14,13 +14,18 @@ class TopicConfig:
     * ``n_topics``: fix the number of topics (the curation file's ``n_topics`` wins over it).
     * ``min_topics`` / ``max_topics``: the range searched for k. Default range: from
       ``max(min_topics, ½·√(n/2))`` to ``2·√(n/2)`` (a factor-2 band around the classic √(n/2)
-      rule), chosen inside by the largest relative jump in Ward merge cost.
-    * ``n_sections``: fix the number of top-level sections (default: automatic, same criterion).
+      rule), chosen inside by consensus (``consensus``).
+    * ``consensus``: choose k and the topics by the consensus of several views and granularities
+      (``surveykit.topics.clustering``); ``False``: one Ward tree, cut at its largest relative
+      jump in merge height.
+    * ``n_sections``: fix the number of top-level sections (default: automatic, the clearest gap
+      among balanced groupings of the topics).
     * ``lexical_weight``: weight of the TF-IDF (LSA) part of the clustering features, next to the
       sentence embedding (0 = embeddings only); ``lexical_dims`` its dimension.
     * ``top_n_words``: keywords kept per topic; ``n_representative``: papers shown per topic.
     * ``stop_words``: extra words never used in labels or keywords (domain stop words).
-    * ``large_corpus``: above this many papers, k is chosen on a deterministic sample.
+    * ``large_corpus``: above this many papers, a fixed k or the single-view rule works on a
+      deterministic sample (the consensus samples above 3,000 papers).
     * ``random_state``: seed of every randomised step (SVD, k-means refinement).
     """
 
@@ -30,6 +35,7 @@ class TopicConfig:
     n_sections: int | None = None
     lexical_weight: float = 0.5
     lexical_dims: int = 100
+    consensus: bool = True
     top_n_words: int = 10
     n_representative: int = 3
     stop_words: list[str] = field(default_factory=list)

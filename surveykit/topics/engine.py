@@ -4,8 +4,9 @@ BERTopic runs with its documented extension points filled in:
 
 * dimensionality-reduction slot: :class:`LexicalAugmentation` (embedding ⊕ TF-IDF/LSA features;
   no UMAP, so no stochastic layout and no numba compilation);
-* clustering slot: :class:`AutoKClustering` (Ward + k-means, k chosen automatically; every paper
-  gets a topic, so there is no outlier topic and no ``reduce_outliers`` step);
+* clustering slot: :class:`AutoKClustering` (consensus of Ward + k-means partitions over three
+  views and a range of k, which chooses k; every paper gets a topic, so there is no outlier topic
+  and no ``reduce_outliers`` step);
 * vectorizer: real phrases without stop words, vocabulary counted over documents (#2402);
 * c-TF-IDF: ``ClassTfidfTransformer(reduce_frequent_words=True)``.
 
@@ -27,6 +28,7 @@ from surveykit.corpus.model import Corpus
 from surveykit.topics import labels as lab
 from surveykit.topics._lazy_bertopic import bertopic_class
 from surveykit.topics.clustering import (
+    CRITERIA,
     AutoKClustering,
     LexicalAugmentation,
     group_topics,
@@ -97,7 +99,8 @@ def fit_topics(
     if not keep:
         raise ValueError("every paper is excluded by the curation file")
     paper_ids = [corpus.ids[i] for i in keep]
-    texts = [corpus.texts()[i] for i in keep]
+    all_texts = corpus.texts()
+    texts = [all_texts[i] for i in keep]
     vectors = embeddings[keep]
 
     stops = lab.stop_words(config.stop_words)
@@ -114,7 +117,8 @@ def fit_topics(
                                   config.random_state)
     clusterer = AutoKClustering(n_clusters=n_topics, min_clusters=config.min_topics,
                                 max_clusters=config.max_topics, large_corpus=config.large_corpus,
-                                random_state=config.random_state)
+                                random_state=config.random_state, consensus=config.consensus,
+                                views=reducer)
     BERTopic = bertopic_class()
     model = BERTopic(
         embedding_model=None,
@@ -158,7 +162,7 @@ def fit_topics(
         "n_excluded": len(excluded),
         "k_range": list(clusterer.k_range_),
         "k_chosen": int(clusterer.n_clusters_),
-        "k_criterion": "largest relative jump in Ward merge height (height(k->k-1)/height(k+1->k))",
+        "k_criterion": CRITERIA[clusterer.method_],
         "k_criterion_values": {str(k): v for k, v in sorted(clusterer.criterion_.items())},
         "k_fixed_by": ("curation" if curation.n_topics else "config" if config.n_topics else None),
         "section_criterion": ("size-weighted Ward over topic centroids; largest merge-height jump "
@@ -214,8 +218,8 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
     for topic in sorted(rows, key=lambda t: (-sizes[t], t)):
         auto[topic] = scorer.label(np.flatnonzero(topics == topic), taken=set(auto.values()))
         if topic not in labels:
-            labels[topic] = scorer.label(np.flatnonzero(topics == topic),
-                                         taken=set(labels.values()))
+            labels[topic] = auto[topic] if not fixed else scorer.label(
+                np.flatnonzero(topics == topic), taken=set(labels.values()))
 
     old_ids = sorted(rows)
     centroid_matrix = np.stack([centres[t] for t in old_ids])

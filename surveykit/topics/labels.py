@@ -37,7 +37,6 @@ MAX_LABEL_WORDS = 5
 MIN_COVERAGE = 0.25
 SOLO_COVERAGE = 0.5
 PRIOR = 0.5
-TITLE_SUPPORT = 2
 SEPARATOR = " & "
 MIN_PHRASE_COVERAGE = 0.15
 PHRASE_BONUS = 1.5
@@ -59,8 +58,17 @@ _NOT_MODIFIER = frozenset(
 def is_modifier(term: str) -> bool:
     """A term that ends in a modifier rather than a subject: a lone "automated" or "social", or a
     phrase such as "risks associated" (while "social simulation" is a subject)."""
-    last = term.split()[-1]
-    return "-" not in last and bool(_MODIFIER.search(last)) and last not in _NOT_MODIFIER
+    last = term.split()[-1].split("-")[-1]  # "pre-trained" ends in "trained", "multi-agent" not
+    return bool(_MODIFIER.search(last)) and last not in _NOT_MODIFIER
+
+
+_CAMEL = re.compile(r"[a-z][A-Z]")
+
+
+def is_name(term: str, forms: dict[str, str]) -> bool:
+    """A term holding a word the corpus spells in CamelCase: a system's name ("AgentPoison",
+    "WebShop"), which names one paper, not a topic. Acronyms ("RL", "GUI") are not names."""
+    return any(_CAMEL.search(forms.get(word, "")) for word in term.split())
 
 
 # Words of scientific prose that say nothing about a topic (added to scikit-learn's English list).
@@ -107,13 +115,36 @@ def _is_stop(token: str, stops: frozenset[str]) -> bool:
 
 
 class PhraseAnalyzer:
-    """CountVectorizer analyzer: n-grams of consecutive non-stop-word tokens (picklable)."""
+    """CountVectorizer analyzer: n-grams of consecutive non-stop-word tokens (picklable).
+
+    Remembers the terms of up to :data:`MEMO_SIZE` texts: the stage analyses each paper several
+    times (vocabulary, postings, c-TF-IDF); the memory is not pickled.
+    """
+
+    MEMO_SIZE = 50000
 
     def __init__(self, stops: frozenset[str], ngram_range: tuple[int, int] = (1, 3)) -> None:
         self.stops = stops
         self.ngram_range = ngram_range
+        self._memo: dict[str, tuple[str, ...]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"stops": self.stops, "ngram_range": self.ngram_range}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._memo = {}
 
     def __call__(self, text: str) -> list[str]:
+        known = self._memo.get(text)
+        if known is not None:
+            return list(known)
+        terms = self._analyse(text)
+        if len(self._memo) < self.MEMO_SIZE:
+            self._memo[text] = tuple(terms)
+        return terms
+
+    def _analyse(self, text: str) -> list[str]:
         low, high = self.ngram_range
         terms: list[str] = []
         run: list[str] = []
@@ -192,6 +223,15 @@ def log_odds_z(df_in: int, n_in: int, df_out: int, n_out: int) -> float:
     return float(delta / np.sqrt(1 / a + 1 / b + 1 / c + 1 / d))
 
 
+def log_odds_z_array(df_in: np.ndarray, n_in: int, df_out: np.ndarray, n_out: int) -> np.ndarray:
+    """:func:`log_odds_z` for arrays of document frequencies."""
+    if n_out <= 0:
+        return np.zeros(len(df_in))
+    a, b = df_in + PRIOR, n_in - df_in + PRIOR
+    c, d = df_out + PRIOR, n_out - df_out + PRIOR
+    return (np.log(a / b) - np.log(c / d)) / np.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+
+
 class LabelScorer:
     """Scores terms for a group of papers against the rest of the corpus (module docstring)."""
 
@@ -224,26 +264,26 @@ class LabelScorer:
         df_in = np.asarray(self._matrix[members].sum(axis=0)).ravel()
         df_out = self._df - df_in
         keep = np.flatnonzero(df_in >= (1 if n_in <= 2 else 2))  # tiny groups: any of their terms
+        distinct = log_odds_z_array(df_in[keep], n_in, df_out[keep], n_out)
+        keep, distinct = keep[distinct > 0], distinct[distinct > 0]
+        inside = self._matrix[members][:, keep].tocsc()  # which members hold each kept term
         rows = []
-        for index in keep:
-            distinct = log_odds_z(int(df_in[index]), n_in, int(df_out[index]), n_out)
-            if distinct <= 0:
-                continue
+        for column, (index, z) in enumerate(zip(keep.tolist(), distinct.tolist(), strict=True)):
             coverage = float(df_in[index]) / n_in
-            term = self._terms[index]
-            hits = self.postings[term]
-            covered = frozenset(int(h) for h in np.intersect1d(hits, members))
-            rows.append((term, coverage * distinct, coverage, covered))
+            hits = members[inside.indices[inside.indptr[column]:inside.indptr[column + 1]]]
+            rows.append((self._terms[index], coverage * z, coverage, frozenset(hits.tolist())))
         rows.sort(key=lambda r: (-round(r[1], 9), r[0]))
         return rows
 
     def terms(self, members: np.ndarray) -> list[tuple[str, float, float, frozenset[int]]]:
-        """Label candidates, best first: scored terms that are not generic words alone nor a lone
-        modifier (:func:`is_modifier`), their score raised by their share of the group's titles
-        (a title says what a paper is about) and, for phrases, by :data:`PHRASE_BONUS`; terms of
+        """Label candidates, best first: scored terms that are not generic words alone, nor a lone
+        modifier (:func:`is_modifier`), nor hold a system's name (:func:`is_name`), their score
+        raised by their share of the group's titles (a title says what a paper is about) and, for
+        phrases, by :data:`PHRASE_BONUS`; terms of
         coverage >= :data:`MIN_COVERAGE` (phrases: :data:`MIN_PHRASE_COVERAGE`) come first."""
         rows = [r for r in self.scored(members)
-                if not set(r[0].split()) <= self.generic and not is_modifier(r[0])]
+                if not set(r[0].split()) <= self.generic and not is_modifier(r[0])
+                and not is_name(r[0], self.display)]
         inside = np.zeros(self.n, dtype=bool)
         inside[np.asarray(members, dtype=int)] = True
         empty = np.zeros(0, dtype=int)
