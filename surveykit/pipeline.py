@@ -7,6 +7,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tqdm.auto import tqdm
 
@@ -50,6 +51,23 @@ def notebook_sequence(folder: Path, only: list[str] | None = None) -> list[Path]
         wanted = set(only)
         notebooks = [p for p in notebooks if p.name[:2] in wanted or p.stem in wanted or p.name in wanted]
     return notebooks
+
+
+def _kernel_manager() -> dict[str, Any]:
+    """On POSIX, kernels talk to papermill over local IPC sockets instead of TCP on localhost:
+    no open port, and no "running over TCP without encryption" warning on every notebook."""
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    # socket paths (runtime dir + "/kernel-<uuid>-ipc-N") must stay under the 107-byte limit
+    if os.name != "posix" or len(jupyter_runtime_dir()) > 55:
+        return {}
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import CaselessStrEnum
+
+    class IPCKernelManager(AsyncKernelManager):
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+    return {"kernel_manager_class": IPCKernelManager}
 
 
 def run_notebooks(
@@ -96,6 +114,7 @@ def run_notebooks(
             papermill.execute_notebook(
                 str(notebook), str(executed), parameters=given, cwd=str(folder),
                 kernel_name=kernel_name, progress_bar=False, log_output=False,
+                **_kernel_manager(),
             )
         except PapermillExecutionError as exc:
             error = f"{exc.ename}: {exc.evalue}"

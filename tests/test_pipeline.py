@@ -77,3 +77,16 @@ def test_sources_given_on_the_command_line_replace_the_config(tmp_path, fixtures
     corpus = Corpus.load(tmp_path / "build" / "corpus.parquet")
     assert 0 < len(corpus) < 73
     assert all(p.source.startswith("bibtex:") for p in corpus)
+
+
+def test_kernels_use_local_sockets_when_the_path_allows(monkeypatch, tmp_path):
+    import os
+
+    from surveykit.pipeline import _kernel_manager
+
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", "/tmp/rt")
+    chosen = _kernel_manager()
+    if os.name == "posix":
+        assert chosen["kernel_manager_class"]().transport == "ipc"
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / ("x" * 60)))
+    assert _kernel_manager() == {}  # a socket path would pass the length limit: TCP
