@@ -26,6 +26,7 @@ FORMATS: dict[str, str] = {
     "openalex": "openalex",
     "semanticscholar": "semanticscholar",
     "listing": "listing",
+    "wos": "wos",
 }
 
 SUFFIXES: dict[str, str] = {
@@ -40,19 +41,38 @@ SUFFIXES: dict[str, str] = {
     ".ndjson": "jsonl",
     ".atom": "arxiv",
     ".xml": "arxiv",
-    ".txt": "listing",
+    ".txt": "listing",  # or "wos" when the file starts like a Web of Science export
+    ".ciw": "wos",
 }
 
 
 def detect_format(path: str | os.PathLike[str]) -> str:
-    """Guess a source's format from its suffix; JSON files are sniffed for OpenAlex/S2 records."""
+    """Guess a source's format from its suffix; a ``.txt`` file that starts like a Web of Science
+    plain-text export (``FN``/``PT`` lines) is ``wos``, any other is a copied listing page."""
     suffix = Path(path).suffix.lower()
     if suffix not in SUFFIXES:
         known = ", ".join(sorted(SUFFIXES))
         raise SourceError(
             f"{path}: unknown source format {suffix!r} (known suffixes: {known}); name the format explicitly"
         )
+    if suffix == ".txt" and Path(path).is_file():
+        return _sniff_text(Path(path))
     return SUFFIXES[suffix]
+
+
+def _sniff_text(path: Path) -> str:
+    """``wos`` for a WoS plain-text export, ``tsv`` for a WoS tab-delimited one (header row
+    ``PT<tab>AU...``, UTF-8 or UTF-16), else ``listing``."""
+    from surveykit.sources.wos import looks_like_wos
+
+    head = path.read_bytes()[:8192]
+    codec = "utf-16" if head[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8"
+    text = head.decode(codec, errors="replace").lstrip("\ufeff")
+    if looks_like_wos(text):
+        return "wos"
+    if text.startswith(("PT\t", "FN\t")):
+        return "tsv"
+    return SUFFIXES[".txt"]
 
 
 def load_source(path: str | os.PathLike[str], format: str | None = None, **options: Any) -> LoadResult:

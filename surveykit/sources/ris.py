@@ -186,7 +186,7 @@ def read_records(text: str, filename: str = "<string>") -> tuple[list[RisRecord]
     if not records and text.strip():
         if _WOS_PLAIN.search(text):
             reason = ("no RIS records: this looks like a Web of Science plain-text export "
-                      "('PT J' lines); export the records as RIS instead")
+                      "('PT J' lines); load it as format = \"wos\" (or give it a .txt suffix)")
         else:
             reason = "no RIS records found (no 'TY  - ' line)"
         issues.append(LoadIssue(filename, reason, 1, None, "error"))
