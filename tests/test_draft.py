@@ -324,3 +324,17 @@ def test_markdown_citations_use_the_year_the_bibliography_cites():
     labels = cite_labels({"huang2024mlagentbench": published, "doe2023some": preprint})
     assert labels["huang2024mlagentbench"].year == "2024"  # as in references.bib (venue year)
     assert labels["doe2023some"].year == "2023"
+
+
+def test_bundled_title_is_not_put_on_another_corpus(tmp_path):
+    from surveykit.config import parse_config
+    from surveykit.corpus.bundled import BUNDLED_TITLE, load_bundled_corpus
+    from surveykit.corpus.model import Corpus, Paper
+    from surveykit.draft.stage import NEUTRAL_TITLE, survey_title
+
+    shipped = parse_config({"survey": {"title": BUNDLED_TITLE}}, None, tmp_path)
+    other = Corpus([Paper(title="Algorithm selection", abstract="x", source="bibtex:mine.bib")])
+    assert survey_title(shipped, load_bundled_corpus()) == BUNDLED_TITLE
+    assert survey_title(shipped, other) == NEUTRAL_TITLE  # `surveykit run --source mine.bib`
+    own = parse_config({"survey": {"title": "Mine"}}, None, tmp_path)
+    assert survey_title(own, other) == "Mine"

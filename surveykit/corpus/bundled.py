@@ -15,6 +15,7 @@ from surveykit.sources.report import LoadIssue, LoadResult
 from surveykit.textutil import normalize_title
 
 LISTING_FILE = "llm-agents-daily-papers.txt"
+BUNDLED_TITLE = "Large Language Model Based Agents: A Survey"  # [survey] title of survey.toml
 METADATA_FILE = "llm-agents-metadata.json"
 
 

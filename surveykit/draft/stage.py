@@ -12,6 +12,7 @@ import pandas as pd
 
 from surveykit import io
 from surveykit.config import SurveyConfig
+from surveykit.corpus.bundled import BUNDLED_TITLE, LISTING_FILE
 from surveykit.corpus.model import Corpus
 from surveykit.draft.assets import find_figures, find_tables
 from surveykit.draft.backend import BackendConfig, ChatBackend, RewriteReport, rewrite_document
@@ -79,9 +80,23 @@ def draft_document(
     tables = find_tables(paths.tables)
     figures = find_figures(paths.figures)
     document = build_document(
-        drafter, tables, figures, paths.draft, paths.references, config.title, config.author
+        drafter, tables, figures, paths.draft, paths.references, survey_title(config, corpus),
+        config.author,
     )
     return document, drafter
+
+
+NEUTRAL_TITLE = "A Survey"
+
+
+def survey_title(config: SurveyConfig, corpus: Corpus) -> str:
+    """``[survey] title``, unless it is the title of the bundled corpus (the shipped
+    ``survey.toml``) while the corpus came from other sources (``surveykit run --source``):
+    then a neutral title, since that one would name the wrong field."""
+    bundled = bool(corpus.papers) and all(LISTING_FILE in (p.source or "") for p in corpus.papers)
+    if config.title == BUNDLED_TITLE and not bundled:
+        return NEUTRAL_TITLE
+    return config.title
 
 
 def backend_from_config(config: SurveyConfig) -> ChatBackend | None:

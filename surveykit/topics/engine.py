@@ -43,8 +43,6 @@ from surveykit.topics.curation import (
 )
 from surveykit.topics.taxonomy import Section, Topic, TopicResult
 
-RANKED_TERMS = 40
-
 
 def _vectorizer(vocabulary: list[str], analyzer: lab.PhraseAnalyzer) -> Any:
     from sklearn.feature_extraction.text import CountVectorizer
@@ -176,20 +174,6 @@ def fit_topics(
     return result
 
 
-def _topic_rows(model: Any, topics: np.ndarray) -> dict[int, np.ndarray]:
-    """Our topic id -> its c-TF-IDF row (BERTopic keeps its own row order, -1 first if any)."""
-    matrix = model.c_tf_idf_
-    offset = model._outliers if hasattr(model, "_outliers") else 0
-    rows = {}
-    for topic in sorted(set(int(t) for t in topics)):
-        rows[topic] = np.asarray(matrix[topic + offset].todense()).ravel()
-    return rows
-
-
-def _vocabulary(model: Any) -> list[str]:
-    return [str(t) for t in model.vectorizer_model.get_feature_names_out()]
-
-
 def _centroid_scores(vectors: np.ndarray, topics: np.ndarray) -> tuple[np.ndarray, dict[int, np.ndarray]]:
     base = normalise_rows(vectors.astype(np.float64))
     centres = {t: normalise_rows(base[topics == t].mean(axis=0, keepdims=True))[0]
@@ -208,20 +192,18 @@ def _ranked(scores: np.ndarray, topics: np.ndarray, paper_ids: Sequence[str], to
 def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors: np.ndarray,
                   paper_ids: list[str], scorer: lab.LabelScorer, config: TopicConfig,
                   curation: Curation) -> tuple[TopicResult, dict[int, float]]:
-    vocabulary = _vocabulary(model)
     scores, centres = _centroid_scores(vectors, topics)
-    rows = _topic_rows(model, topics)
-    sizes = {t: int((topics == t).sum()) for t in rows}
-    ranked = {t: lab.ranked_terms(rows[t], vocabulary, RANKED_TERMS) for t in rows}
+    topic_ids = sorted(set(int(t) for t in topics))
+    sizes = {t: int((topics == t).sum()) for t in topic_ids}
     labels: dict[int, str] = dict(fixed)
     auto: dict[int, str] = {}
-    for topic in sorted(rows, key=lambda t: (-sizes[t], t)):
+    for topic in sorted(topic_ids, key=lambda t: (-sizes[t], t)):
         auto[topic] = scorer.label(np.flatnonzero(topics == topic), taken=set(auto.values()))
         if topic not in labels:
             labels[topic] = auto[topic] if not fixed else scorer.label(
                 np.flatnonzero(topics == topic), taken=set(labels.values()))
 
-    old_ids = sorted(rows)
+    old_ids = topic_ids
     centroid_matrix = np.stack([centres[t] for t in old_ids])
     groups, section_jumps = group_topics(centroid_matrix, [sizes[t] for t in old_ids],
                                          curation.n_sections or config.n_sections)
@@ -255,7 +237,7 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
             label=labels[topic],
             size=sizes[topic],
             section=next(s.id for s in sections if new_id[topic] in s.topic_ids),
-            keywords=lab.keywords(ranked[topic], config.top_n_words),
+            keywords=scorer.keywords(np.flatnonzero(topics == topic), config.top_n_words),
             representative_ids=_ranked(scores, topics, paper_ids, topic, config.n_representative),
             auto_label=auto[topic],
         ))

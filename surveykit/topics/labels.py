@@ -5,7 +5,7 @@ domain stop word, so no term spans a removed word. The vocabulary keeps the term
 two documents (counted over documents, before BERTopic's c-TF-IDF joins each topic into one
 document, where ``min_df`` would count topics: BERTopic issue #2402).
 
-Labels (:func:`label_terms`, :func:`make_label`) are scored over *documents*, not word counts:
+Labels and keywords (:class:`LabelScorer`) are scored over *documents*, not word counts:
 
 * coverage ``c = df_topic(term) / n_topic``: the share of the topic's papers that use the term;
 * distinctiveness ``d``: the log-odds ratio of the term's document frequency inside the topic
@@ -181,12 +181,6 @@ def _stems(term: str) -> set[str]:
     return {_stem(w) for w in term.split()}
 
 
-def ranked_terms(scores: np.ndarray, vocabulary: Sequence[str], limit: int) -> list[tuple[str, float]]:
-    """Top ``limit`` terms of one c-TF-IDF row, score-descending, ties by term (stable)."""
-    order = sorted(np.flatnonzero(scores > 0), key=lambda i: (-float(scores[i]), vocabulary[i]))
-    return [(vocabulary[i], float(scores[i])) for i in order[:limit]]
-
-
 def keywords(ranked: Sequence[tuple[str, float]], n: int) -> list[str]:
     """Top ``n`` keywords, skipping a word already inside a higher-ranked phrase and vice versa."""
     chosen: list[str] = []
@@ -306,6 +300,13 @@ class LabelScorer:
             ordered += [r for r in group if r[2] < floor(r[0])]
         return ordered
 
+    def keywords(self, members: np.ndarray, n: int) -> list[str]:
+        """The group's ``n`` keywords: its best-scored terms (coverage x distinctiveness, so
+        words its papers share, which also makes them coherent), without corpus-generic words
+        and without a word already inside a better-ranked phrase (:func:`keywords`)."""
+        rows = [(t, s) for t, s, *_ in self.scored(members) if not set(t.split()) <= self.generic]
+        return keywords(rows, n)
+
     def label(self, members: np.ndarray, taken: set[str] | None = None) -> str:
         """The display label of the group (see :func:`compose_label`)."""
         return self.show(compose_label(self.terms(members), len(members), taken or set(),
@@ -417,15 +418,3 @@ def display_label(label: str, forms: dict[str, str] | None = None) -> str:
     return " ".join(words)
 
 
-def make_label(ranked: Sequence[tuple[str, float]], generic: set[str],
-               taken: set[str] | None = None) -> str:
-    """A 2-5 word label from ranked terms alone (no document counts): the best multi-word term,
-    else the two best words joined by " & ". :class:`LabelScorer` is the main path."""
-    taken = taken or set()
-    specific = [t for t, _ in ranked if not set(t.split()) <= generic] or [t for t, _ in ranked]
-    options = [t for t in specific if 2 <= len(t.split()) <= MAX_LABEL_WORDS]
-    words = [t for t in specific if " " not in t]
-    if len(words) >= 2:
-        options.append(SEPARATOR.join(words[:2]))
-    options = options or ["miscellaneous papers"]
-    return next((o for o in options if o not in taken), options[0])
