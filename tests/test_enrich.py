@@ -81,8 +81,12 @@ class FakeClock:
         self.now += seconds
 
 
+S2 = "https://api.semanticscholar.org/graph/v1/paper"
+
+
 def api_handler(url: str, params: dict) -> FakeResponse:
-    """The recorded answers of arXiv, OpenAlex and Crossref for BLADE and MLAgentBench."""
+    """The recorded answers of arXiv, OpenAlex, Crossref and Semantic Scholar for BLADE and
+    MLAgentBench."""
     if url == "https://export.arxiv.org/api/query":
         if "id_list" in params:
             return FakeResponse(200, fixture("arxiv_id_list.atom"))
@@ -103,6 +107,14 @@ def api_handler(url: str, params: dict) -> FakeResponse:
         return FakeResponse(404, "Resource not found.")
     if url == "https://api.crossref.org/works":
         return FakeResponse(200, fixture("crossref_query_blade.json"))
+    if url == f"{S2}/ARXIV:2310.03302":
+        return FakeResponse(200, json.dumps(json.loads(fixture("s2_batch.json"))[0]))
+    if url.startswith((f"{S2}/ARXIV:", f"{S2}/DOI:")):
+        return FakeResponse(404, json.dumps({"error": "Paper not found"}))
+    if url == f"{S2}/search":
+        if "mlagentbench" in params.get("query", ""):
+            return FakeResponse(200, fixture("s2_search.json"))
+        return FakeResponse(200, json.dumps({"total": 0, "offset": 0, "data": []}))
     raise AssertionError(f"unexpected request {url} {params}")
 
 
@@ -356,7 +368,9 @@ def test_enrich_fills_only_missing_fields(tmp_path):
     assert mlab.authors == ["Huang, Q."]
     assert mlab.arxiv_id == "2310.03302" and mlab.id == papers[1].id  # id does not change
     assert mlab.abstract.startswith("A central aspect of machine learning research")
-    assert mlab.venue is None  # OpenAlex only knows the arXiv repository, not a venue
+    # OpenAlex only knows the arXiv repository; Semantic Scholar knows where it was published
+    assert mlab.venue == "International Conference on Machine Learning"
+    assert mlab.extra["enriched"].endswith("venue:semanticscholar")
     assert mlab.doi is None  # arXiv's own DOI is not filled in
 
     assert note.to_dict() == papers[2].to_dict()
@@ -432,3 +446,24 @@ def test_enrich_skips_a_wrong_id(tmp_path):
 def test_enrich_unknown_source(tmp_path):
     with pytest.raises(ValueError, match="unknown enrichment source"):
         enrich_corpus([], sources=["scholar"], cache_dir=tmp_path, offline=True, progress=False)
+
+
+def test_semantic_scholar_lookups_and_api_key(tmp_path, monkeypatch):
+    from surveykit.enrich import SemanticScholarClient
+
+    session = FakeSession(api_handler)
+    http, _ = client(tmp_path, session)
+    s2 = SemanticScholarClient(http, api_key="secret")
+    mlab = s2.by_arxiv("arXiv:2310.03302v2")
+    assert mlab.title.startswith("MLAgentBench") and mlab.arxiv_id == "2310.03302"
+    assert mlab.venue == "International Conference on Machine Learning"
+    assert s2.by_doi("10.9999/unknown") is None and s2.by_arxiv("not an id") is None
+    found = s2.search_title("MLAgentBench: Evaluating Language Agents on ML Experimentation")
+    assert [p.arxiv_id for p in found] == ["2408.09667", "2310.03302"]
+    url, params, headers = session.calls[0]
+    assert url.endswith("/ARXIV:2310.03302") and "abstract" in params["fields"]
+    assert headers["x-api-key"] == "secret"
+    # the key is not part of the cache: a client without it reads the same answer offline
+    offline = SemanticScholarClient(client(tmp_path, ExplodingSession(), offline=True)[0])
+    monkeypatch.delenv("SEMANTIC_SCHOLAR_API_KEY", raising=False)
+    assert offline.by_arxiv("2310.03302").title == mlab.title

@@ -1,4 +1,4 @@
-"""Metadata enrichment from arXiv, OpenAlex and Crossref, through a cached, polite HTTP layer."""
+"""Metadata enrichment from arXiv, OpenAlex, Crossref and Semantic Scholar (cached, polite HTTP)."""
 
 from surveykit.enrich.arxiv import ArxivClient
 from surveykit.enrich.crossref import CrossrefClient, message_to_paper
@@ -12,9 +12,11 @@ from surveykit.enrich.enricher import (
 )
 from surveykit.enrich.http import HttpClient, HttpError, OfflineMiss, RateLimiter, ResponseCache
 from surveykit.enrich.openalex import OpenAlexClient
+from surveykit.enrich.semanticscholar import SemanticScholarClient
 
 __all__ = [
     "ArxivClient", "CrossrefClient", "Enricher", "HttpClient", "HttpError", "OfflineMiss",
-    "OpenAlexClient", "RateLimiter", "ResponseCache", "enrich_corpus", "fill_missing",
+    "OpenAlexClient", "RateLimiter", "ResponseCache", "SemanticScholarClient", "enrich_corpus",
+    "fill_missing",
     "message_to_paper", "missing_fields", "title_similarity", "titles_agree",
 ]

@@ -1,4 +1,4 @@
-"""Fill the missing metadata of papers from arXiv, OpenAlex and Crossref.
+"""Fill the missing metadata of papers from arXiv, OpenAlex, Crossref and Semantic Scholar.
 
 Only empty fields are filled; what the user gave is never overwritten and a paper's ``id`` never
 changes. A lookup by arXiv id or DOI is trusted unless the returned title is clearly another paper;
@@ -23,9 +23,10 @@ from surveykit.enrich.arxiv import ArxivClient
 from surveykit.enrich.crossref import CrossrefClient
 from surveykit.enrich.http import HttpClient, HttpError, OfflineMiss, Session
 from surveykit.enrich.openalex import OpenAlexClient
+from surveykit.enrich.semanticscholar import SemanticScholarClient
 from surveykit.textutil import fold_ascii, normalize_title
 
-SOURCES = ("arxiv", "openalex", "crossref")
+SOURCES = ("arxiv", "openalex", "crossref", "semanticscholar")
 FIELDS = ("abstract", "authors", "year", "venue", "doi", "arxiv_id", "urls", "code_url")
 EXTRA_FIELDS = ("volume", "number", "pages", "publisher")  # bibliographic details, from Crossref
 # What each source can fill: a source is asked only when it could fill a missing field.
@@ -33,6 +34,7 @@ SUPPLIES = {
     "arxiv": set(FIELDS),
     "openalex": set(FIELDS) - {"code_url"},
     "crossref": set(FIELDS) - {"code_url", "arxiv_id"},
+    "semanticscholar": set(FIELDS) - {"code_url"},
 }
 TITLE_MATCH = 0.9  # token Jaccard for a title-search hit
 ID_TITLE_SANITY = 0.5  # below this, an id lookup returned another paper (a wrong id upstream)
@@ -146,6 +148,7 @@ class Enricher:
         self.arxiv = ArxivClient(http)
         self.openalex = OpenAlexClient(http)
         self.crossref = CrossrefClient(http)
+        self.semanticscholar = SemanticScholarClient(http)
         self._arxiv_found: dict[str, Paper] = {}
         self._arxiv_asked: set[str] = set()
         self._arxiv_failed: dict[str, str] = {}
@@ -179,17 +182,7 @@ class Enricher:
         return None, ""
 
     def _by_openalex(self, paper: Paper) -> tuple[Paper | None, str]:
-        if paper.doi and not paper.doi.startswith(ARXIV_DOI_PREFIX):
-            found = self.openalex.by_doi(paper.doi)
-            if found is not None:
-                return found, "doi"
-        if paper.arxiv_id:
-            found = self.openalex.by_arxiv(paper.arxiv_id)
-            if found is not None:
-                return found, "arxiv id"
-        if self.title_search:
-            return best_title_match(paper, self.openalex.search_title(paper.title)), "title"
-        return None, ""
+        return self._by_doi_arxiv_title(self.openalex, paper)
 
     def _by_crossref(self, paper: Paper) -> tuple[Paper | None, str]:
         if paper.doi and not paper.doi.startswith(ARXIV_DOI_PREFIX):
@@ -202,9 +195,28 @@ class Enricher:
             return best_title_match(paper, self.crossref.search(query)), "title"
         return None, ""
 
+    def _by_semanticscholar(self, paper: Paper) -> tuple[Paper | None, str]:
+        return self._by_doi_arxiv_title(self.semanticscholar, paper)
+
+    def _by_doi_arxiv_title(self, client: OpenAlexClient | SemanticScholarClient,
+                            paper: Paper) -> tuple[Paper | None, str]:
+        """A client that knows papers by DOI and arXiv id: the DOI (not arXiv's own), then the
+        arXiv id, then a title search."""
+        if paper.doi and not paper.doi.startswith(ARXIV_DOI_PREFIX):
+            found = client.by_doi(paper.doi)
+            if found is not None:
+                return found, "doi"
+        if paper.arxiv_id:
+            found = client.by_arxiv(paper.arxiv_id)
+            if found is not None:
+                return found, "arxiv id"
+        if self.title_search:
+            return best_title_match(paper, client.search_title(paper.title)), "title"
+        return None, ""
+
     def _lookup(self, source: str) -> Callable[[Paper], tuple[Paper | None, str]]:
         return {"arxiv": self._by_arxiv, "openalex": self._by_openalex,
-                "crossref": self._by_crossref}[source]
+                "crossref": self._by_crossref, "semanticscholar": self._by_semanticscholar}[source]
 
     # --- one paper, all papers -------------------------------------------------------------------
 

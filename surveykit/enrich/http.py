@@ -252,9 +252,10 @@ class HttpClient:
         params: Mapping[str, Any] | None = None,
         *,
         private_params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
         """The JSON body of ``GET url?params``; ``None`` for 404 (no such record)."""
-        response = self.get(url, params, private_params=private_params)
+        response = self.get(url, params, private_params=private_params, headers=headers)
         if response.status == 404:
             return None
         if response.status != 200:
