@@ -25,6 +25,7 @@ from surveykit.corpus.model import Corpus
 
 if TYPE_CHECKING:
     from surveykit.attributes import AttributeTable
+    from surveykit.draft.backend import ChatBackend
     from surveykit.topics import TopicResult
 
 ASSIGNMENT_COLUMNS = ["topic", "topic_label", "section", "section_label", "score"]
@@ -132,9 +133,21 @@ class Workspace:
         curation = self.config.curation if self.config.curation and self.config.curation.exists() else None
         settings = TopicConfig.from_dict(self.config.section("topics"))
         result = fit_topics(self.corpus, self.embeddings, settings, curation=curation)
+        backend = self._naming_backend()
+        if backend is not None:
+            from surveykit.topics.naming import name_topics
+
+            name_topics(result, self.corpus, backend)
         result.save(self.paths.build)
         self.__dict__["topics"] = result
         return result
+
+    def _naming_backend(self) -> ChatBackend | None:
+        """The chat backend when ``[draft.backend]`` sets ``rewrite_topic_names``, else None."""
+        from surveykit.draft.stage import backend_from_config
+
+        backend = backend_from_config(self.config)
+        return backend if backend is not None and backend.config.rewrite_topic_names else None
 
     def extract_attributes(self) -> AttributeTable:
         """Extract the attributes of every paper (schema: defaults + ``[attributes]``); save them."""

@@ -13,7 +13,9 @@ A paragraph is sent with its citations as ``[@key]`` markers and the reply is ac
 it (1) keeps every key of the original, (2) adds no key, and (3) every sentence of the reply
 carries a marker (the grounding rule for prose). Otherwise the original paragraph is kept and the
 rejection is reported. Only ``extract``/``summary`` paragraphs are sent; structural sentences,
-lists, tables and headings are never rewritten.
+lists, tables and headings are never rewritten. ``rewrite_topic_names = true`` also names the
+topics and sections, in the topic stage (:mod:`surveykit.topics.naming`), so tables, figures and
+draft share the names.
 """
 
 from __future__ import annotations
