@@ -117,6 +117,9 @@ def test_attribution_rewrites_first_person():
     assert wording == f"{AUTHOR} introduces ToolEmu, a framework."
     plain = "Agents are useful for many tasks today."
     assert attribute(plain) == (plain, False)
+    for lead in ("Subsequently, ", "More specifically, ", "Secondly, ", "Accordingly, "):
+        wording, _ = attribute(lead + "we explore the applications of agents in three settings.")
+        assert wording == f"{AUTHOR} explore the applications of agents in three settings."
 
 
 def test_classify_roles():

@@ -113,8 +113,8 @@ def find_figures(folder: Path | None) -> list[Asset]:
     out = []
     tree = folder / TREE_FILE
     if tree.exists() and tree.read_text(encoding="utf-8", errors="replace").strip():
-        image = next((p for p in (folder / "taxonomy.png", folder / "taxonomy.svg") if p.exists()), None)
-        out.append(Asset("tree", "taxonomy_tree", tree, "", TREE_LABEL, markdown=image))
+        # no image: Markdown shows the tree as a nested list (the sunburst has its own figure)
+        out.append(Asset("tree", "taxonomy_tree", tree, "", TREE_LABEL))
     for path in sorted(folder.glob("*.pdf")):
         image = next((p for p in (path.with_suffix(".png"), path.with_suffix(".svg")) if p.exists()), None)
         default = FIGURE_CAPTIONS.get(path.stem, _humanise(path.stem))

@@ -378,8 +378,9 @@ class Drafter:
             names.append(
                 [f"{name} ", Cite((self.key(pid),))] if name else [Cite((self.key(pid),), textual=True)]
             )
-        opener = _pick(["Further work on ", "Other papers on ", "Additional work on "], label)
-        segments: list[Segment] = [f"{opener}{_theme(label)} includes "] + _join_names(names) + ["."]
+        opener = _pick(["Further work on {} includes ", "Other papers on {} include ",
+                        "Additional work on {} includes "], label)
+        segments: list[Segment] = [opener.replace("{}", _theme(label), 1)] + _join_names(names) + ["."]
         return Paragraph([DraftSentence(segments, "summary", tuple(rest))])
 
     def topic_blocks(self, topic_row: Any, section_ref: bool = True) -> list:

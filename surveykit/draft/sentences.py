@@ -39,6 +39,8 @@ _INTRO_CLAUSE = re.compile(
     r"|Here,?\s+|In response,?\s+|To this end,?\s+|Therefore,?\s+|Thus,?\s+|Hence,?\s+"
     r"|Specifically,?\s+|Concretely,?\s+|Finally,?\s+|Moreover,?\s+|Furthermore,?\s+"
     r"|Additionally,?\s+|In addition,?\s+|First,?\s+|Then,?\s+|Next,?\s+"
+    r"|Subsequently,?\s+|More specifically,?\s+|Second(?:ly)?,?\s+|Third(?:ly)?,?\s+|Lastly,?\s+"
+    r"|Accordingly,?\s+|Afterwards,?\s+"
     r"|Towards? (?:addressing|tackling|solving) (?:this|these|that|such)\b[^,]{0,40},\s+"
     r"|To (?:address|tackle|overcome|bridge|fill|mitigate|solve|close|remedy|resolve|meet|answer)"
     r" (?:these|this|the|such|that|those|both|above)\b[^,]{0,60},\s+)(?=[Ww]e\b)"
@@ -46,7 +48,8 @@ _INTRO_CLAUSE = re.compile(
 _LEADING_CONNECTIVE = re.compile(
     r"^(?:However|Moreover|Furthermore|Additionally|In addition|Also|Besides|Notably|Importantly|Overall"
     r"|Finally|Lastly|Specifically|Concretely|Consequently|As a result|Meanwhile|Then|Thus|Hence"
-    r"|Therefore|In particular|To this end|In summary|In conclusion|Crucially),\s+"
+    r"|Therefore|In particular|To this end|In summary|In conclusion|Crucially|Subsequently"
+    r"|More specifically|Accordingly|Afterwards|Second(?:ly)?|Third(?:ly)?),\s+"
 )
 _ANAPHORIC_START = re.compile(
     r"^(?:This|These|That|Those|It|Its|They|Their|Such|Both|Each|The latter|The former|Here|"
