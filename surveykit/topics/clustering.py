@@ -367,7 +367,9 @@ def refine_from(features: np.ndarray, centers: np.ndarray) -> np.ndarray:
 
 
 def _nearest(features: np.ndarray, centers: np.ndarray) -> np.ndarray:
-    distances = ((features[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
+    """Index of the nearest centre of each row (squared distances via dot products: n x k
+    memory, not n x k x d)."""
+    distances = (centers**2).sum(axis=1)[None, :] - 2.0 * features @ centers.T
     return distances.argmin(axis=1).astype(int)
 
 
