@@ -288,6 +288,16 @@ def read_text_lenient(path: str | os.PathLike[str],
         return data.decode("latin-1"), [LoadIssue(str(path), reason, line, None, "warning")]
 
 
+def load_text(path: str | os.PathLike[str], encoding: str,
+              parse: Callable[[str, str], LoadResult]) -> LoadResult:
+    """``parse(text, filename)`` on the file's text (:func:`read_text_lenient`), the reading
+    issues first: the ``load`` of every line-based loader."""
+    text, issues = read_text_lenient(path, encoding)
+    result = parse(text, str(path))
+    result.issues[:0] = issues
+    return result
+
+
 def _define_macro(block: String, macros: dict[str, str], issue: _Report) -> None:
     line = (block.start_line or 0) + 1
     value, undefined = _evaluate(block.value, macros)

@@ -26,8 +26,8 @@ from surveykit.sources.bibtex import (
     find_code_url,
     find_urls,
     is_arxiv_venue,
+    load_text,
     normalize_month,
-    read_text_lenient,
 )
 from surveykit.sources.report import LoadIssue, LoadResult
 from surveykit.textutil import collapse_ws
@@ -100,10 +100,7 @@ class RisRecord:
 
 def load(path: str | os.PathLike[str], encoding: str = "utf-8") -> LoadResult:
     """Load a ``.ris`` file: every record is either a paper or an issue with its line."""
-    text, issues = read_text_lenient(path, encoding)
-    result = parse_ris_string(text, filename=str(path))
-    result.issues[:0] = issues
-    return result
+    return load_text(path, encoding, parse_ris_string)
 
 
 def parse_ris_string(text: str, filename: str = "<string>") -> LoadResult:

@@ -23,8 +23,8 @@ from surveykit.sources.bibtex import (
     extract_year,
     find_code_url,
     find_urls,
+    load_text,
     normalize_month,
-    read_text_lenient,
 )
 from surveykit.sources.report import LoadIssue, LoadResult
 from surveykit.sources.ris import RisRecord, _names
@@ -61,10 +61,7 @@ def looks_like_wos(text: str) -> bool:
 
 def load(path: str | os.PathLike[str], encoding: str = "utf-8") -> LoadResult:
     """Load a WoS plain-text export: every record is a paper or an issue with its line."""
-    text, issues = read_text_lenient(path, encoding)
-    result = parse_wos_string(text, filename=str(path))
-    result.issues[:0] = issues
-    return result
+    return load_text(path, encoding, parse_wos_string)
 
 
 def parse_wos_string(text: str, filename: str = "<string>") -> LoadResult:
