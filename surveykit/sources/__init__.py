@@ -65,7 +65,8 @@ def _sniff_text(path: Path) -> str:
     ``PT<tab>AU...``, UTF-8 or UTF-16), else ``listing``."""
     from surveykit.sources.wos import looks_like_wos
 
-    head = path.read_bytes()[:8192]
+    with open(path, "rb") as handle:
+        head = handle.read(8192)
     codec = "utf-16" if head[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8"
     text = head.decode(codec, errors="replace").lstrip("\ufeff")
     if looks_like_wos(text):

@@ -39,7 +39,7 @@ _ENTRY_TYPES = {"J": "article", "C": "inproceedings", "B": "book", "S": "incolle
                 "P": "misc"}
 _EXTRA_FIELDS = {"VL": "volume", "IS": "number", "PU": "publisher", "LA": "language",
                  "DT": "type", "CT": "conference", "SE": "series", "AR": "eid",
-                 "J9": "journal_abbrev"}
+                 "J9": "journal_abbrev", "SN": "issn", "BN": "isbn"}
 ACRONYMS = frozenset({
     "IEEE", "ACM", "SIAM", "AAAI", "IJCAI", "ACL", "NAACL", "EMNLP", "EACL", "COLING", "NEURIPS",
     "NIPS", "ICML", "ICLR", "KDD", "SIGIR", "SIGMOD", "VLDB", "CVPR", "ICCV", "ECCV", "ICRA",
@@ -221,13 +221,11 @@ def _extra(record: RisRecord, entry_type: str, venue: str) -> dict[str, str]:
     pages = _pages(record)
     if pages:
         extra["pages"] = pages
-    for tag, name in (("SN", "issn"), ("BN", "isbn")):
-        if record.first(tag):
-            extra[name] = record.first(tag)
     keywords = record.first("DE") or record.first("ID")
     if keywords:
         extra["keywords"] = keywords
-    month = normalize_month(record.first("PD").split()[0]) if record.first("PD") else None
+    published = record.first("PD").split()  # "MAR", "JAN 15"
+    month = normalize_month(published[0]) if published else None
     if month:
         extra["month"] = month
     return extra

@@ -75,25 +75,11 @@ def lexical_features(texts: list[str], dims: int, random_state: int,
     return normalise_rows(svd.fit_transform(tfidf))
 
 
-def _with_lexical(base: np.ndarray, lexical: np.ndarray | None, weight: float) -> np.ndarray:
-    if lexical is None:
-        return base
-    return normalise_rows(np.hstack([base, weight * lexical]))
-
-
-def clustering_features(embeddings: np.ndarray, texts: list[str], lexical_weight: float,
-                        dims: int, random_state: int) -> np.ndarray:
-    """The main features: embedding ⊕ weighted phrase LSA, row-normalised (float64)."""
-    base = normalise_rows(np.asarray(embeddings, dtype=np.float64))
-    if lexical_weight <= 0:
-        return base
-    return _with_lexical(base, lexical_features(texts, dims, random_state), lexical_weight)
-
-
 def feature_views(embeddings: np.ndarray, texts: list[str], lexical_weight: float, dims: int,
                   random_state: int) -> list[np.ndarray]:
-    """The views the consensus is built on, main features first (module docstring, step 1);
-    only the embedding when ``lexical_weight`` is 0 or the texts are too few for TF-IDF."""
+    """The views the consensus is built on (float64, row-normalised), the main features first:
+    embedding ⊕ weighted phrase LSA (module docstring, step 1); only the embedding when
+    ``lexical_weight`` is 0 or the texts are too few for TF-IDF."""
     base = normalise_rows(np.asarray(embeddings, dtype=np.float64))
     if lexical_weight <= 0:
         return [base]
@@ -101,7 +87,7 @@ def feature_views(embeddings: np.ndarray, texts: list[str], lexical_weight: floa
     for kind in ("phrases", "words"):
         lexical = lexical_features(texts, dims, random_state, kind)
         if lexical is not None:
-            views.append(_with_lexical(base, lexical, lexical_weight))
+            views.append(normalise_rows(np.hstack([base, lexical_weight * lexical])))
     return [views[0], base, *views[1:]] if views else [base]
 
 
@@ -151,17 +137,22 @@ def centroids(features: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     return np.stack([features[labels == c].mean(axis=0) for c in range(k)])
 
 
-def kmeans_refine(features: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
-    """Lloyd's k-means started from the given partition's centroids; no cluster may empty."""
+def _kmeans_from(features: np.ndarray, centers: np.ndarray) -> np.ndarray | None:
+    """Lloyd's k-means over ``features`` started from ``centers``; None if a cluster empties."""
     from sklearn.cluster import KMeans
 
+    k = len(centers)
+    refined = KMeans(n_clusters=k, init=centers, n_init=1, max_iter=300).fit_predict(features)
+    return refined.astype(int) if len(np.unique(refined)) == k else None
+
+
+def kmeans_refine(features: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """k-means started from the given partition's centroids; if a centroid would lose all its
+    papers, the partition is kept as given."""
     if k < 2:
         return np.zeros(len(features), dtype=int)
-    start = centroids(features, labels, k)
-    refined = KMeans(n_clusters=k, init=start, n_init=1, max_iter=300).fit_predict(features)
-    if len(np.unique(refined)) < k:  # a centroid lost all its papers: keep the Ward cut
-        return labels
-    return refined.astype(int)
+    refined = _kmeans_from(features, centroids(features, labels, k))
+    return labels if refined is None else refined
 
 
 def partition(features: np.ndarray, k: int, tree: np.ndarray | None = None) -> np.ndarray:
@@ -180,7 +171,7 @@ def consensus_ks(lo: int, hi: int, count: int = CONSENSUS_KS) -> list[int]:
 
 
 def co_association(views: Sequence[np.ndarray], ks: Sequence[int],
-                   trees: Sequence[np.ndarray | None] = ()) -> np.ndarray:
+                   trees: Sequence[np.ndarray] = ()) -> np.ndarray:
     """Share of the partitions (every view cut at every k, :func:`partition`) that put each pair
     of rows in the same cluster (n x n, 1 on the diagonal). Counted in integers, so equal shares
     are exactly equal whatever the order of the partitions. ``trees``: Ward trees of the first
@@ -188,8 +179,7 @@ def co_association(views: Sequence[np.ndarray], ks: Sequence[int],
     n = len(views[0])
     together = np.zeros((n, n), dtype=np.int32)
     for index, features in enumerate(views):
-        tree = trees[index] if index < len(trees) and trees[index] is not None else None
-        tree = ward_tree(features) if tree is None else tree
+        tree = trees[index] if index < len(trees) else ward_tree(features)
         for k in ks:
             labels = partition(features, k, tree)
             together += labels[:, None] == labels[None, :]
@@ -355,15 +345,10 @@ class AutoKClustering:
 def refine_from(features: np.ndarray, centers: np.ndarray) -> np.ndarray:
     """k-means over all ``features`` started from ``centers`` (no cluster may empty: if one
     would, every point keeps its nearest start centre)."""
-    from sklearn.cluster import KMeans
-
-    k = len(centers)
-    if k < 2:
+    if len(centers) < 2:
         return np.zeros(len(features), dtype=int)
-    refined = KMeans(n_clusters=k, init=centers, n_init=1, max_iter=300).fit_predict(features)
-    if len(np.unique(refined)) < k:
-        return _nearest(features, centers)
-    return refined.astype(int)
+    refined = _kmeans_from(features, centers)
+    return _nearest(features, centers) if refined is None else refined
 
 
 def _nearest(features: np.ndarray, centers: np.ndarray) -> np.ndarray:

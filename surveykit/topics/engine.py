@@ -194,14 +194,15 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
                   curation: Curation) -> tuple[TopicResult, dict[int, float]]:
     scores, centres = _centroid_scores(vectors, topics)
     topic_ids = sorted(set(int(t) for t in topics))
-    sizes = {t: int((topics == t).sum()) for t in topic_ids}
+    rows_of = {t: np.flatnonzero(topics == t) for t in topic_ids}
+    sizes = {t: len(rows_of[t]) for t in topic_ids}
     labels: dict[int, str] = dict(fixed)
     auto: dict[int, str] = {}
     for topic in sorted(topic_ids, key=lambda t: (-sizes[t], t)):
-        auto[topic] = scorer.label(np.flatnonzero(topics == topic), taken=set(auto.values()))
+        auto[topic] = scorer.label(rows_of[topic], taken=set(auto.values()))
         if topic not in labels:
             labels[topic] = auto[topic] if not fixed else scorer.label(
-                np.flatnonzero(topics == topic), taken=set(labels.values()))
+                rows_of[topic], taken=set(labels.values()))
 
     old_ids = topic_ids
     centroid_matrix = np.stack([centres[t] for t in old_ids])
@@ -237,7 +238,7 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
             label=labels[topic],
             size=sizes[topic],
             section=next(s.id for s in sections if new_id[topic] in s.topic_ids),
-            keywords=scorer.keywords(np.flatnonzero(topics == topic), config.top_n_words),
+            keywords=scorer.keywords(rows_of[topic], config.top_n_words),
             representative_ids=_ranked(scores, topics, paper_ids, topic, config.n_representative),
             auto_label=auto[topic],
         ))

@@ -206,24 +206,20 @@ def term_documents(documents: Sequence[str], analyzer: PhraseAnalyzer,
     return {t: np.asarray(rows, dtype=int) for t, rows in sorted(found.items())}
 
 
-def log_odds_z(df_in: int, n_in: int, df_out: int, n_out: int) -> float:
-    """z-score of the log-odds ratio of a term's document frequency in a group vs the rest,
-    each count smoothed by :data:`PRIOR` (Monroe, Colaresi & Quinn 2008, eq. 16-22)."""
-    if n_out <= 0:
-        return 0.0
-    a, b = df_in + PRIOR, n_in - df_in + PRIOR
-    c, d = df_out + PRIOR, n_out - df_out + PRIOR
-    delta = np.log(a / b) - np.log(c / d)
-    return float(delta / np.sqrt(1 / a + 1 / b + 1 / c + 1 / d))
-
-
 def log_odds_z_array(df_in: np.ndarray, n_in: int, df_out: np.ndarray, n_out: int) -> np.ndarray:
-    """:func:`log_odds_z` for arrays of document frequencies."""
+    """z-scores of the log-odds ratio of terms' document frequencies in a group vs the rest,
+    each count smoothed by :data:`PRIOR` (Monroe, Colaresi & Quinn 2008, eq. 16-22)."""
     if n_out <= 0:
         return np.zeros(len(df_in))
     a, b = df_in + PRIOR, n_in - df_in + PRIOR
     c, d = df_out + PRIOR, n_out - df_out + PRIOR
     return (np.log(a / b) - np.log(c / d)) / np.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+
+
+def log_odds_z(df_in: int, n_in: int, df_out: int, n_out: int) -> float:
+    """:func:`log_odds_z_array` for one term."""
+    return float(log_odds_z_array(np.array([df_in], dtype=float), n_in,
+                                  np.array([df_out], dtype=float), n_out)[0])
 
 
 class LabelScorer:
@@ -248,26 +244,35 @@ class LabelScorer:
             r = c = np.zeros(0, dtype=int)
         self._matrix = csr_matrix((np.ones(len(r)), (r, c)), shape=(n_documents, len(self._terms)))
         self._df = np.asarray(self._matrix.sum(axis=0)).ravel()
+        self._scored: dict[bytes, tuple[tuple[str, float, float, frozenset[int]], ...]] = {}
 
-    def scored(self, members: np.ndarray) -> list[tuple[str, float, float, frozenset[int]]]:
+    def scored(self, members: np.ndarray) -> tuple[tuple[str, float, float, frozenset[int]], ...]:
         """``(term, score, coverage, covered rows)`` for the group ``members`` (row indices),
-        best first; ties by term."""
+        best first; ties by term. Remembered per group: a topic's label, keywords and its
+        section's label, and the fit after curation, all ask for the same groups."""
         members = np.asarray(members, dtype=int)
+        key = members.tobytes()
+        if key not in self._scored:
+            self._scored[key] = self._score(members)
+        return self._scored[key]
+
+    def _score(self, members: np.ndarray) -> tuple[tuple[str, float, float, frozenset[int]], ...]:
         n_in = len(set(members.tolist()))
         n_out = self.n - n_in
-        df_in = np.asarray(self._matrix[members].sum(axis=0)).ravel()
+        group = self._matrix[members]
+        df_in = np.asarray(group.sum(axis=0)).ravel()
         df_out = self._df - df_in
         keep = np.flatnonzero(df_in >= (1 if n_in <= 2 else 2))  # tiny groups: any of their terms
         distinct = log_odds_z_array(df_in[keep], n_in, df_out[keep], n_out)
         keep, distinct = keep[distinct > 0], distinct[distinct > 0]
-        inside = self._matrix[members][:, keep].tocsc()  # which members hold each kept term
+        inside = group[:, keep].tocsc()  # which members hold each kept term
         rows = []
         for column, (index, z) in enumerate(zip(keep.tolist(), distinct.tolist(), strict=True)):
             coverage = float(df_in[index]) / n_in
             hits = members[inside.indices[inside.indptr[column]:inside.indptr[column + 1]]]
             rows.append((self._terms[index], coverage * z, coverage, frozenset(hits.tolist())))
         rows.sort(key=lambda r: (-round(r[1], 9), r[0]))
-        return rows
+        return tuple(rows)
 
     def terms(self, members: np.ndarray) -> list[tuple[str, float, float, frozenset[int]]]:
         """Label candidates, best first: scored terms that are not generic words alone, nor a lone
