@@ -256,11 +256,13 @@ def detect_paper_type(paper: Paper | tuple[str, str, str], roles: Sequence | Non
 
     contributions = [(s, c) for s in selfish if (c := _contribution(s)) is not None]
     name = _title_name(title)
+    named = [pair for pair in contributions if name and name.lower() in pair[0].lower()]
     if contributions:
-        named = [pair for pair in contributions if name and name.lower() in pair[0].lower()]
         sentence, (kind, obj) = (named or contributions)[0]
         if kind in ("benchmark", "system", "survey"):
             return result(kind, sentence, f"contribution: {obj}")
+        if named:  # "ConReader: Exploring ..." proposes ConReader: a method, whatever the title asks
+            return result("method", sentence, f"contribution: {obj}")
 
     study = next(((s, m) for s in own if (m := STUDY_ANY.search(s))), None)
     strong = next(((s, m) for s in own if (m := STUDY_STRONG.search(s))), None)
