@@ -26,6 +26,7 @@ from surveykit.corpus.model import Corpus
 if TYPE_CHECKING:
     from surveykit.attributes import AttributeTable
     from surveykit.draft.backend import ChatBackend
+    from surveykit.roles import RoleSentence
     from surveykit.topics import TopicResult
 
 ASSIGNMENT_COLUMNS = ["topic", "topic_label", "section", "section_label", "score"]
@@ -92,6 +93,36 @@ class Workspace:
                             cache_dir=self.paths.cache / "embeddings")
 
     @cached_property
+    def sentence_roles(self) -> list[list[RoleSentence]]:
+        """Each abstract's sentences with their rhetorical role and cue flags (corpus order).
+
+        The role model reads all-MiniLM-L6-v2 features whatever ``embedding_model`` says; sentence
+        embeddings share the embedding cache. Saved to ``build/sentence_roles.parquet``.
+        """
+        from surveykit import io
+        from surveykit.embed import embed_texts
+        from surveykit.roles import annotate_sentences, roles_frame
+
+        cache = self.paths.cache / "embeddings"
+        roles = annotate_sentences(self.corpus.papers,
+                                   embed=lambda texts: embed_texts(texts, cache_dir=cache))
+        with io.atomic_path(self.paths.build / "sentence_roles.parquet") as tmp:
+            roles_frame(self.corpus.papers, roles).to_parquet(tmp, index=False)
+        return roles
+
+    @cached_property
+    def paper_types(self) -> pd.DataFrame:
+        """``paper_id, type, evidence, cue`` per paper (survey, benchmark, method, empirical,
+        position, system), from title, abstract and sentence roles; saved to
+        ``build/paper_types.csv``."""
+        from surveykit import io
+        from surveykit.roles import detect_paper_types
+
+        frame = detect_paper_types(self.corpus.papers, self.sentence_roles)
+        io.write_text(self.paths.build / "paper_types.csv", frame.to_csv(index=False))
+        return frame
+
+    @cached_property
     def topics(self) -> TopicResult:
         from surveykit.topics import TopicResult
 
@@ -132,7 +163,8 @@ class Workspace:
 
         curation = self.config.curation if self.config.curation and self.config.curation.exists() else None
         settings = TopicConfig.from_dict(self.config.section("topics"))
-        result = fit_topics(self.corpus, self.embeddings, settings, curation=curation)
+        types = dict(zip(self.paper_types["paper_id"], self.paper_types["type"], strict=True))
+        result = fit_topics(self.corpus, self.embeddings, settings, curation=curation, paper_types=types)
         backend = self._naming_backend()
         if backend is not None:
             from surveykit.topics.naming import name_topics

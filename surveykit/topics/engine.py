@@ -76,13 +76,16 @@ def fit_topics(
     config: TopicConfig | None = None,
     curation: Curation | str | os.PathLike[str] | None = None,
     paper_types: Mapping[str, str] | None = None,
+    roles: Sequence[Sequence[Any]] | None = None,
 ) -> TopicResult:
     """Topics, labels and a 2-level taxonomy for ``corpus`` (rows of ``embeddings`` in corpus
     order); ``curation`` is a :class:`Curation` or the path of a curation TOML file.
 
-    ``paper_types``: paper id -> type (:mod:`surveykit.roles.paper_type`); with
-    ``config.related_surveys`` the surveys form the "Related surveys" group
-    (:func:`related_survey_ids`) and the subject topics are fitted on the other papers."""
+    ``roles``: each paper's role-annotated abstract sentences (corpus order,
+    :func:`surveykit.roles.annotate_sentences`); ``paper_types``: paper id -> type, detected from
+    ``roles`` (:mod:`surveykit.roles.paper_type`) when not given. With ``config.related_surveys``
+    the surveys form the "Related surveys" group (:func:`related_survey_ids`) and the subject
+    topics are fitted on the other papers."""
     config = config or TopicConfig()
     if not isinstance(curation, Curation):
         curation = load_curation(curation)
@@ -92,6 +95,11 @@ def fit_topics(
     if len(corpus) == 0:
         raise ValueError("the corpus is empty: nothing to find topics in")
 
+    if paper_types is None and roles is not None:
+        from surveykit.roles import detect_paper_types
+
+        types = detect_paper_types(corpus.papers, roles)
+        paper_types = dict(zip(types["paper_id"], types["type"], strict=True))
     report: list[dict[str, str]] = []
     excluded = [pid for pid in curation.exclude if pid in corpus]
     for pid in curation.exclude:
