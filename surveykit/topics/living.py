@@ -10,9 +10,11 @@ section as they were, and
 * places each new paper in the topic whose stored centroid is nearest by cosine: the same score
   the fitted members have (cosine to their topic's centroid in embedding space);
 * *flags* a placed paper when that score is below its topic's threshold: the 5th percentile
-  (numpy's linear interpolation) of the scores of the papers the fit put in the topic. A flagged
-  paper is less typical of its nearest topic than 95% of the topic's own members (for topics of
-  under 20 papers: between the least and second-least typical member), i.e. no topic is close;
+  (numpy's linear interpolation) of the topic's members' *held-out* scores at fit time (each
+  member's cosine to the centroid of the other members, so members are judged as a new paper is:
+  without having shaped the centroid). A flagged paper is less typical of its nearest topic than
+  95% of the topic's own members (for topics of under 20 papers: between the least and
+  second-least typical member), i.e. no topic is close;
 * keeps the fit's centroids and thresholds, so a placement does not depend on the order in which
   papers arrive, and the fit's keywords and representative papers (a removed representative is
   replaced by the best-scoring remaining member; placed papers never become representatives).
@@ -48,8 +50,9 @@ from surveykit.topics.taxonomy import RESULT_FILE, TopicResult
 CHANGES_MD = "topic_changes.md"
 CHANGES_CSV = "topic_changes.csv"
 THRESHOLD_PERCENTILE = 5.0
-THRESHOLD_RULE = ("flagged when the score is below the 5th percentile of the scores of the "
-                  "topic's members at fit time")
+THRESHOLD_RULE = ("flagged when the score is below the 5th percentile of the held-out scores of "
+                  "the topic's members at fit time (each member's cosine to the centroid of the "
+                  "others)")
 CHANGE_COLUMNS = ["change", "paper_id", "title", "topic_before", "label_before", "topic_after",
                   "label_after", "score", "flagged", "size_before", "size_after", "detail"]
 PLACEMENT_COLUMNS = ["topic", "score", "flagged", "threshold", "by"]
@@ -93,12 +96,12 @@ def attach_state(result: TopicResult, print_: dict[str, Any] | None = None,
         raise ValueError("attach_state needs the embeddings of the result's papers")
     base = _unit(vectors)
     topics = result.assignments["topic"].to_numpy(dtype=int)
-    scores = result.assignments["score"].to_numpy(dtype=np.float64)
     centroids, thresholds = {}, {}
     for topic in result.topics:
-        rows = topics == topic.id
-        centroids[str(topic.id)] = _encode(_unit(base[rows].mean(axis=0))[0])
-        thresholds[str(topic.id)] = round(float(np.percentile(scores[rows], THRESHOLD_PERCENTILE)), 4)
+        members = base[topics == topic.id]
+        centroids[str(topic.id)] = _encode(_unit(members.mean(axis=0))[0])
+        thresholds[str(topic.id)] = round(float(np.percentile(
+            _held_out_scores(members), THRESHOLD_PERCENTILE)), 4)
     result.state = {
         "centroids": centroids,
         "thresholds": thresholds,
@@ -108,6 +111,15 @@ def attach_state(result: TopicResult, print_: dict[str, Any] | None = None,
         "placed": [],
     }
     return result
+
+
+def _held_out_scores(members: np.ndarray) -> np.ndarray:
+    """Each member's cosine to the centroid of the *other* members: how a paper that did not shape
+    the centroid scores (a new paper's situation). A one-paper topic gets its own score (1)."""
+    if len(members) < 2:
+        return np.ones(len(members))
+    others = _unit(members.sum(axis=0, keepdims=True) - members)
+    return np.einsum("ij,ij->i", members, others)
 
 
 def _centroid_matrix(state: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -144,7 +156,7 @@ def place(paper_ids: Sequence[str], embeddings: np.ndarray, state: dict[str, Any
 def refit_reason(previous: TopicResult | None, print_: dict[str, Any], refit: bool) -> str | None:
     """Why the topics must be fitted from scratch, or ``None`` when papers can be placed."""
     if previous is None:
-        return "first fit: no previous topics in this output folder"
+        return "no previous topics in this output folder"
     if refit:
         return "refit asked (surveykit run --refit or [topics] refit = true)"
     if not previous.state.get("centroids"):
@@ -371,11 +383,11 @@ class TopicChanges:
                 "refit": "refit"}[self.mode]
         head = f"Topics: {mode}"
         if self.reason and self.mode != "placed":
-            head += f" ({self.reason})"
+            head += f"; {self.reason}"
         papers, topics = self.after
         if self.before is None:
             return f"{head}. {papers} papers in {topics} topics."
-        counts = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}"
+        counts = ", ".join(f"{n} {_PHRASES[kind][n != 1]}"
                            for kind, n in self.counts.items() if n) or "nothing changed"
         return (f"{head}. Before: {self.before[0]} papers in {self.before[1]} topics; now "
                 f"{papers} papers in {topics} topics. Changes: {counts}.")
@@ -442,6 +454,15 @@ class TopicChanges:
         folder = Path(folder)
         io.write_text(folder / CHANGES_CSV, self.rows.to_csv(index=False, lineterminator="\n"))
         return io.write_text(folder / CHANGES_MD, self.to_markdown())
+
+
+_PHRASES = {
+    "new paper": ("new paper", "new papers"), "removed paper": ("removed paper", "removed papers"),
+    "moved paper": ("paper moved", "papers moved"), "topic grew": ("topic grew", "topics grew"),
+    "topic shrank": ("topic shrank", "topics shrank"), "new topic": ("new topic", "new topics"),
+    "topic gone": ("topic gone", "topics gone"),
+    "label changed": ("label changed", "labels changed"),
+}
 
 
 def _clip(text: str, width: int) -> str:
