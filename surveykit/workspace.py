@@ -147,6 +147,10 @@ class Workspace:
         model_id = model_identity(options.get("embedding_model"))
         result, changes = run_topic_stage(self.corpus, self.embeddings, settings, curation,
                                           folder=self.paths.build, refit=refit, model_id=model_id)
+        if changes.mode == "placed":  # no fit in this session: BERTopic's figures need a model
+            from surveykit.topics.living import attach_model
+
+            attach_model(result, self.corpus, settings)
         backend = self._naming_backend() if changes.mode != "placed" else None
         if backend is not None:
             from surveykit.topics.naming import name_topics

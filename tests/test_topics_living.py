@@ -215,3 +215,37 @@ def test_transform_returns_the_placements(bundled, grown, second_run):
     # a saved result places the same way
     saved = TopicModel.from_result(TopicResult.load(second_run[0]))
     assert saved.transform(new_ids, grown_embeddings[-5:]).equals(placements)
+
+
+def test_workspace_places_on_a_rerun_and_still_draws_figures(tmp_path, fixtures_dir):
+    from surveykit.corpus.build import build_corpus
+    from surveykit.topics import documents_map, hierarchy_figure
+    from surveykit.workspace import Workspace
+
+    embeddings = np.load(fixtures_dir / "topics" / "bundled_minilm.npy")
+    ws = Workspace.open(None, tmp_path)
+    build_corpus(ws.config, progress=False)
+    ws.__dict__["embeddings"] = embeddings
+    ws.fit_topics()
+    assert ws.topic_changes.mode == "fit"
+    saved = (ws.paths.build / "topics.json").read_bytes()
+    again = Workspace.open(None, tmp_path)
+    again.__dict__["embeddings"] = embeddings
+    result = again.fit_topics()
+    assert again.topic_changes.mode == "placed"
+    assert (ws.paths.build / "topics.json").read_bytes() == saved
+    assert (ws.paths.build / CHANGES_MD).exists() and (ws.paths.build / CHANGES_CSV).exists()
+    documents_map(result, again.corpus)
+    hierarchy_figure(result)
+
+
+def test_run_has_a_refit_flag_that_reaches_notebook_02():
+    import papermill
+
+    from surveykit.cli import build_parser
+    from surveykit.pipeline import find_notebooks_dir
+
+    assert build_parser().parse_args(["run", "--refit"]).refit is True
+    assert build_parser().parse_args(["run"]).refit is False
+    declared = papermill.inspect_notebook(str(find_notebooks_dir() / "02_topics.ipynb"))
+    assert "refit" in declared
