@@ -137,7 +137,7 @@ class Workspace:
         ``refit=True`` (or ``refit = true`` under ``[topics]``) fits from scratch."""
         from surveykit.embed import model_identity
         from surveykit.topics import TopicConfig
-        from surveykit.topics.living import attach_state, run_topic_stage
+        from surveykit.topics.living import run_topic_stage
 
         curation = self.config.curation if self.config.curation and self.config.curation.exists() else None
         options = self.config.section("topics")
@@ -156,8 +156,6 @@ class Workspace:
             from surveykit.topics.naming import name_topics
 
             name_topics(result, self.corpus, backend)
-            attach_state(result, {"hash": result.state["fingerprint"],
-                                  "parts": result.state["fingerprint_parts"]})
         result.save(self.paths.build)
         changes.save(self.paths.build)
         self.__dict__["topics"] = result

@@ -161,6 +161,8 @@ def refit_reason(previous: TopicResult | None, print_: dict[str, Any], refit: bo
         return "refit asked (surveykit run --refit or [topics] refit = true)"
     if not previous.state.get("centroids"):
         return "the saved topics have no living state (written by an older surveykit): refitted once"
+    if not previous.state.get("fingerprint"):
+        return "the saved topics have no fingerprint (fitted outside the topic stage)"
     if previous.state.get("fingerprint") != print_["hash"]:
         changed = _changed_keys(previous.state.get("fingerprint_parts", {}), print_["parts"])
         return "settings changed since the last fit: " + (", ".join(changed) or "fingerprint")
