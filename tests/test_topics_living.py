@@ -249,3 +249,35 @@ def test_run_has_a_refit_flag_that_reaches_notebook_02():
     assert build_parser().parse_args(["run"]).refit is False
     declared = papermill.inspect_notebook(str(find_notebooks_dir() / "02_topics.ipynb"))
     assert "refit" in declared
+
+
+def test_what_invalidates_a_saved_taxonomy(first_run):
+    from surveykit.topics import Curation
+    from surveykit.topics.living import fingerprint, refit_reason
+
+    saved = TopicResult.load(first_run[0])
+    same = fingerprint(TopicConfig(), Curation(), MODEL)
+    assert refit_reason(saved, same, refit=False) is None
+    assert "refit asked" in refit_reason(saved, same, refit=True)
+    other_model = fingerprint(TopicConfig(), Curation(), "another-model")
+    assert "embedding_model" in refit_reason(saved, other_model, refit=False)
+    curated = fingerprint(TopicConfig(), Curation(rename={"#0": "Web agents"}), MODEL)
+    assert "curation.rename" in refit_reason(saved, curated, refit=False)
+    assert "no previous topics" in refit_reason(None, same, refit=False)
+
+
+def test_a_move_written_before_the_paper_arrived_is_applied_when_it_is_placed(
+        bundled, grown, tmp_path):
+    corpus, embeddings = bundled
+    grown_corpus, grown_embeddings, new_ids = grown
+    target = corpus.ids[0]
+    path = tmp_path / "curation.toml"
+    path.write_text(f'[move]\n"{new_ids[-1]}" = "paper:{target}"\n', encoding="utf-8")
+    first, _ = stage(corpus, embeddings, tmp_path, curation=path)
+    assert [r["status"] for r in first.curation_report if r["op"] == "move"] == ["unmatched"]
+    result, changes = stage(grown_corpus, grown_embeddings, tmp_path, curation=path)
+    assert changes.mode == "placed"
+    assert result.assignments.at[new_ids[-1], "topic"] == result.assignments.at[target, "topic"]
+    assert [r["status"] for r in result.curation_report if r["op"] == "move"] == ["applied"]
+    row = changes.of("new paper").set_index("paper_id").loc[new_ids[-1]]
+    assert row["detail"] == "moved by curation" and row["flagged"] is False
