@@ -235,12 +235,14 @@ def update_result(previous: TopicResult, corpus: Corpus, embeddings: np.ndarray,
     }).set_index("paper_id")[["topic", "score", "section"]]
 
     order = {pid: i for i, pid in enumerate(current)}
+    placed_before = {x["paper_id"] for x in previous.state.get("placed", [])}
+    fitted = {p: s for p, s in old_score.items() if p not in placed_before}
     topics = []
     for topic in previous.topics:
         members = [p for p in current if topic_of[p] == topic.id]
         topics.append(dataclasses.replace(
             topic, size=len(members),
-            representative_ids=_representatives(topic.representative_ids, members, old_score,
+            representative_ids=_representatives(topic.representative_ids, members, fitted,
                                                 order, len(topic.representative_ids))))
     size_of = {t.id: t.size for t in topics}
     sections = [dataclasses.replace(s, size=sum(size_of[t] for t in s.topic_ids))
@@ -264,7 +266,8 @@ def update_result(previous: TopicResult, corpus: Corpus, embeddings: np.ndarray,
 
 def _representatives(fitted: list[str], members: list[str], scores: dict[str, float],
                      order: dict[str, int], n: int) -> list[str]:
-    """The fit's representatives still present, topped up by the best fitted members."""
+    """The fit's representatives still present, topped up by the best-scoring members the fit
+    placed (``scores`` holds only those: placed papers never become representatives)."""
     keep = set(members)
     reps = [p for p in fitted if p in keep]
     pool = sorted((p for p in members if p in scores and p not in reps),
