@@ -103,6 +103,7 @@ def test_adding_five_papers_keeps_every_topic_and_places_them(first_run, second_
     assert placed["topic"].isin([t.id for t in before.topics]).all()
     assert placed["score"].between(0.0, 1.0).all()
     assert sum(t.size for t in after.topics) == len(before.assignments) + 5
+    assert not {p for t in after.topics for p in t.representative_ids} & set(new_ids)
     records = {p["paper_id"]: p for p in after.state["placed"]}
     assert set(records) == set(new_ids)
     assert all(isinstance(p["flagged"], bool) for p in records.values())
