@@ -282,3 +282,23 @@ def test_a_move_written_before_the_paper_arrived_is_applied_when_it_is_placed(
     assert [r["status"] for r in result.curation_report if r["op"] == "move"] == ["applied"]
     row = changes.of("new paper").set_index("paper_id").loc[new_ids[-1]]
     assert row["detail"] == "moved by curation" and row["flagged"] is False
+
+
+def test_new_surveys_join_the_related_surveys_group(bundled, grown, tmp_path):
+    corpus, embeddings = bundled
+    grown_corpus, grown_embeddings, new_ids = grown
+    types = {p.id: "survey" if "survey" in p.title.lower() else "method" for p in grown_corpus}
+    types[new_ids[0]] = "survey"
+    first, _ = stage(corpus, embeddings, tmp_path, paper_types=types)
+    assert first.related
+    result, changes = stage(grown_corpus, grown_embeddings, tmp_path, paper_types=types)
+    assert changes.mode == "placed"
+    assert result.related == first.related + [new_ids[0]]
+    assert new_ids[0] not in result.assignments.index
+    assert set(new_ids[1:]) <= set(result.assignments.index)
+    new = changes.of("new paper").set_index("paper_id")
+    assert new.at[new_ids[0], "label_after"] == "Related surveys"
+    grew = changes.of("topic grew")
+    assert "Related surveys" in set(grew["label_after"])
+    assert TopicResult.load(tmp_path).related == result.related
+    assert "Related surveys" in changes.to_markdown()

@@ -33,7 +33,7 @@ import dataclasses
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,8 @@ THRESHOLD_RULE = ("flagged when the score is below the 5th percentile of the hel
                   "others)")
 CHANGE_COLUMNS = ["change", "paper_id", "title", "topic_before", "label_before", "topic_after",
                   "label_after", "score", "flagged", "size_before", "size_after", "detail"]
+RELATED = -1  # the "Related surveys" group in the change report (it has no topic id)
+RELATED_LABEL = "Related surveys"
 PLACEMENT_COLUMNS = ["topic", "score", "flagged", "threshold", "by"]
 
 
@@ -199,16 +201,26 @@ def _short(value: Any) -> str:
 
 
 def update_result(previous: TopicResult, corpus: Corpus, embeddings: np.ndarray,
-                  curation: Curation | None = None) -> tuple[TopicResult | None, str]:
+                  curation: Curation | None = None,
+                  paper_types: Mapping[str, str] | None = None) -> tuple[TopicResult | None, str]:
     """The previous taxonomy with removed papers dropped and new ones placed (module docstring).
 
-    Returns ``(None, reason)`` when it cannot be kept (a topic lost every paper)."""
+    When the previous result has a "Related surveys" group, new papers of type ``survey``
+    (``paper_types``) that the curation file does not move or pin join it instead of a topic.
+    Returns ``(None, reason)`` when the taxonomy cannot be kept (a topic lost every paper)."""
     curation = curation or Curation()
     embeddings = np.asarray(embeddings)
     if len(embeddings) != len(corpus):
         raise ValueError(f"{len(embeddings)} embedding rows for {len(corpus)} papers")
     excluded = [pid for pid in curation.exclude if pid in corpus]
     skip = set(excluded)
+    known = set(previous.assignments.index) | set(previous.related)
+    curated = set(curation.move) | set(curation.pin)
+    before = set(previous.related)
+    related = [pid for pid in corpus.ids if pid not in skip and (
+        pid in before or (bool(before) and pid not in known and pid not in curated
+                          and (paper_types or {}).get(pid) == "survey"))]
+    skip |= set(related)
     current = [pid for pid in corpus.ids if pid not in skip]
     row = {pid: i for i, pid in enumerate(corpus.ids)}
     old = previous.assignments
@@ -256,8 +268,10 @@ def update_result(previous: TopicResult, corpus: Corpus, embeddings: np.ndarray,
         for pid, r in zip(placed.index, placed.itertuples(index=False), strict=True)]
     provenance = dict(previous.provenance)
     provenance.update({"n_papers": len(current), "n_excluded": len(excluded)})
+    if "n_related_surveys" in provenance:
+        provenance["n_related_surveys"] = len(related)
     result = TopicResult(assignments=frame, topics=topics, sections=sections, excluded=excluded,
-                         provenance=provenance,
+                         related=related, provenance=provenance,
                          curation_report=_refresh_report(previous.curation_report, corpus, notes),
                          state=state)
     result.embeddings = embeddings[[row[p] for p in current]]
@@ -407,7 +421,7 @@ class TopicChanges:
         def side(topic: pd.Series, label: pd.Series, size: pd.Series) -> list[str]:
             out = []
             for t, lab_, n in zip(topic, label, size, strict=True):
-                text = f"{t}: {lab_}" if t != "" else ""
+                text = f"{t}: {lab_}" if t != "" else lab_
                 out.append(f"{text} ({n})" if text and n != "" else text)
             return out
 
@@ -485,23 +499,35 @@ def _md_table(frame: pd.DataFrame, columns: list[str]) -> list[str]:
     return out + [""]
 
 
+def _topic_map(result: TopicResult) -> dict[str, int]:
+    """Paper id -> topic id, the "Related surveys" group as :data:`RELATED`."""
+    topics = dict(zip(result.assignments.index, result.assignments["topic"].astype(int),
+                      strict=True))
+    topics.update({pid: RELATED for pid in result.related})
+    return topics
+
+
 def compare(previous: TopicResult | None, result: TopicResult, corpus: Corpus, mode: str,
             reason: str = "") -> TopicChanges:
     """The changes from ``previous`` to ``result`` (see :class:`TopicChanges`)."""
-    after = (len(result.assignments), result.n_topics)
+    after = (len(result.assignments) + len(result.related), result.n_topics)
     if previous is None:
         return TopicChanges(mode, reason, pd.DataFrame(columns=CHANGE_COLUMNS), None, after)
-    before_topic = dict(zip(previous.assignments.index, previous.assignments["topic"].astype(int),
-                            strict=True))
-    after_topic = dict(zip(result.assignments.index, result.assignments["topic"].astype(int),
-                           strict=True))
+    before_topic = _topic_map(previous)
+    after_topic = _topic_map(result)
     after_score = dict(zip(result.assignments.index, result.assignments["score"].astype(float),
                            strict=True))
-    match = ({t.id: t.id for t in previous.topics} if mode == "placed"
-             else match_topics(before_topic, after_topic))
-    old_label, new_label = previous.labels(), result.labels()
-    old_size = {t.id: t.size for t in previous.topics}
-    new_size = {t.id: t.size for t in result.topics}
+    if mode == "placed":
+        match = {t.id: t.id for t in previous.topics}
+    else:
+        match = match_topics({p: t for p, t in before_topic.items() if t != RELATED},
+                             {p: t for p, t in after_topic.items() if t != RELATED})
+    if previous.related:
+        match[RELATED] = RELATED
+    old_label = {**previous.labels(), RELATED: RELATED_LABEL}
+    new_label = {**result.labels(), RELATED: RELATED_LABEL}
+    old_size = {**{t.id: t.size for t in previous.topics}, RELATED: len(previous.related)}
+    new_size = {**{t.id: t.size for t in result.topics}, RELATED: len(result.related)}
     placed = {p["paper_id"]: p for p in result.state.get("placed", [])}
 
     def title(pid: str) -> str:
@@ -512,18 +538,23 @@ def compare(previous: TopicResult | None, result: TopicResult, corpus: Corpus, m
         base = {c: "" for c in CHANGE_COLUMNS}
         base.update(change=change, paper_id=pid, title=title(pid) if pid else "")
         if before is not None:
-            base.update(topic_before=before, label_before=old_label[before])
+            base.update(topic_before="" if before == RELATED else before,
+                        label_before=old_label[before])
         if after_ is not None:
-            base.update(topic_after=after_, label_after=new_label[after_])
+            base.update(topic_after="" if after_ == RELATED else after_,
+                        label_after=new_label[after_])
         base.update(extra)
         return base
 
     rows = []
-    for pid in result.assignments.index:
+    for pid in after_topic:
         if pid not in before_topic:
             info = placed.get(pid, {}) if mode == "placed" else {}
             detail = {"nearest": "nearest topic", "move": "moved by curation",
                       "pin": "pinned by curation"}.get(info.get("by", ""), "fitted with the rest")
+            if after_topic[pid] == RELATED:
+                rows.append(row("new paper", pid, after_=RELATED, detail="a survey"))
+                continue
             rows.append(row("new paper", pid, after_=after_topic[pid],
                             score=round(after_score[pid], 4),
                             flagged=bool(info["flagged"]) if info else "", detail=detail))
@@ -534,17 +565,19 @@ def compare(previous: TopicResult | None, result: TopicResult, corpus: Corpus, m
         if pid in after_topic and match.get(old) != after_topic[pid]:
             rows.append(row("moved paper", pid, before=old, after_=after_topic[pid]))
     matched_new = {new: old for old, new in match.items()}
-    for topic in result.topics:
-        old = matched_new.get(topic.id)
+    after_ids = [t.id for t in result.topics] + ([RELATED] if result.related else [])
+    for topic in after_ids:
+        old = matched_new.get(topic)
         if old is None:
-            rows.append(row("new topic", after_=topic.id, size_after=new_size[topic.id]))
-        elif new_size[topic.id] != old_size[old]:
-            kind = "topic grew" if new_size[topic.id] > old_size[old] else "topic shrank"
-            rows.append(row(kind, before=old, after_=topic.id, size_before=old_size[old],
-                            size_after=new_size[topic.id]))
-    for topic in previous.topics:
-        if topic.id not in match:
-            rows.append(row("topic gone", before=topic.id, size_before=old_size[topic.id]))
+            rows.append(row("new topic", after_=topic, size_after=new_size[topic]))
+        elif new_size[topic] != old_size[old]:
+            kind = "topic grew" if new_size[topic] > old_size[old] else "topic shrank"
+            rows.append(row(kind, before=old, after_=topic, size_before=old_size[old],
+                            size_after=new_size[topic]))
+    before_ids = [t.id for t in previous.topics] + ([RELATED] if previous.related else [])
+    for topic in before_ids:
+        if topic not in match:
+            rows.append(row("topic gone", before=topic, size_before=old_size[topic]))
     for old, new in sorted(match.items()):
         if old_label[old] != new_label[new]:
             rows.append(row("label changed", before=old, after_=new))
@@ -552,7 +585,7 @@ def compare(previous: TopicResult | None, result: TopicResult, corpus: Corpus, m
     kinds = ["new paper", "removed paper", "moved paper", "topic grew", "topic shrank",
              "new topic", "topic gone", "label changed"]
     counts = {k: int((frame["change"] == k).sum()) for k in kinds}
-    return TopicChanges(mode, reason, frame, (len(previous.assignments), previous.n_topics), after,
+    return TopicChanges(mode, reason, frame, (len(before_topic), previous.n_topics), after,
                         str(result.state.get("threshold_rule", THRESHOLD_RULE)), counts)
 
 
@@ -572,9 +605,12 @@ def load_previous(folder: str | os.PathLike[str] | None) -> TopicResult | None:
 def run_topic_stage(corpus: Corpus, embeddings: np.ndarray, config: TopicConfig | None = None,
                     curation: Curation | str | os.PathLike[str] | None = None,
                     folder: str | os.PathLike[str] | None = None, refit: bool = False,
-                    model_id: str = "") -> tuple[TopicResult, TopicChanges]:
+                    model_id: str = "", paper_types: Mapping[str, str] | None = None,
+                    ) -> tuple[TopicResult, TopicChanges]:
     """The topic stage with a living taxonomy: place new papers into the result saved in
-    ``folder`` when it is still valid, else fit (see the module docstring). Saves nothing."""
+    ``folder`` when it is still valid, else fit (see the module docstring). Saves nothing.
+
+    ``paper_types`` (paper id -> type) as for :func:`~surveykit.topics.engine.fit_topics`."""
     from surveykit.topics.engine import fit_topics
 
     config = config or TopicConfig()
@@ -585,10 +621,11 @@ def run_topic_stage(corpus: Corpus, embeddings: np.ndarray, config: TopicConfig 
     reason = refit_reason(previous, print_, refit)
     result: TopicResult | None = None
     if reason is None and previous is not None:
-        result, why = update_result(previous, corpus, embeddings, curation)
+        result, why = update_result(previous, corpus, embeddings, curation, paper_types)
         reason = why or None
     if result is None:
-        result = attach_state(fit_topics(corpus, embeddings, config, curation), print_)
+        result = attach_state(fit_topics(corpus, embeddings, config, curation, paper_types),
+                              print_)
         mode = "fit" if previous is None else "refit"
     else:
         mode = "placed"
