@@ -17,7 +17,8 @@ section as they were, and
   second-least typical member), i.e. no topic is close;
 * keeps the fit's centroids and thresholds, so a placement does not depend on the order in which
   papers arrive, and the fit's keywords and representative papers (a removed representative is
-  replaced by the best-scoring remaining member; placed papers never become representatives).
+  replaced by the best-scoring remaining member; placed papers never become representatives);
+* keeps the "Related surveys" group; new papers of type ``survey`` join it when it exists.
 
 A refit happens when asked (``surveykit run --refit``, ``refit = true`` under ``[topics]``), when
 the fingerprint changed (the reason names what changed), when the saved result has no living state
