@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from surveykit.draft.backend import ChatBackend
     from surveykit.roles import RoleSentence
     from surveykit.topics import TopicResult
+    from surveykit.topics.living import TopicChanges
 
 ASSIGNMENT_COLUMNS = ["topic", "topic_label", "section", "section_label", "score"]
 TOPIC_COLUMNS = ["topic", "label", "section", "section_label", "size", "keywords", "representatives"]
@@ -157,22 +158,48 @@ class Workspace:
 
     # --- running stages ---------------------------------------------------------------------
 
-    def fit_topics(self) -> TopicResult:
-        """Fit the topic model with ``[topics]`` from survey.toml and the curation file; save it."""
-        from surveykit.topics import TopicConfig, fit_topics
+    def fit_topics(self, refit: bool | None = None) -> TopicResult:
+        """The topic stage with ``[topics]`` from survey.toml and the curation file; saves
+        ``build/topics.json``, ``topic_assignments.parquet`` and the change report
+        ``topic_changes.md``/``.csv`` (also in :attr:`topic_changes`).
+
+        A living taxonomy (:mod:`surveykit.topics.living`): when ``build/topics.json`` was made
+        with the same settings, new papers are placed in its topics and nothing is refitted;
+        ``refit=True`` (or ``refit = true`` under ``[topics]``) fits from scratch."""
+        from surveykit.embed import model_identity
+        from surveykit.topics import TopicConfig
+        from surveykit.topics.living import run_topic_stage
 
         curation = self.config.curation if self.config.curation and self.config.curation.exists() else None
-        settings = TopicConfig.from_dict(self.config.section("topics"))
+        options = self.config.section("topics")
+        settings = TopicConfig.from_dict(options)
+        refit = bool(options.get("refit", False)) if refit is None else bool(refit) or bool(
+            options.get("refit", False))
+        model_id = model_identity(options.get("embedding_model"))
         types = dict(zip(self.paper_types["paper_id"], self.paper_types["type"], strict=True))
-        result = fit_topics(self.corpus, self.embeddings, settings, curation=curation, paper_types=types)
-        backend = self._naming_backend()
+        result, changes = run_topic_stage(self.corpus, self.embeddings, settings, curation,
+                                          folder=self.paths.build, refit=refit, model_id=model_id,
+                                          paper_types=types, roles=self.sentence_roles)
+        if changes.mode == "placed":  # no fit in this session: BERTopic's figures need a model
+            from surveykit.topics.living import attach_model
+
+            attach_model(result, self.corpus, settings)
+        backend = self._naming_backend() if changes.mode != "placed" else None
         if backend is not None:
             from surveykit.topics.naming import name_topics
 
             name_topics(result, self.corpus, backend)
         result.save(self.paths.build)
+        changes.save(self.paths.build)
         self.__dict__["topics"] = result
+        self.__dict__["topic_changes"] = changes
         return result
+
+    @cached_property
+    def topic_changes(self) -> TopicChanges:
+        """What changed in the topics at the last :meth:`fit_topics` of this session."""
+        raise FileNotFoundError("no topic changes in this session: call ws.fit_topics() first "
+                                f"(the last report is {self.paths.build / 'topic_changes.md'})")
 
     def _naming_backend(self) -> ChatBackend | None:
         """The chat backend when ``[draft.backend]`` sets ``rewrite_topic_names``, else None."""

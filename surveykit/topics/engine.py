@@ -66,8 +66,33 @@ class TopicModel:
         self.result_: TopicResult | None = None
 
     def fit(self, corpus: Corpus, embeddings: np.ndarray) -> TopicResult:
-        self.result_ = fit_topics(corpus, embeddings, self.config, self.curation)
+        from surveykit.topics.living import attach_state
+
+        self.result_ = attach_state(fit_topics(corpus, embeddings, self.config, self.curation))
         return self.result_
+
+    @classmethod
+    def from_result(cls, result: TopicResult, config: TopicConfig | None = None) -> TopicModel:
+        """A model around a saved result (``TopicResult.load``) that has a living state."""
+        model = cls(config)
+        model.result_ = result
+        return model
+
+    def transform(self, papers: Corpus | Sequence[Any], embeddings: np.ndarray) -> pd.DataFrame:
+        """Place papers (a corpus, papers or paper ids; rows of ``embeddings``) in the fitted
+        topics without refitting: nearest topic centroid by cosine, with ``score`` and
+        ``flagged`` (see :func:`surveykit.topics.living.place`)."""
+        from surveykit.topics.living import attach_state, place
+
+        if self.result_ is None:
+            raise ValueError("fit the model first (or TopicModel.from_result)")
+        if not self.result_.state.get("centroids"):
+            attach_state(self.result_)
+        ids = papers.ids if isinstance(papers, Corpus) else [getattr(p, "id", p) for p in papers]
+        vectors = np.asarray(embeddings, dtype=np.float32)
+        if len(vectors) != len(ids):
+            raise ValueError(f"{len(vectors)} embedding rows for {len(ids)} papers")
+        return place([str(i) for i in ids], vectors, self.result_.state)
 
 
 def fit_topics(
@@ -166,6 +191,9 @@ def fit_topics(
 
     result, section_jumps = _build_result(model, final, state.fixed_labels, vectors, paper_ids,
                                           scorer, config, curation)
+    counts = _count_report(curation, int(clusterer.n_clusters_), result, len(paper_ids))
+    position = len(curation.exclude)  # exclude and the counts act before clustering
+    report[position:position] = counts
     result.excluded = excluded
     result.related = related
     result.curation_report = report
@@ -189,6 +217,34 @@ def fit_topics(
     result.model = model
     result.embeddings = vectors
     return result
+
+
+def _count_report(curation: Curation, fitted: int, result: TopicResult,
+                  n_papers: int) -> list[dict[str, str]]:
+    """Report ``n_topics`` and ``n_sections``: applied when the fit honoured them, else why not."""
+    rows = []
+    if curation.n_topics:
+        asked = curation.n_topics
+        if fitted == asked:
+            after = (f"; {result.n_topics} after split/merge/pin" if result.n_topics != asked
+                     else "")
+            rows.append({"op": "n_topics", "target": str(asked), "status": "applied",
+                         "detail": f"clustered into {asked} topics{after}"})
+        else:
+            why = f" (only {n_papers} papers)" if asked > n_papers else ""
+            rows.append({"op": "n_topics", "target": str(asked), "status": "unmatched",
+                         "detail": f"asked for {asked} topics, the clustering gave {fitted}{why}"})
+    if curation.n_sections:
+        asked, made = curation.n_sections, len(result.sections)
+        if made == asked:
+            rows.append({"op": "n_sections", "target": str(asked), "status": "applied",
+                         "detail": f"{asked} sections over {result.n_topics} topics"})
+        else:
+            why = (f"there are only {result.n_topics} topics" if asked > result.n_topics
+                   else "the grouping gave another count")
+            rows.append({"op": "n_sections", "target": str(asked), "status": "unmatched",
+                         "detail": f"asked for {asked} sections, made {made}: {why}"})
+    return rows
 
 
 # Surveys are set apart only while they are a minority and enough papers remain to cluster.
