@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from surveykit.config import CONFIG_NAME, ConfigError, SurveyConfig, load_config
 from surveykit.sources.report import SourceError
@@ -47,6 +48,26 @@ def cmd_bib(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_config(args: argparse.Namespace) -> int:
+    from surveykit.config_schema import reference_markdown
+
+    if args.reference:
+        print(reference_markdown(), end="")
+        return 0
+    path = args.path or args.config
+    if not Path(path).is_file():
+        print(f"{path}: config file not found")
+        return 1
+    try:
+        load_config(path)
+    except ConfigError as exc:
+        for error in exc.errors:
+            print(error)
+        return 1
+    print(f"{path}: OK")
+    return 0
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from surveykit.evaluate import evaluate_command, markdown_table
 
@@ -60,6 +81,7 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "corpus": (cmd_corpus, "load, dedupe and save the corpus (notebook 01)"),
     "bib": (cmd_bib, "write and validate bib/references.bib"),
     "evaluate": (cmd_evaluate, "score topics against human labels"),
+    "config": (cmd_config, "check survey.toml (--check) or print every key it takes (--reference)"),
 }
 
 
@@ -73,6 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("labels", help="labels file: CSV/TSV/JSON with a paper column and label(s)")
             p.add_argument("--topics", help="saved topics (default: fit the automatic model)")
             p.add_argument("--output", help="also save the scores as CSV here")
+            continue
+        if name == "config":
+            p.add_argument("path", nargs="?", help=f"the config to check (default: {CONFIG_NAME})")
+            p.add_argument("--config", default=CONFIG_NAME, help=argparse.SUPPRESS)
+            p.add_argument("--check", action="store_true", help="check the file (the default action)")
+            p.add_argument("--reference", action="store_true", help="print the config reference (Markdown)")
             continue
         p.add_argument("--config", default=CONFIG_NAME, help=f"survey config (default: {CONFIG_NAME})")
         p.add_argument("--output-dir", default=None, help="where outputs land (default: config folder)")
