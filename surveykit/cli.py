@@ -7,6 +7,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from surveykit.config import CONFIG_NAME, ConfigError, SurveyConfig, load_config
 from surveykit.sources.report import SourceError
@@ -24,7 +25,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"{run.notebook.name:<28} {run.seconds:7.1f} s  -> {run.executed}")
     config = _config(args)
     print(f"outputs in {config.paths.root}")
-    return 0
+    for message in dict.fromkeys(f"{o.stage}: {o.message}" for o in runs.degraded):
+        print(f"degraded (declared): {message}")
+    return report_failures(runs.failures)
+
+
+def report_failures(failures: Sequence[Any], command: str = "run") -> int:
+    """Print each failed promise (stage, file, first errors) to stderr; 1 if any, else 0."""
+    for outcome in failures:
+        print(f"surveykit {command}: failed: {outcome.describe()}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 def cmd_corpus(args: argparse.Namespace) -> int:
@@ -116,11 +126,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from surveykit.runlock import RunLocked
+
     args = build_parser().parse_args(argv)
     handler = COMMANDS[args.command][0]
     try:
         return handler(args)
-    except (ConfigError, SourceError, FileNotFoundError) as exc:
+    except KeyboardInterrupt:
+        print(f"surveykit {args.command}: interrupted; previous outputs kept", file=sys.stderr)
+        return 130
+    except (ConfigError, SourceError, FileNotFoundError, RunLocked) as exc:
         print(f"surveykit {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except RuntimeError as exc:
