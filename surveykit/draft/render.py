@@ -72,6 +72,16 @@ def tex_segments(segments: Sequence[Segment]) -> str:
     return out.strip()
 
 
+def texpath(path: str) -> str:
+    """A path of an input, graphic or bibliography relative to the draft folder, for LaTeX: one
+    leading ``../`` becomes ``\\surveykitup`` (``../`` by default; the compile makes it empty and
+    searches the output folder instead, so TeX runs with ``openin_any=p``)."""
+    rest = path[3:] if path.startswith("../") else None
+    if rest is None or ".." in rest.split("/") or rest.startswith("/"):
+        return path
+    return f"\\surveykitup {rest}"
+
+
 def tex_sentences(sentences: Sequence[DraftSentence]) -> str:
     return " ".join(tex_segments(s.segments) for s in sentences)
 
@@ -251,7 +261,8 @@ def _environment(latex: bool) -> jinja2.Environment:
             keep_trailing_newline=True,
         )
         env.filters.update(
-            tex=tex_text, segments=tex_segments, sentences=tex_sentences, table_rows=tex_table_rows
+            tex=tex_text, segments=tex_segments, sentences=tex_sentences, table_rows=tex_table_rows,
+            texpath=texpath,
         )
     else:
         env = jinja2.Environment(
