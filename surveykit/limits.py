@@ -4,12 +4,9 @@ topic, a map of one paper) is reported as a one-line note in the notebook, and t
 from __future__ import annotations
 
 import html
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -34,19 +31,13 @@ def figure_or_limit(make: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     hierarchy needs at least two topics"), a :class:`Limit` naming the figure and the reason.
 
     Only for plot-only cells: nothing downstream reads their result."""
+    from surveykit.runreport import report_degraded
+
     try:
         return make(*args, **kwargs)
     except ValueError as exc:
         limit = Limit(getattr(make, "__name__", "figure").replace("_", " "), str(exc))
-        logger.warning("%s", limit)
+        module = getattr(make, "__module__", "") or ""
+        stage = module.split(".")[1] if module.startswith("surveykit.") else "notebook"
+        report_degraded(stage, str(limit))  # the run lists it once and still exits 0
         return limit
-
-
-def corpus_limits(n_papers: int, n_topics: int | None = None) -> list[str]:
-    """What a corpus this small cannot give, one line each (empty for a usual corpus)."""
-    notes = []
-    if n_papers < 2:
-        notes.append(f"{n_papers} paper(s): no topic model beyond one topic, no paper map")
-    if n_topics is not None and n_topics < 2:
-        notes.append(f"{n_topics} topic(s): no topic hierarchy, no taxonomy figure, no topic similarity")
-    return notes
