@@ -122,3 +122,22 @@ def test_runs_are_listed_with_outcomes(tmp_path, config):
     folder = _notebooks(tmp_path / "nbs", "x = 1")
     runs = run_notebooks(config, tmp_path / "out", folder, progress=False)
     assert len(runs) == 1 and runs.outcomes == [] and runs.failures == []
+
+
+def test_compile_outcomes_are_reported(tmp_path, monkeypatch):
+    from surveykit.draft.compile import CompileReport
+    from surveykit.draft.stage import report_compile
+    from surveykit.runreport import ENV, read_outcomes
+
+    report = tmp_path / "run_report.jsonl"
+    monkeypatch.setenv(ENV, str(report))
+    tex = tmp_path / "survey.tex"
+    report_compile(CompileReport("ok", pdf=tmp_path / "survey.pdf"), tex)
+    assert read_outcomes(report) == []
+    report_compile(CompileReport("skipped", message="latexmk not found"), tex)
+    report_compile(CompileReport("failed", errors=["./survey.tex:12: Undefined control sequence."],
+                                 log=tmp_path / "survey.log"), tex)
+    degraded, failed = read_outcomes(report)
+    assert degraded.kind == "degraded" and "no TeX" in degraded.message
+    assert failed.kind == "failure" and failed.file == str(tmp_path / "survey.log")
+    assert "Undefined control sequence" in failed.describe()
