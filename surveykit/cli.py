@@ -142,6 +142,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from surveykit.pipeline import NotebookError
 
         if isinstance(exc, NotebookError):
+            if exc.error.startswith(("SourceError:", "ConfigError:", "SchemaError:")):  # bad input
+                print(f"surveykit run: error in {exc.notebook.name}: {exc.error}", file=sys.stderr)
+                return 2
             print(f"surveykit run: notebook failed: {exc}", file=sys.stderr)
             return 1
         raise

@@ -141,3 +141,15 @@ def test_compile_outcomes_are_reported(tmp_path, monkeypatch):
     assert degraded.kind == "degraded" and "no TeX" in degraded.message
     assert failed.kind == "failure" and failed.file == str(tmp_path / "survey.log")
     assert "Undefined control sequence" in failed.describe()
+
+
+def test_bad_source_in_a_run_exits_2_naming_the_file(tmp_path, config, capsys):
+    folder = _notebooks(
+        tmp_path / "nbs",
+        "from surveykit.sources import load_source\nload_source(" + repr(str(config.parent / "x.bib"))
+        + ")",
+    )
+    (config.parent / "x.bib").write_bytes(b"")
+    assert _run(tmp_path, folder) == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith("surveykit run: error in 09_check.ipynb: SourceError:") and "x.bib" in err
