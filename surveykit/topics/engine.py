@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -75,9 +75,14 @@ def fit_topics(
     embeddings: np.ndarray,
     config: TopicConfig | None = None,
     curation: Curation | str | os.PathLike[str] | None = None,
+    paper_types: Mapping[str, str] | None = None,
 ) -> TopicResult:
     """Topics, labels and a 2-level taxonomy for ``corpus`` (rows of ``embeddings`` in corpus
-    order); ``curation`` is a :class:`Curation` or the path of a curation TOML file."""
+    order); ``curation`` is a :class:`Curation` or the path of a curation TOML file.
+
+    ``paper_types``: paper id -> type (:mod:`surveykit.roles.paper_type`); with
+    ``config.related_surveys`` the surveys form the "Related surveys" group
+    (:func:`related_survey_ids`) and the subject topics are fitted on the other papers."""
     config = config or TopicConfig()
     if not isinstance(curation, Curation):
         curation = load_curation(curation)
@@ -93,7 +98,9 @@ def fit_topics(
         status = "applied" if pid in corpus else "unmatched"
         detail = "left out of the topics" if pid in corpus else f"paper {pid!r} is not in the corpus"
         report.append({"op": "exclude", "target": pid, "status": status, "detail": detail})
-    keep = [i for i, pid in enumerate(corpus.ids) if pid not in set(excluded)]
+    related = related_survey_ids(corpus, paper_types, config, curation, set(excluded))
+    left_out = set(excluded) | set(related)
+    keep = [i for i, pid in enumerate(corpus.ids) if pid not in left_out]
     if not keep:
         raise ValueError("every paper is excluded by the curation file")
     paper_ids = [corpus.ids[i] for i in keep]
@@ -152,12 +159,14 @@ def fit_topics(
     result, section_jumps = _build_result(model, final, state.fixed_labels, vectors, paper_ids,
                                           scorer, config, curation)
     result.excluded = excluded
+    result.related = related
     result.curation_report = report
     result.provenance = {
         "config": config.to_dict(),
         "curation": curation.describe(),
         "n_papers": len(paper_ids),
         "n_excluded": len(excluded),
+        "n_related_surveys": len(related),
         "k_range": list(clusterer.k_range_),
         "k_chosen": int(clusterer.n_clusters_),
         "k_criterion": CRITERIA[clusterer.method_],
@@ -172,6 +181,29 @@ def fit_topics(
     result.model = model
     result.embeddings = vectors
     return result
+
+
+# Surveys are set apart only while they are a minority and enough papers remain to cluster.
+RELATED_MAX_SHARE = 0.5
+RELATED_MIN_REST = 4
+
+
+def related_survey_ids(corpus: Corpus, paper_types: Mapping[str, str] | None, config: TopicConfig,
+                       curation: Curation, excluded: set[str]) -> list[str]:
+    """Papers of type ``survey`` that form the "Related surveys" group, in corpus order.
+
+    None when ``config.related_surveys`` is off or no types are given; none either when surveys
+    are most of the corpus (a survey of surveys clusters them as subjects) or too few papers would
+    remain. A survey the curation file moves or pins into a topic stays a subject paper."""
+    if not config.related_surveys or not paper_types:
+        return []
+    curated = set(curation.move) | set(curation.pin)
+    surveys = [pid for pid in corpus.ids if paper_types.get(pid) == "survey"
+               and pid not in excluded and pid not in curated]
+    remaining = len(corpus) - len(excluded) - len(surveys)
+    if len(surveys) > RELATED_MAX_SHARE * (len(corpus) - len(excluded)) or remaining < RELATED_MIN_REST:
+        return []
+    return surveys
 
 
 def _centroid_scores(vectors: np.ndarray, topics: np.ndarray) -> tuple[np.ndarray, dict[int, np.ndarray]]:

@@ -65,6 +65,7 @@ class TopicResult:
     topics: list[Topic]
     sections: list[Section]
     excluded: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
     provenance: dict[str, Any] = field(default_factory=dict)
     curation_report: list[dict[str, str]] = field(default_factory=list)
     model: Any = field(default=None, repr=False, compare=False)
@@ -136,7 +137,7 @@ class TopicResult:
 
     def text_tree(self) -> str:
         """The taxonomy as an indented text tree (sections, topics with sizes)."""
-        lines = []
+        lines = [f"0. Related surveys ({len(self.related)})"] if self.related else []
         for s in self.sections:
             lines.append(f"{s.id + 1}. {s.label} ({s.size})")
             for position, topic_id in enumerate(s.topic_ids, 1):
@@ -158,6 +159,7 @@ class TopicResult:
                 for r in frame.itertuples(index=False)
             ],
             "excluded": list(self.excluded),
+            "related": list(self.related),
             "provenance": _rounded(self.provenance),
             "curation_report": list(self.curation_report),
         }
@@ -186,6 +188,7 @@ class TopicResult:
             topics=[Topic(**t) for t in data["topics"]],
             sections=[Section(**s) for s in data["sections"]],
             excluded=list(data.get("excluded", [])),
+            related=list(data.get("related", [])),
             provenance=dict(data.get("provenance", {})),
             curation_report=list(data.get("curation_report", [])),
         )
