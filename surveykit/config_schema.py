@@ -167,7 +167,8 @@ SCHEMA = Section(
             "large_corpus": Key(POSITIVE, 10000, "above this many papers, fit on a deterministic sample"),
             "random_state": Key(INT, 42, "seed of every randomised step"),
             "refit": Key(BOOL, False, "fit again even when saved topics match the corpus"),
-            "related_surveys": Key(BOOL, False, "treat surveys in the corpus as related work"),
+            "related_surveys": Key(BOOL, True, "surveys and reviews in the corpus form a \"Related surveys\" "
+                                   "group of their own, not subject topics"),
         }),
         "attributes": Section(
             "attributes extracted from the abstracts (defaults: surveykit/data/attributes.toml)",
