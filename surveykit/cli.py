@@ -12,6 +12,9 @@ from typing import Any
 from surveykit.config import CONFIG_NAME, ConfigError, SurveyConfig, load_config
 from surveykit.sources.report import SourceError
 
+# errors raised in a notebook that mean a mistake in the user's files, not a bug: exit 2
+BAD_INPUT = ("SourceError:", "ConfigError:", "SchemaError:", "CurationError:")
+
 
 def _config(args: argparse.Namespace) -> SurveyConfig:
     return load_config(args.config, args.output_dir, getattr(args, "source", None))
@@ -142,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from surveykit.pipeline import NotebookError
 
         if isinstance(exc, NotebookError):
-            if exc.error.startswith(("SourceError:", "ConfigError:", "SchemaError:")):  # bad input
+            if exc.error.startswith(BAD_INPUT):  # a mistake in the user's files
                 print(f"surveykit run: error in {exc.notebook.name}: {exc.error}", file=sys.stderr)
                 return 2
             print(f"surveykit run: notebook failed: {exc}", file=sys.stderr)
