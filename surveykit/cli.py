@@ -72,12 +72,21 @@ def cmd_config(args: argparse.Namespace) -> int:
         print(f"{path}: config file not found")
         return 1
     try:
-        load_config(path)
+        config = load_config(path)
     except ConfigError as exc:
         for error in exc.errors:
             print(error)
         return 1
     print(f"{path}: OK")
+    if config.curation is not None and config.curation.exists():
+        from surveykit.topics.curation import CurationError, load_curation
+
+        try:
+            load_curation(config.curation)
+        except (CurationError, UnicodeDecodeError) as exc:
+            print(f"{config.curation}: {exc}" if isinstance(exc, UnicodeDecodeError) else exc)
+            return 1
+        print(f"{config.curation}: OK")
     return 0
 
 

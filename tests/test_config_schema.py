@@ -136,3 +136,14 @@ def test_unreadable_config_is_a_clear_error(tmp_path):
     cfg.write_bytes(b"\xff\xfe[\x00t\x00")
     with pytest.raises(ConfigError, match="not UTF-8"):
         load_config(cfg)
+
+
+def test_config_check_also_checks_the_curation_file(tmp_path, capsys):
+    cfg = tmp_path / "survey.toml"
+    cfg.write_text("[topics]\ncuration = 'curation.toml'\n", encoding="utf-8")
+    (tmp_path / "curation.toml").write_text("n_topic = 3\n", encoding="utf-8")
+    assert cli.main(["config", "--check", str(cfg)]) == 1
+    out = capsys.readouterr().out
+    assert "curation.toml" in out and "n_topic" in out
+    (tmp_path / "curation.toml").write_text("n_topics = 3\n", encoding="utf-8")
+    assert cli.main(["config", "--check", str(cfg)]) == 0
