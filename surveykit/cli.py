@@ -23,7 +23,8 @@ def _config(args: argparse.Namespace) -> SurveyConfig:
 def cmd_run(args: argparse.Namespace) -> int:
     from surveykit.pipeline import run_notebooks
 
-    runs = run_notebooks(args.config, args.output_dir, args.notebooks, only=args.only, sources=args.source)
+    runs = run_notebooks(args.config, args.output_dir, args.notebooks, only=args.only,
+                         sources=args.source, refit=args.refit)
     for run in runs:
         print(f"{run.notebook.name:<28} {run.seconds:7.1f} s  -> {run.executed}")
     config = _config(args)
@@ -132,6 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "run":
             p.add_argument("--notebooks", default=None, help="notebook folder (default: ./notebooks)")
             p.add_argument("--only", nargs="*", help="run only these notebooks (numbers or names)")
+            p.add_argument("--refit", action="store_true",
+                           help="fit the topics from scratch (default: papers added since the last "
+                                "run are placed in the saved topics)")
         if name == "bib":
             p.add_argument("--no-validate", action="store_true", help="skip the LaTeX compile check")
     return parser

@@ -6,7 +6,7 @@ wrong types naming the key, the file and what would be valid; strings are never 
 
 Adding a key is one line in its section, e.g. in ``"topics"``::
 
-    "refit": Key(BOOL, False, "fit again even when saved topics match the corpus"),
+    "refit": Key(BOOL, False, "fit the topics from scratch instead of placing new papers in the saved ones"),
 
 The stage that reads the key keeps reading it with ``config.section("topics")``; the test
 ``tests/test_config_schema.py`` checks the declared defaults against the stages' own.
@@ -166,7 +166,8 @@ SCHEMA = Section(
             "stop_words": Key(STRS, [], "extra words never used in labels or keywords"),
             "large_corpus": Key(POSITIVE, 10000, "above this many papers, fit on a deterministic sample"),
             "random_state": Key(INT, 42, "seed of every randomised step"),
-            "refit": Key(BOOL, False, "fit again even when saved topics match the corpus"),
+            "refit": Key(BOOL, False, "fit the topics from scratch instead of placing new papers in the "
+                         "saved ones (or surveykit run --refit)"),
             "related_surveys": Key(BOOL, True, "surveys and reviews in the corpus form a \"Related surveys\" "
                                    "group of their own, not subject topics"),
         }),

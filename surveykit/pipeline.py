@@ -148,10 +148,12 @@ def run_notebooks(
     progress: bool = True,
     kernel_name: str = "python3",
     sources: list[str] | None = None,
+    refit: bool = False,
 ) -> NotebookRuns:
     """Execute the notebooks in order; stop at the first error with a :class:`NotebookError`.
 
-    ``sources`` replace the config's corpus sources (passed to the notebooks that take them).
+    ``sources`` replace the config's corpus sources (passed to the notebooks that take them);
+    ``refit`` fits the topics from scratch instead of placing new papers in the saved ones.
     The output folder is locked for the run (:mod:`surveykit.runlock`); what the stages report
     (:mod:`surveykit.runreport`) and outputs promised but missing come back as ``.outcomes``.
     """
@@ -164,11 +166,11 @@ def run_notebooks(
         raise FileNotFoundError(f"{folder}: no notebooks to run (only={only})")
     paths = config.paths.ensure()
     with runlock.run_lock(paths.root, "surveykit run"), socket_dir() as sockets:
-        return _run_sequence(config, folder, sequence, progress, kernel_name, sources, sockets)
+        return _run_sequence(config, folder, sequence, progress, kernel_name, sources, sockets, refit)
 
 
 def _run_sequence(config: Any, folder: Path, sequence: list[Path], progress: bool, kernel_name: str,
-                  sources: list[str] | None, sockets: Path | None) -> NotebookRuns:
+                  sources: list[str] | None, sockets: Path | None, refit: bool = False) -> NotebookRuns:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -180,6 +182,7 @@ def _run_sequence(config: Any, folder: Path, sequence: list[Path], progress: boo
         "config_path": str(config.path) if config.path else None,
         "output_dir": str(config.paths.root),
         "sources": [str(s["path"]) for s in config.sources] if sources else None,
+        "refit": bool(refit),
     }
     runs = NotebookRuns()
     started = time.time()

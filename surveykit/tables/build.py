@@ -199,9 +199,8 @@ def related_surveys_table(corpus: Corpus, related: Sequence[str], keys: Mapping[
         if paper_id not in corpus:
             continue
         paper = corpus[paper_id]
-        rows.append({REF: keys.get(paper_id, ""), "Survey": textwrap.shorten(" ".join((paper.title or "").split()), width=width,
-                                               placeholder="\u2026"),
-                     "Year": str(paper.year or "")})
+        title = textwrap.shorten(" ".join((paper.title or "").split()), width=width, placeholder="\u2026")
+        rows.append({REF: keys.get(paper_id, ""), "Survey": title, "Year": str(paper.year or "")})
     frame = pd.DataFrame(rows, columns=[REF, "Survey", "Year"])
     frame = frame.sort_values(["Year", "Survey"], ascending=[False, True], kind="stable")
     return _with_cites(frame.reset_index(drop=True), [REF])

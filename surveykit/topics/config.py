@@ -51,7 +51,8 @@ class TopicConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> TopicConfig:
-        """Build from a ``[topics]`` table; unknown keys (e.g. ``curation``) are ignored."""
+        """Build from a ``[topics]`` table; other keys (``curation``, ``refit``,
+        ``embedding_model``: read by the workspace) are ignored."""
         names = {f.name for f in dataclasses.fields(cls)}
         values = {k: v for k, v in dict(data or {}).items() if k in names}
         if "stop_words" in values:

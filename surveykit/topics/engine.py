@@ -66,8 +66,33 @@ class TopicModel:
         self.result_: TopicResult | None = None
 
     def fit(self, corpus: Corpus, embeddings: np.ndarray) -> TopicResult:
-        self.result_ = fit_topics(corpus, embeddings, self.config, self.curation)
+        from surveykit.topics.living import attach_state
+
+        self.result_ = attach_state(fit_topics(corpus, embeddings, self.config, self.curation))
         return self.result_
+
+    @classmethod
+    def from_result(cls, result: TopicResult, config: TopicConfig | None = None) -> TopicModel:
+        """A model around a saved result (``TopicResult.load``) that has a living state."""
+        model = cls(config)
+        model.result_ = result
+        return model
+
+    def transform(self, papers: Corpus | Sequence[Any], embeddings: np.ndarray) -> pd.DataFrame:
+        """Place papers (a corpus, papers or paper ids; rows of ``embeddings``) in the fitted
+        topics without refitting: nearest topic centroid by cosine, with ``score`` and
+        ``flagged`` (see :func:`surveykit.topics.living.place`)."""
+        from surveykit.topics.living import attach_state, place
+
+        if self.result_ is None:
+            raise ValueError("fit the model first (or TopicModel.from_result)")
+        if not self.result_.state.get("centroids"):
+            attach_state(self.result_)
+        ids = papers.ids if isinstance(papers, Corpus) else [getattr(p, "id", p) for p in papers]
+        vectors = np.asarray(embeddings, dtype=np.float32)
+        if len(vectors) != len(ids):
+            raise ValueError(f"{len(vectors)} embedding rows for {len(ids)} papers")
+        return place([str(i) for i in ids], vectors, self.result_.state)
 
 
 def fit_topics(
@@ -76,13 +101,16 @@ def fit_topics(
     config: TopicConfig | None = None,
     curation: Curation | str | os.PathLike[str] | None = None,
     paper_types: Mapping[str, str] | None = None,
+    roles: Sequence[Sequence[Any]] | None = None,
 ) -> TopicResult:
     """Topics, labels and a 2-level taxonomy for ``corpus`` (rows of ``embeddings`` in corpus
     order); ``curation`` is a :class:`Curation` or the path of a curation TOML file.
 
-    ``paper_types``: paper id -> type (:mod:`surveykit.roles.paper_type`); with
-    ``config.related_surveys`` the surveys form the "Related surveys" group
-    (:func:`related_survey_ids`) and the subject topics are fitted on the other papers."""
+    ``roles``: each paper's role-annotated abstract sentences (corpus order,
+    :func:`surveykit.roles.annotate_sentences`); ``paper_types``: paper id -> type, detected from
+    ``roles`` (:mod:`surveykit.roles.paper_type`) when not given. With ``config.related_surveys``
+    the surveys form the "Related surveys" group (:func:`related_survey_ids`) and the subject
+    topics are fitted on the other papers."""
     config = config or TopicConfig()
     if not isinstance(curation, Curation):
         curation = load_curation(curation)
@@ -92,6 +120,11 @@ def fit_topics(
     if len(corpus) == 0:
         raise ValueError("the corpus is empty: nothing to find topics in")
 
+    if paper_types is None and roles is not None:
+        from surveykit.roles import detect_paper_types
+
+        types = detect_paper_types(corpus.papers, roles)
+        paper_types = dict(zip(types["paper_id"], types["type"], strict=True))
     report: list[dict[str, str]] = []
     excluded = [pid for pid in curation.exclude if pid in corpus]
     for pid in curation.exclude:
@@ -158,6 +191,9 @@ def fit_topics(
 
     result, section_jumps = _build_result(model, final, state.fixed_labels, vectors, paper_ids,
                                           scorer, config, curation)
+    counts = _count_report(curation, int(clusterer.n_clusters_), result, len(paper_ids))
+    position = len(curation.exclude)  # exclude and the counts act before clustering
+    report[position:position] = counts
     result.excluded = excluded
     result.related = related
     result.curation_report = report
@@ -181,6 +217,34 @@ def fit_topics(
     result.model = model
     result.embeddings = vectors
     return result
+
+
+def _count_report(curation: Curation, fitted: int, result: TopicResult,
+                  n_papers: int) -> list[dict[str, str]]:
+    """Report ``n_topics`` and ``n_sections``: applied when the fit honoured them, else why not."""
+    rows = []
+    if curation.n_topics:
+        asked = curation.n_topics
+        if fitted == asked:
+            after = (f"; {result.n_topics} after split/merge/pin" if result.n_topics != asked
+                     else "")
+            rows.append({"op": "n_topics", "target": str(asked), "status": "applied",
+                         "detail": f"clustered into {asked} topics{after}"})
+        else:
+            why = f" (only {n_papers} papers)" if asked > n_papers else ""
+            rows.append({"op": "n_topics", "target": str(asked), "status": "unmatched",
+                         "detail": f"asked for {asked} topics, the clustering gave {fitted}{why}"})
+    if curation.n_sections:
+        asked, made = curation.n_sections, len(result.sections)
+        if made == asked:
+            rows.append({"op": "n_sections", "target": str(asked), "status": "applied",
+                         "detail": f"{asked} sections over {result.n_topics} topics"})
+        else:
+            why = (f"there are only {result.n_topics} topics" if asked > result.n_topics
+                   else "the grouping gave another count")
+            rows.append({"op": "n_sections", "target": str(asked), "status": "unmatched",
+                         "detail": f"asked for {asked} sections, made {made}: {why}"})
+    return rows
 
 
 # Surveys are set apart only while they are a minority and enough papers remain to cluster.
