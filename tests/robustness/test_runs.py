@@ -153,3 +153,24 @@ def test_bad_source_in_a_run_exits_2_naming_the_file(tmp_path, config, capsys):
     assert _run(tmp_path, folder) == 2
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert err.startswith("surveykit run: error in 09_check.ipynb: SourceError:") and "x.bib" in err
+
+
+def test_promised_outputs_missing_or_stale_are_failures(tmp_path, monkeypatch):
+    import time
+
+    import surveykit.draft.compile as compile_module
+    from surveykit.config import parse_config
+    from surveykit.pipeline import check_promises
+
+    config = parse_config({}, None, tmp_path)
+    config.paths.ensure()
+    monkeypatch.setattr(compile_module, "tex_missing", lambda: None)  # TeX "installed"
+    (config.paths.draft / "survey.tex").write_text("x")
+    old = config.paths.draft / "survey.md"
+    old.write_text("x")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    outcomes = check_promises(config, ["06"], since=time.time() - 60)
+    described = {Path(o.file).name: o.message for o in outcomes}
+    assert described == {"survey.md": "not updated by this run (the previous file is kept)",
+                         "survey.pdf": "not written"}
+    assert check_promises(config, ["03"], since=time.time()) == []
