@@ -117,8 +117,11 @@ def test_viterbi_matches_brute_force_and_marginals_are_distributions() -> None:
     rng = np.random.default_rng(0)
     for _ in range(5):
         emit = np.log(rng.dirichlet(np.ones(3), size=4))
-        start, trans, end = (np.log(rng.dirichlet(np.ones(3))), np.log(rng.dirichlet(np.ones(3), 3)),
-                             np.log(rng.dirichlet(np.ones(3))))
+        start, trans, end = (
+            np.log(rng.dirichlet(np.ones(3))),
+            np.log(rng.dirichlet(np.ones(3), 3)),
+            np.log(rng.dirichlet(np.ones(3))),
+        )
         assert viterbi(emit, start, trans, end).tolist() == brute_force(emit, start, trans, end)
         marg = marginals(emit, start, trans, end)
         assert marg.shape == (4, 3)
@@ -130,8 +133,9 @@ def test_transitions_smooth_the_sequence() -> None:
     # sentences is decoded as background once transitions count.
     labels = [[0, 0, 1, 2, 3], [0, 1, 2, 2, 3], [0, 0, 0, 1, 3]]
     start, trans, end = transition_logs(labels, len(ROLES))
-    probs = np.array([[0.9, 0.02, 0.02, 0.04, 0.02], [0.45, 0.02, 0.02, 0.49, 0.02],
-                      [0.9, 0.02, 0.02, 0.04, 0.02]])
+    probs = np.array(
+        [[0.9, 0.02, 0.02, 0.04, 0.02], [0.45, 0.02, 0.02, 0.49, 0.02], [0.9, 0.02, 0.02, 0.04, 0.02]]
+    )
     emit = np.log(probs)
     assert viterbi(emit, 0 * start, 0 * trans, 0 * end).tolist() == [0, 3, 0]
     assert viterbi(emit, start, trans, end).tolist() == [0, 0, 0]

@@ -116,6 +116,11 @@ def contribution_text(title: str, sentences: Sequence[RoleSentence]) -> str:
     return " ".join(parts)
 
 
+def contribution_texts(papers: Sequence[Paper], annotations: Sequence[Sequence[RoleSentence]]) -> list[str]:
+    """:func:`contribution_text` of each paper (title + its own claims), in input order."""
+    return [contribution_text(p.title, s) for p, s in zip(papers, annotations, strict=True)]
+
+
 def roles_frame(papers: Sequence[Paper], annotations: Sequence[Sequence[RoleSentence]]) -> pd.DataFrame:
     """One row per sentence: ``paper_id``, the :class:`RoleSentence` fields, ``about_paper``."""
     rows = []
