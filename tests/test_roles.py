@@ -171,7 +171,8 @@ def test_shipped_weights_load() -> None:
     assert weights_path().is_file()
     model = load_role_model()
     assert model.roles == ROLES
-    assert model.layers[0][0].shape[0] == 4 * 384 + position_features(1).shape[1]
+    width = (4 if model.context else 1) * 384 + position_features(1).shape[1]
+    assert model.layers[0][0].shape[0] == width
     assert model.log_trans.shape == (5, 5)
 
 
