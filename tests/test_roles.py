@@ -19,8 +19,10 @@ from surveykit.roles import (
     sentence_cues,
 )
 from surveykit.roles.classifier import (
+    Lexicon,
     RoleModel,
     marginals,
+    ngrams,
     position_features,
     sentence_features,
     transition_logs,
@@ -164,6 +166,15 @@ def test_model_round_trip_is_byte_identical(tmp_path) -> None:
     np.testing.assert_allclose(probs.sum(axis=1), 1.0)
 
 
+def test_lexicon_tfidf_rows() -> None:
+    lexicon = Lexicon.fit(["we propose a model", "we propose a method", "results show gains"], min_df=2)
+    assert lexicon.terms == ("a", "propose", "propose a", "we", "we propose")
+    rows = lexicon.transform(["We propose a new model.", "Nothing here."]).toarray()
+    np.testing.assert_allclose(np.linalg.norm(rows[0]), 1.0)
+    assert rows[1].sum() == 0
+    assert ngrams("We propose X") == ["we", "propose", "x", "we propose", "propose x"]
+
+
 # --- shipped weights ------------------------------------------------------------------------------
 
 
@@ -171,7 +182,8 @@ def test_shipped_weights_load() -> None:
     assert weights_path().is_file()
     model = load_role_model()
     assert model.roles == ROLES
-    width = (4 if model.context else 1) * 384 + position_features(1).shape[1]
+    n_terms = len(model.lexicon.terms) if model.lexicon is not None else 0
+    width = n_terms + (4 if model.context else 1) * 384 + position_features(1).shape[1]
     assert model.layers[0][0].shape[0] == width
     assert model.log_trans.shape == (5, 5)
 

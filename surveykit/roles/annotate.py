@@ -78,7 +78,7 @@ def annotate_sentences(
     for sentences in split:
         block = vectors[row : row + len(sentences)]
         row += len(sentences)
-        roles, marg = role_model.predict(block)
+        roles, marg = role_model.predict(block, [s.text for s in sentences])
         annotated = []
         for s, role, probs in zip(sentences, roles, marg, strict=True):
             cues = sentence_cues(s.text)
