@@ -75,6 +75,9 @@ def test_prior_work_sentences(text: str) -> None:
         "Unlike existing methods, our approach needs no fine-tuning.",
         "In this paper, previous work is extended to multiple agents.",
         "Large language models can plan.",  # background, but not about named prior work
+        "PlanAct needs 1800x fewer training examples compared to prior work.",
+        "BLADE consists of 12 datasets drawn from existing scientific literature.",
+        "It outperforms existing methods by 5 points.",
     ],
 )
 def test_not_prior_work_sentences(text: str) -> None:
