@@ -104,7 +104,9 @@ def study(data: LabelledSet, embeddings: np.ndarray, methods: list[str], count: 
     for index, rows in enumerate(draws(len(data), count, fraction)):
         part = subsample(data, rows)
         for method in methods:
-            assignments = METHODS[method](part, embeddings[rows], SEED).assignments
+            fit, which = METHODS[method]
+            k = part.n_classes if which == "human" else None
+            assignments = fit(part, embeddings[rows], SEED, k).assignments
             scores[method].append(quality(assignments, part.labels))
             if index == 0:
                 full[method] = assignments
@@ -165,7 +167,8 @@ def render(reports: list[SetReport], count: int, fraction: float, permutations: 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--datasets", nargs="+", choices=list(DATASETS), default=list(DATASETS))
-    parser.add_argument("--methods", nargs="+", choices=list(METHODS), default=list(METHODS))
+    own_or_human = [m for m, (_, which) in METHODS.items() if which != "auto"]
+    parser.add_argument("--methods", nargs="+", choices=own_or_human, default=own_or_human)
     parser.add_argument("--draws", type=int, default=5, help="subsamples besides the full set")
     parser.add_argument("--fraction", type=float, default=0.6, help="share of papers per draw")
     parser.add_argument("--permutations", type=int, default=50, help="shuffles for the chance level")

@@ -388,7 +388,7 @@ class LexicalAugmentation:
     ``transform`` only serves the fitted documents; BERTopic calls it for nothing else here.
     """
 
-    def __init__(self, documents: list[str], lexical_weight: float = 0.5, dims: int = 100,
+    def __init__(self, documents: list[str], lexical_weight: float = 0.25, dims: int = 100,
                  random_state: int = 42) -> None:
         self.documents = documents
         self.lexical_weight = lexical_weight
