@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -32,6 +32,7 @@ from surveykit.topics.clustering import (
     AutoKClustering,
     LexicalAugmentation,
     group_topics,
+    merge_singletons,
     normalise_rows,
 )
 from surveykit.topics.config import TopicConfig
@@ -42,6 +43,8 @@ from surveykit.topics.curation import (
     load_curation,
 )
 from surveykit.topics.taxonomy import Section, Topic, TopicResult
+
+SECTION_KEYWORDS = 5
 
 
 def _vectorizer(vocabulary: list[str], analyzer: lab.PhraseAnalyzer) -> Any:
@@ -75,9 +78,18 @@ def fit_topics(
     embeddings: np.ndarray,
     config: TopicConfig | None = None,
     curation: Curation | str | os.PathLike[str] | None = None,
+    *,
+    candidate_texts: Sequence[str] | None = None,
+    phrase_embedder: Callable[[list[str]], np.ndarray] | None = None,
 ) -> TopicResult:
     """Topics, labels and a 2-level taxonomy for ``corpus`` (rows of ``embeddings`` in corpus
-    order); ``curation`` is a :class:`Curation` or the path of a curation TOML file."""
+    order); ``curation`` is a :class:`Curation` or the path of a curation TOML file.
+
+    ``candidate_texts``: per paper (corpus order), the text label phrases come from (default:
+    title + abstract; e.g. title + contribution sentences). ``phrase_embedder``: texts ->
+    embeddings in the space of ``embeddings`` (e.g. ``surveykit.embed.embed_texts``), for the
+    closeness of a label phrase to its topic's centre; without it a phrase stands for the mean
+    of the papers that use it (no model is loaded)."""
     config = config or TopicConfig()
     if not isinstance(curation, Curation):
         curation = load_curation(curation)
@@ -100,15 +112,15 @@ def fit_topics(
     all_texts = corpus.texts()
     texts = [all_texts[i] for i in keep]
     vectors = embeddings[keep]
+    if candidate_texts is not None and len(candidate_texts) != len(corpus):
+        raise ValueError(f"{len(candidate_texts)} candidate texts for {len(corpus)} papers")
+    phrase_texts = texts if candidate_texts is None else [str(candidate_texts[i]) for i in keep]
 
     stops = lab.stop_words(config.stop_words)
     analyzer = lab.PhraseAnalyzer(stops)
-    vocabulary, doc_freq = lab.document_vocabulary(texts, analyzer)
-    generic = {t for t, df in doc_freq.items() if " " not in t and df > lab.GENERIC_SHARE * len(texts)}
-    titles = [corpus.papers[i].title for i in keep]
-    scorer = lab.LabelScorer(lab.term_documents(texts, analyzer, vocabulary), len(texts), generic,
-                             lab.surface_forms(texts),
-                             lab.term_documents(titles, analyzer, vocabulary))
+    vocabulary, _ = lab.document_vocabulary(texts, analyzer)
+    scorer = _label_scorer(phrase_texts, [corpus.papers[i].title for i in keep], analyzer,
+                           vectors, phrase_embedder)
 
     n_topics = curation.n_topics or config.n_topics
     reducer = LexicalAugmentation(texts, config.lexical_weight, config.lexical_dims,
@@ -166,12 +178,31 @@ def fit_topics(
         "section_criterion": ("size-weighted Ward over topic centroids; largest merge-height jump "
                               "among cuts with <= 60% of papers and <= 4 topics per section"),
         "section_criterion_values": {str(k): v for k, v in sorted(section_jumps.items())},
-        "label_scorer": "document coverage x log-odds (add-1/2 prior) vs the rest of the corpus",
+        "label_scorer": ("one noun phrase: document coverage x saturated log-odds z (add-1/2 "
+                         "prior) x (1 + title share) x cosine to the topic centre"
+                         + (" (phrase embeddings)" if phrase_embedder else
+                            " (phrase = mean of its papers)")),
+        "label_texts": "title + abstract" if candidate_texts is None else "candidate texts",
         "engine": "BERTopic (LexicalAugmentation + AutoKClustering, c-TF-IDF)",
     }
     result.model = model
     result.embeddings = vectors
     return result
+
+
+def _label_scorer(texts: list[str], titles: list[str], analyzer: lab.PhraseAnalyzer,
+                  vectors: np.ndarray, embed: Callable[[list[str]], np.ndarray] | None
+                  ) -> lab.LabelScorer:
+    """The scorer of label and keyword phrases over the papers' candidate texts (phrases may hold
+    the stop words that are nouns: :data:`~surveykit.topics.labels.PHRASE_NOUNS`)."""
+    analyzer = lab.PhraseAnalyzer(analyzer.stops, analyzer.ngram_range, inner=lab.PHRASE_NOUNS)
+    vocabulary, doc_freq = lab.document_vocabulary(texts, analyzer)
+    generic = {t for t, df in doc_freq.items() if " " not in t and df > lab.GENERIC_SHARE * len(texts)}
+    return lab.LabelScorer(lab.term_documents(texts, analyzer, vocabulary), len(texts), generic,
+                           lab.surface_forms([*titles, *texts]),
+                           lab.term_documents(titles, analyzer, vocabulary),
+                           vectors=vectors, embed_phrases=embed,
+                           verbs=lab.verb_like_words(texts))
 
 
 def _centroid_scores(vectors: np.ndarray, topics: np.ndarray) -> tuple[np.ndarray, dict[int, np.ndarray]]:
@@ -208,6 +239,8 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
     centroid_matrix = np.stack([centres[t] for t in old_ids])
     groups, section_jumps = group_topics(centroid_matrix, [sizes[t] for t in old_ids],
                                          curation.n_sections or config.n_sections)
+    if not (curation.n_sections or config.n_sections):
+        groups = merge_singletons(groups, centroid_matrix, [sizes[t] for t in old_ids])
     section_of = {t: int(g) for t, g in zip(old_ids, groups, strict=True)}
     members: dict[int, list[int]] = {}
     for topic in old_ids:
@@ -216,8 +249,11 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
     def section_size(group: int) -> int:
         return sum(sizes[t] for t in members[group])
 
-    section_keys = {g: _section_label(members[g], topics, scorer, labels) for g in members}
-    order = sorted(members, key=lambda g: (-section_size(g), section_keys[g][0]))
+    order = sorted(members, key=lambda g: (-section_size(g), min(labels[t] for t in members[g])))
+    section_keys: dict[int, tuple[str, list[str]]] = {}
+    for group in order:
+        section_keys[group] = _section_label(members[group], rows_of, scorer, labels,
+                                             {k for k, _ in section_keys.values()})
     new_id: dict[int, int] = {}
     sections: list[Section] = []
     taken_section_labels: set[str] = set()
@@ -226,7 +262,7 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
         for topic in inside:
             new_id[topic] = len(new_id)
         label, words = section_keys[group]
-        if label in taken_section_labels:
+        if label in taken_section_labels or (len(inside) > 1 and label in {labels[t] for t in inside}):
             label = f"{label} ({section_id + 1})"
         taken_section_labels.add(label)
         sections.append(Section(section_id, label, section_size(group),
@@ -254,16 +290,18 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
     return TopicResult(assignments=frame, topics=topic_objects, sections=sections), section_jumps
 
 
-def _section_label(members: list[int], topics: np.ndarray, scorer: lab.LabelScorer,
-                   labels: dict[int, str]) -> tuple[str, list[str]]:
-    """A section's label: its single topic's label, else the scorer on the section's papers."""
-    rows = np.flatnonzero(np.isin(topics, members))
-    words = [t for t, *_ in scorer.terms(rows)]
-    keywords = lab.keywords([(t, 0.0) for t in words], 5)
+def _section_label(members: list[int], rows_of: dict[int, np.ndarray], scorer: lab.LabelScorer,
+                   labels: dict[int, str], taken: set[str]) -> tuple[str, list[str]]:
+    """A section's label and keywords: a section without subtopics (one topic) is its topic;
+    otherwise the phrase its topics share (:meth:`LabelScorer.section_label`), never one of its
+    topics' labels (nor of ``taken``, the other sections' labels)."""
+    rows = np.sort(np.concatenate([rows_of[t] for t in members]))
+    keywords = scorer.keywords(rows, SECTION_KEYWORDS)
     if len(members) == 1:
         return labels[members[0]], keywords
-    taken = {labels[t] for t in members}
-    return scorer.label(rows, taken=taken), keywords
+    groups = [rows_of[t] for t in sorted(members)]
+    avoid = [labels[t] for t in members]
+    return scorer.section_label(groups, avoid=avoid, taken=taken), keywords
 
 
 def _set_bertopic_labels(model: Any, topics: np.ndarray, new_id: dict[int, int],
