@@ -19,7 +19,8 @@ before the word that nearly always follows them ("neural machine"), not generic 
   distinctive phrase is not beaten by a rarer, more distinctive one);
 * its share of the topic's titles (``1 + share``: a title says what a paper is about);
 * closeness: the cosine of the phrase's embedding (same model as the papers) to the topic's mean
-  embedding, computed for the :data:`PRESELECT` best candidates.
+  embedding, less :data:`CONTRAST` times its cosine to the corpus's mean embedding (a phrase near
+  the whole field is not near one topic), computed for the :data:`PRESELECT` best candidates.
 
 "A and B" only when the best phrase covers less than :data:`JOIN_BELOW` of the topic and a second
 phrase with no shared word stem, used by at least :data:`MIN_PART_PAPERS` papers, adds papers.
@@ -53,6 +54,7 @@ MIN_PART_SHARE = 0.1
 JOIN_GAIN = 0.5  # the second phrase adds at least half as many papers as the first covers
 PARTNERS = 15
 FRAGMENT_SHARE = 0.8
+CONTRAST = 0.5  # weight of the closeness to the corpus's centre, subtracted
 MMR_DIVERSITY = 0.3
 MMR_POOL = 3
 # Single words that only modify (adjectives, adverbs, participles): never a label's head alone
@@ -406,6 +408,7 @@ class LabelScorer:
         self._scored: dict[bytes, tuple[Scored, ...]] = {}
         self._group_df: dict[bytes, np.ndarray] = {}
         self._phrase_vectors: dict[str, np.ndarray] = {}
+        self._corpus_centre: np.ndarray | None = None
 
     # --- scores ------------------------------------------------------------------------------
 
@@ -484,14 +487,18 @@ class LabelScorer:
         return np.stack([self._phrase_vectors[t] for t in terms])
 
     def closeness(self, terms: Sequence[str], members: np.ndarray) -> np.ndarray:
-        """Cosine of each term's vector to the group's centre (1 when there are no vectors)."""
+        """How near each term's vector is to the group's centre, compared with the corpus's:
+        ``cos(term, group centre) - CONTRAST · cos(term, corpus centre)``, at least 0 (a phrase
+        near every paper of the field, "natural language understanding" in an NLP corpus, is not
+        near this group in particular); 1 when there are no vectors."""
         centre = self.centre(members)
         vectors = self.phrase_vectors(terms)
-        if centre is None and self.embed_phrases is not None:
-            return np.ones(len(terms))
         if vectors is None or centre is None or not len(terms):
             return np.ones(len(terms))
-        return np.clip(vectors @ centre, 0.0, 1.0)
+        if self._corpus_centre is None:
+            self._corpus_centre = self.centre(np.arange(self.n))
+        near = vectors @ centre - CONTRAST * (vectors @ self._corpus_centre)
+        return np.clip(near, 0.0, None)
 
     def title_share(self, term: str, members: np.ndarray) -> float:
         if self.title_postings is None:
