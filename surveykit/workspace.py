@@ -126,13 +126,23 @@ class Workspace:
 
     # --- running stages ---------------------------------------------------------------------
 
+    def phrase_embedder(self, texts: list[str]) -> np.ndarray:
+        """Embed label phrases with the papers' model and cache (closeness of a label to its
+        topic's centre)."""
+        from surveykit.embed import embed_texts
+
+        options = self.config.section("topics")
+        return embed_texts(texts, model=options.get("embedding_model"),
+                           cache_dir=self.paths.cache / "embeddings", progress=False)
+
     def fit_topics(self) -> TopicResult:
         """Fit the topic model with ``[topics]`` from survey.toml and the curation file; save it."""
         from surveykit.topics import TopicConfig, fit_topics
 
         curation = self.config.curation if self.config.curation and self.config.curation.exists() else None
         settings = TopicConfig.from_dict(self.config.section("topics"))
-        result = fit_topics(self.corpus, self.embeddings, settings, curation=curation)
+        result = fit_topics(self.corpus, self.embeddings, settings, curation=curation,
+                            phrase_embedder=self.phrase_embedder)
         backend = self._naming_backend()
         if backend is not None:
             from surveykit.topics.naming import name_topics
