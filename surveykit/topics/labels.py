@@ -516,7 +516,7 @@ class LabelScorer:
         words = term.split()
         if words[0].endswith("ing") and words[0] not in self.heads:
             return False
-        if len(words) >= 2 and self.display.get(words[-1], "").isupper():
+        if len(words) >= 2 and self.display.get(words[-1], "")[:2].isupper():
             return False  # "language processing NLP": a phrase and its acronym
         return (len(words) >= 2 and not set(fold_term(term).split()) <= self._plain
                 and len(self.postings.get(term, ())) <= max(PHRASE_GENERIC_SHARE * self.n,
