@@ -176,7 +176,8 @@ def fit_topics(
         "k_criterion_values": {str(k): v for k, v in sorted(clusterer.criterion_.items())},
         "k_fixed_by": ("curation" if curation.n_topics else "config" if config.n_topics else None),
         "section_criterion": ("size-weighted Ward over topic centroids; largest merge-height jump "
-                              "among cuts with <= 60% of papers and <= 4 topics per section"),
+                              "among cuts with <= 60% of papers and <= max(4, 2k/sections) "
+                              "topics per section; one-topic sections join the closest section"),
         "section_criterion_values": {str(k): v for k, v in sorted(section_jumps.items())},
         "label_scorer": ("one noun phrase: document coverage x saturated log-odds z (add-1/2 "
                          "prior) x (1 + title share) x cosine to the topic centre"

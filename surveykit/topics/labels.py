@@ -544,10 +544,11 @@ class LabelScorer:
 
     def keywords(self, members: np.ndarray, n: int) -> list[str]:
         """The group's ``n`` keywords: its best-scored terms (coverage x distinctiveness) without
-        corpus-generic words, re-ranked by MMR (:func:`mmr`) on closeness to the centre so that
+        corpus-generic words, lone modifiers ("enhanced") and verbs ("simulate"), re-ranked by MMR (:func:`mmr`) on closeness to the centre so that
         they do not repeat one another; no word inside a better-ranked phrase (:func:`keywords`)."""
         members = np.asarray(members, dtype=int)
-        rows = [r for r in self.scored(members) if not set(r.term.split()) <= self.generic]
+        rows = [r for r in self.scored(members) if not set(r.term.split()) <= self.generic
+                and not is_modifier(r.term) and not self._verb_ended(r.term)]
         pool = keywords([(r.term, r.score) for r in rows], MMR_POOL * n)
         if len(pool) <= n or (self.vectors is None and self.embed_phrases is None):
             return pool[:n]
@@ -556,6 +557,10 @@ class LabelScorer:
         relevance = base / base.max() * self.closeness(pool, members)
         picked = mmr(relevance, self.phrase_vectors(pool), n)  # type: ignore[arg-type]
         return [pool[i] for i in sorted(picked, key=lambda i: (-relevance[i], pool[i]))]
+
+    def _verb_ended(self, term: str) -> bool:
+        words = term.split()
+        return words[0] in self.verbs or words[-1] in self.verbs
 
     # --- labels ------------------------------------------------------------------------------
 
