@@ -63,13 +63,18 @@ class TopicModel:
     """Scikit-learn-style front: ``TopicModel(config).fit(corpus, embeddings) -> TopicResult``."""
 
     def __init__(self, config: TopicConfig | None = None,
-                 curation: Curation | str | os.PathLike[str] | None = None) -> None:
+                 curation: Curation | str | os.PathLike[str] | None = None,
+                 phrase_embedder: Callable[[list[str]], np.ndarray] | None = None) -> None:
         self.config = config or TopicConfig()
         self.curation = curation
+        self.phrase_embedder = phrase_embedder
         self.result_: TopicResult | None = None
 
-    def fit(self, corpus: Corpus, embeddings: np.ndarray) -> TopicResult:
-        self.result_ = fit_topics(corpus, embeddings, self.config, self.curation)
+    def fit(self, corpus: Corpus, embeddings: np.ndarray,
+            candidate_texts: Sequence[str] | None = None) -> TopicResult:
+        self.result_ = fit_topics(corpus, embeddings, self.config, self.curation,
+                                  candidate_texts=candidate_texts,
+                                  phrase_embedder=self.phrase_embedder)
         return self.result_
 
 
