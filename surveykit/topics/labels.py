@@ -544,8 +544,9 @@ class LabelScorer:
 
     def keywords(self, members: np.ndarray, n: int) -> list[str]:
         """The group's ``n`` keywords: its best-scored terms (coverage x distinctiveness) without
-        corpus-generic words, lone modifiers ("enhanced") and verbs ("simulate"), re-ranked by MMR (:func:`mmr`) on closeness to the centre so that
-        they do not repeat one another; no word inside a better-ranked phrase (:func:`keywords`)."""
+        corpus-generic words, lone modifiers ("enhanced") and verbs ("simulate"), re-ranked by
+        MMR (:func:`mmr`) on closeness to the centre so that they do not repeat one another; no
+        word inside a better-ranked phrase (:func:`keywords`)."""
         members = np.asarray(members, dtype=int)
         rows = [r for r in self.scored(members) if not set(r.term.split()) <= self.generic
                 and not is_modifier(r.term) and not self._verb_ended(r.term)]
