@@ -374,3 +374,10 @@ def test_system_names_are_not_label_terms():
     forms = surface_forms(["AgentPoison attacks agents. We train an RL policy on WebShop."])
     assert is_name("agentpoison", forms) and is_name("webshop tasks", forms)
     assert not is_name("rl", forms) and not is_name("backdoor attacks", forms)
+
+
+def test_proper_nouns_keep_their_capital_in_sentence_case():
+    forms = surface_forms(["We translate Chinese text. Chinese is hard; we use Chinese data.",
+                           "Models for English and Chinese. The models are big."])
+    assert forms.get("chinese") == "Chinese" and "models" not in forms and "we" not in forms
+    assert display_label("cross-lingual transfer chinese", forms) == "Cross-lingual transfer Chinese"

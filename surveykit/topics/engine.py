@@ -123,9 +123,14 @@ def fit_topics(
 
     stops = lab.stop_words(config.stop_words)
     analyzer = lab.PhraseAnalyzer(stops)
-    vocabulary, _ = lab.document_vocabulary(texts, analyzer)
+    vocabulary, doc_freq = lab.document_vocabulary(texts, analyzer)
+    generic = {t for t, df in doc_freq.items() if " " not in t and df > lab.GENERIC_SHARE * len(texts)}
+    # keywords: the terms of title + abstract as they are (forms not merged: BERTopic's vocabulary)
+    keyword_scorer = lab.LabelScorer(lab.term_documents(texts, analyzer, vocabulary), len(texts),
+                                     generic, fold=False)
     scorer = _label_scorer(phrase_texts, [corpus.papers[i].title for i in keep], analyzer,
-                           vectors, phrase_embedder)
+                           vectors, phrase_embedder,
+                           [corpus.papers[i].abstract or corpus.papers[i].title for i in keep])
 
     n_topics = curation.n_topics or config.n_topics
     reducer = LexicalAugmentation(texts, config.lexical_weight, config.lexical_dims,
@@ -152,7 +157,8 @@ def fit_topics(
         raise RuntimeError("the clustering model left papers without a topic")
 
     features = reducer.features_ if reducer.features_ is not None else normalise_rows(vectors)
-    automatic, _ = _build_result(model, fitted, {}, vectors, paper_ids, scorer, config, curation)
+    automatic, _ = _build_result(model, fitted, {}, vectors, paper_ids, (scorer, keyword_scorer),
+                                 config, curation)
     # curation refs ("#3", labels) name the topics of the automatic result, as in its topics.json
     auto_labels = {t.id: t.label for t in automatic.topics}
     anchors = {t.id: automatic.papers_of(t.id)[0] for t in automatic.topics}
@@ -167,7 +173,7 @@ def fit_topics(
                             ctfidf_model=_ctfidf())
 
     result, section_jumps = _build_result(model, final, state.fixed_labels, vectors, paper_ids,
-                                          scorer, config, curation)
+                                          (scorer, keyword_scorer), config, curation)
     result.excluded = excluded
     result.curation_report = report
     result.provenance = {
@@ -197,15 +203,20 @@ def fit_topics(
 
 
 def _label_scorer(texts: list[str], titles: list[str], analyzer: lab.PhraseAnalyzer,
-                  vectors: np.ndarray, embed: Callable[[list[str]], np.ndarray] | None
-                  ) -> lab.LabelScorer:
+                  vectors: np.ndarray, embed: Callable[[list[str]], np.ndarray] | None,
+                  prose: list[str]) -> lab.LabelScorer:
     """The scorer of label and keyword phrases over the papers' candidate texts (phrases may hold
-    the stop words that are nouns: :data:`~surveykit.topics.labels.PHRASE_NOUNS`)."""
+    the stop words that are nouns: :data:`~surveykit.topics.labels.PHRASE_NOUNS`); spellings
+    (acronyms, proper nouns) come from ``prose``, the abstracts."""
     analyzer = lab.PhraseAnalyzer(analyzer.stops, analyzer.ngram_range, inner=lab.PHRASE_NOUNS)
+    forms = lab.surface_forms(prose)  # spellings from abstracts: titles are in Title Case
+    for low, form in lab.surface_forms(titles).items():  # acronyms and names of titles too
+        if low not in forms and any(ch.isupper() for ch in form[1:]):
+            forms[low] = form
     vocabulary, doc_freq = lab.document_vocabulary(texts, analyzer)
     generic = {t for t, df in doc_freq.items() if " " not in t and df > lab.GENERIC_SHARE * len(texts)}
     return lab.LabelScorer(lab.term_documents(texts, analyzer, vocabulary), len(texts), generic,
-                           lab.surface_forms([*titles, *texts]),
+                           forms,
                            lab.term_documents(titles, analyzer, vocabulary),
                            vectors=vectors, embed_phrases=embed,
                            verbs=lab.verb_like_words(texts))
@@ -227,8 +238,9 @@ def _ranked(scores: np.ndarray, topics: np.ndarray, paper_ids: Sequence[str], to
 
 
 def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors: np.ndarray,
-                  paper_ids: list[str], scorer: lab.LabelScorer, config: TopicConfig,
-                  curation: Curation) -> tuple[TopicResult, dict[int, float]]:
+                  paper_ids: list[str], scorers: tuple[lab.LabelScorer, lab.LabelScorer],
+                  config: TopicConfig, curation: Curation) -> tuple[TopicResult, dict[int, float]]:
+    scorer, keyword_scorer = scorers  # labels, keywords
     scores, centres = _centroid_scores(vectors, topics)
     topic_ids = sorted(set(int(t) for t in topics))
     rows_of = {t: np.flatnonzero(topics == t) for t in topic_ids}
@@ -258,7 +270,7 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
     order = sorted(members, key=lambda g: (-section_size(g), min(labels[t] for t in members[g])))
     section_keys: dict[int, tuple[str, list[str]]] = {}
     for group in order:
-        section_keys[group] = _section_label(members[group], rows_of, scorer, labels,
+        section_keys[group] = _section_label(members[group], rows_of, scorers, labels,
                                              {k for k, _ in section_keys.values()})
     new_id: dict[int, int] = {}
     sections: list[Section] = []
@@ -280,7 +292,7 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
             label=labels[topic],
             size=sizes[topic],
             section=next(s.id for s in sections if new_id[topic] in s.topic_ids),
-            keywords=scorer.keywords(rows_of[topic], config.top_n_words),
+            keywords=keyword_scorer.keywords(rows_of[topic], config.top_n_words),
             representative_ids=_ranked(scores, topics, paper_ids, topic, config.n_representative),
             auto_label=auto[topic],
         ))
@@ -296,13 +308,15 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
     return TopicResult(assignments=frame, topics=topic_objects, sections=sections), section_jumps
 
 
-def _section_label(members: list[int], rows_of: dict[int, np.ndarray], scorer: lab.LabelScorer,
-                   labels: dict[int, str], taken: set[str]) -> tuple[str, list[str]]:
+def _section_label(members: list[int], rows_of: dict[int, np.ndarray],
+                   scorers: tuple[lab.LabelScorer, lab.LabelScorer], labels: dict[int, str],
+                   taken: set[str]) -> tuple[str, list[str]]:
     """A section's label and keywords: a section without subtopics (one topic) is its topic;
     otherwise the phrase its topics share (:meth:`LabelScorer.section_label`), never one of its
     topics' labels (nor of ``taken``, the other sections' labels)."""
+    scorer, keyword_scorer = scorers
     rows = np.sort(np.concatenate([rows_of[t] for t in members]))
-    keywords = scorer.keywords(rows, SECTION_KEYWORDS)
+    keywords = keyword_scorer.keywords(rows, SECTION_KEYWORDS)
     if len(members) == 1:
         return labels[members[0]], keywords
     groups = [rows_of[t] for t in sorted(members)]
