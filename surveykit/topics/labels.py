@@ -24,7 +24,8 @@ before the word that nearly always follows them ("neural machine"), not generic 
 
 "A and B" only when the best phrase covers less than :data:`JOIN_BELOW` of the topic and a second
 phrase with no shared word stem, used by at least :data:`MIN_PART_PAPERS` papers, adds papers.
-Keywords are the best coverage x distinctiveness terms re-ranked by MMR (KeyBERT-style). A
+Keywords are the best coverage x distinctiveness terms (``keywords(diverse=True)``: without
+modifiers and verbs, re-ranked by MMR, KeyBERT-style; not the default, it lowers NPMI). A
 section's label is the phrase its topics share (:meth:`LabelScorer.section_label`). Labels are in
 sentence case, keeping the corpus's spelling of acronyms ("LLM", "GUI").
 """
