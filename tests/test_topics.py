@@ -381,3 +381,8 @@ def test_proper_nouns_keep_their_capital_in_sentence_case():
                            "Models for English and Chinese. The models are big."])
     assert forms.get("chinese") == "Chinese" and "models" not in forms and "we" not in forms
     assert display_label("cross-lingual transfer chinese", forms) == "Cross-lingual transfer Chinese"
+
+
+def test_hyphenated_title_case_is_not_an_acronym():
+    forms = surface_forms(["A Multi-Agent System. Our Multi-Agent setup uses GPT-4o and GUI tools."])
+    assert "multi-agent" not in forms and forms["gpt-4o"] == "GPT-4o" and forms["gui"] == "GUI"

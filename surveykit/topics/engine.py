@@ -211,7 +211,7 @@ def _label_scorer(texts: list[str], titles: list[str], analyzer: lab.PhraseAnaly
     analyzer = lab.PhraseAnalyzer(analyzer.stops, analyzer.ngram_range, inner=lab.PHRASE_NOUNS)
     forms = lab.surface_forms(prose)  # spellings from abstracts: titles are in Title Case
     for low, form in lab.surface_forms(titles).items():  # acronyms and names of titles too
-        if low not in forms and any(ch.isupper() for ch in form[1:]):
+        if low not in forms and lab._has_inner_capital(form):
             forms[low] = form
     vocabulary, doc_freq = lab.document_vocabulary(texts, analyzer)
     generic = {t for t, df in doc_freq.items() if " " not in t and df > lab.GENERIC_SHARE * len(texts)}

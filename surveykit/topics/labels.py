@@ -685,11 +685,17 @@ PROPER_SHARE = 0.8
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*")
 
 
+def _has_inner_capital(form: str) -> bool:
+    """"GUI", "WebShop", "GPT-4o", not "Multi-Agent" (capitalised parts of a hyphenated word)."""
+    return any(ch.isupper() for part in form.split("-") for ch in part[1:])
+
+
 def surface_forms(documents: Iterable[str]) -> dict[str, str]:
     """Lower-case token -> the spelling a label keeps: its most frequent spelling when that has
     capitals after the first letter (acronyms and names: "RL", "GUI", "WebShop"), or its
     capitalised spelling when at least :data:`PROPER_SHARE` of its (>= 2) uses inside a sentence
-    are capitalised (proper nouns: "Chinese", "English")."""
+    are capitalised (proper nouns: "Chinese", "English"; not hyphenated Title Case terms such as
+    "Multi-Agent")."""
     counts: dict[str, dict[str, int]] = {}
     inside: dict[str, list[int]] = {}  # token -> [capitalised uses, uses] after a sentence's start
     for document in documents:
@@ -706,11 +712,11 @@ def surface_forms(documents: Iterable[str]) -> dict[str, str]:
     shown = {}
     for low, forms in counts.items():
         form = max(sorted(forms), key=lambda f: forms[f])
-        if any(ch.isupper() for ch in form[1:]) and form.lower() == low:
+        if _has_inner_capital(form) and form.lower() == low:
             shown[low] = form
             continue
         capitals, uses = inside.get(low, (0, 0))
-        if uses >= 2 and capitals >= PROPER_SHARE * uses:
+        if uses >= 2 and capitals >= PROPER_SHARE * uses and "-" not in low:
             shown[low] = low[:1].upper() + low[1:]
     return shown
 
