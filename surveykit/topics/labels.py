@@ -628,9 +628,9 @@ class LabelScorer:
         """A label for a section made of topics (``groups``: each topic's rows): the phrase its
         topics share. Candidates are scored by the geometric mean over the topics of their
         (smoothed) coverage, so a phrase must appear in each topic, times the distinctiveness of
-        the section, (1 + its share of the section's titles) and closeness to its centre. Never a phrase holding the
-        word stems of one of ``avoid`` (its topics' labels) or of a part of one (that would be a
-        topic's name or narrower), nor one in ``taken``."""
+        the section, (1 + its share of the section's titles) and closeness to its centre. Never
+        a phrase holding the word stems of one of ``avoid`` (its topics' labels) or of a part of
+        one (that would be a topic's name or narrower), nor one in ``taken``."""
         groups = [np.asarray(g, dtype=int) for g in groups]
         members = np.concatenate(groups)
         narrower = [_stems(part) for label in avoid for part in _parts(label)]
