@@ -386,3 +386,25 @@ def test_proper_nouns_keep_their_capital_in_sentence_case():
 def test_hyphenated_title_case_is_not_an_acronym():
     forms = surface_forms(["A Multi-Agent System. Our Multi-Agent setup uses GPT-4o and GUI tools."])
     assert "multi-agent" not in forms and forms["gpt-4o"] == "GPT-4o" and forms["gui"] == "GUI"
+
+
+def test_conference_sized_corpus_gets_sections_of_several_topics(shared_datasets):
+    """The 828 EMNLP-22 papers at k = 27 (a stand-in for the 781-paper, 27-topic conference where
+    every section score was 0 and the fallback made 12 sections, 4-5 of them one topic)."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        from benchmarks.datasets import load_dataset
+    finally:
+        sys.path.remove(str(ROOT))
+    from surveykit.embed import embed_texts
+
+    data = load_dataset("emnlp22-multi")
+    embeddings = embed_texts(data.texts, progress=False)
+    result = fit_topics(data.corpus(), embeddings, TopicConfig(n_topics=27))
+    topic_labels = {t.label.lower() for t in result.topics}
+    assert 2 <= len(result.sections) <= 13
+    for section in result.sections:
+        assert len(section.topic_ids) >= 2 and section.label.lower() not in topic_labels
+    for topic in result.topics:
+        assert 2 <= len(topic.label.split()) <= 5 and "&" not in topic.label, topic.label
+        assert not same_word_twice(topic.label), topic.label
