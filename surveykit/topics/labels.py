@@ -661,7 +661,9 @@ class LabelScorer:
 
 def is_noun_phrase(term: str, verbs: frozenset[str] = frozenset()) -> bool:
     """POS-free noun-phrase test: the last word is not a modifier (:func:`is_modifier`), neither
-    end is a verb-like token, and no word is a gerund the corpus uses as a verb."""
+    end is a verb-like token (:func:`verb_like_words`) and no word comes twice in two forms.
+    (:meth:`LabelScorer.is_candidate` also drops a leading gerund that ends no phrase of the
+    corpus: "enhancing agents", unlike "reasoning chains".)"""
     words = term.split()
     return (not is_modifier(term) and words[0] not in verbs and words[-1] not in verbs
             and not same_word_twice(term))
