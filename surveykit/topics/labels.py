@@ -628,7 +628,7 @@ class LabelScorer:
         """A label for a section made of topics (``groups``: each topic's rows): the phrase its
         topics share. Candidates are scored by the geometric mean over the topics of their
         (smoothed) coverage, so a phrase must appear in each topic, times the distinctiveness of
-        the section, (1 + its share of the section's titles) and closeness to its centre. Never
+        the section and closeness to its centre (no title share: it favours one topic's name). Never
         a phrase holding the word stems of one of ``avoid`` (its topics' labels) or of a part of
         one (that would be a topic's name or narrower), nor one in ``taken``."""
         groups = [np.asarray(g, dtype=int) for g in groups]
@@ -646,8 +646,7 @@ class LabelScorer:
             df = np.asarray(self._matrix[group][:, index].sum(axis=0)).ravel()
             shared *= (df + PRIOR) / (len(group) + 1)
         shared **= 1.0 / len(groups)
-        prior = shared * np.array([self.distinctiveness(r, members)
-                                   * (1 + self.title_share(r.term, members)) for r in rows])
+        prior = shared * np.array([self.distinctiveness(r, members) for r in rows])
         order = sorted(range(len(rows)), key=lambda i: (-round(float(prior[i]), 9), rows[i].term))
         top = order[:PRESELECT]
         near = self.closeness([rows[i].term for i in top], members)
