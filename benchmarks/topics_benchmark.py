@@ -12,6 +12,7 @@ markdown table of quality (``surveykit.evaluate``) and wall time; the table is a
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -39,15 +40,25 @@ from surveykit.evaluate import evaluate_assignments, markdown_table  # noqa: E40
 
 RESULTS = ROOT / "benchmarks" / "results" / "topics.md"
 STAGE_TIME = ROOT / "benchmarks" / "topic_stage_time.py"
-CACHE_DIR = ROOT / ".cache" / "surveykit" / "embeddings"
+CACHE_DIR = Path(os.environ.get("SURVEYKIT_EMBED_CACHE")
+                 or ROOT / ".cache" / "surveykit" / "embeddings")
 
 
 @dataclass
 class MethodOutput:
-    """What a method hands back: a topic per paper (-1 = outlier) and each topic's top words."""
+    """What a method hands back: a topic per paper (-1 = outlier), each topic's top words and
+    its label (methods without labels: their first three top words, :func:`words_label`)."""
 
     assignments: list[Any]
     topic_words: dict[Any, list[str]]
+    topic_labels: dict[Any, str] | None = None
+
+    def labels(self) -> dict[Any, str]:
+        from surveykit.evaluate import words_label
+
+        if self.topic_labels is not None:
+            return self.topic_labels
+        return {t: words_label(words) for t, words in self.topic_words.items()}
 
 
 # --- methods ---------------------------------------------------------------------------------
@@ -129,16 +140,18 @@ def fit_surveykit(data: LabelledSet, embeddings: np.ndarray, seed: int,
     ``seed`` is only passed on when the topics config has a ``random_state``/``seed`` field, so the
     benchmark never tunes the method; ``n_topics`` fixes k as a curation file's ``n_topics`` does.
     """
-    from surveykit.evaluate.core import unpack_topic_result
+    from surveykit.evaluate.core import RELATED_TOPIC, unpack_topic_result
     from surveykit.topics import fit_topics
     from surveykit.topics.curation import parse_curation
 
     corpus = data.corpus()
     config = _seeded_topics_config(seed)
     curation = parse_curation({"n_topics": n_topics} if n_topics else {})
-    result = fit_topics(corpus, embeddings, config=config, curation=curation, roles=_roles(data))
+    result = fit_topics(corpus, embeddings, config=config, curation=curation, roles=_roles(data),
+                        phrase_embedder=embed_phrases)
     assignments, words = unpack_topic_result(corpus, result)
-    return MethodOutput([-1 if a is None else a for a in assignments], words or {})
+    labels = {**result.labels(), **({RELATED_TOPIC: "Related surveys"} if result.related else {})}
+    return MethodOutput([-1 if a is None else a for a in assignments], words or {}, labels)
 
 
 def fit_surveykit_auto(data: LabelledSet, embeddings: np.ndarray, seed: int,
@@ -203,9 +216,14 @@ def warm_up() -> None:
 
 
 def embed(data: LabelledSet) -> np.ndarray:
+    return embed_phrases(data.texts)
+
+
+def embed_phrases(texts: list[str]) -> np.ndarray:
+    """all-MiniLM-L6-v2 through the cache: papers, label phrases and category names alike."""
     from surveykit.embed import embed_texts
 
-    return embed_texts(data.texts, cache_dir=CACHE_DIR, progress=False)
+    return embed_texts(texts, cache_dir=CACHE_DIR, progress=False)
 
 
 def run_method(name: str, data: LabelledSet, embeddings: np.ndarray,
@@ -222,13 +240,14 @@ def run_method(name: str, data: LabelledSet, embeddings: np.ndarray,
         output = method(data, embeddings, seed, k)
         seconds = time.perf_counter() - start
         metrics = evaluate_assignments(output.assignments, data.labels, texts=data.texts,
-                                       topic_words=output.topic_words)
+                                       topic_words=output.topic_words,
+                                       topic_labels=output.labels(), embed=embed_phrases)
         metrics["time_s"] = seconds
         runs.append(metrics)
     k_by_seed = {seed: int(run["n_topics"]) for seed, run in zip(seeds, runs, strict=True)}
     row: dict[str, Any] = {"dataset": data.name, "method": name, "k_by_seed": k_by_seed}
     for key in ("n_topics", "nmi", "ari", "purity", "unassigned_share", "npmi", "diversity",
-                "time_s"):
+                "label_score", "label_score_weighted", "time_s"):
         values = [run[key] for run in runs]
         row[key] = statistics.fmean(values)
         if len(values) > 1 and key in {"nmi", "ari"}:
@@ -282,19 +301,24 @@ def render(rows: list[dict[str, Any]], seeds: list[int], command: str) -> str:
     import pandas as pd
 
     columns = ["dataset", "labels", "method", "n_topics", "nmi", "ari", "purity",
-               "unassigned_share", "npmi", "diversity", "time_s"]
+               "unassigned_share", "npmi", "diversity", "label_score", "label_score_weighted",
+               "time_s"]
     if len(seeds) > 1:
         columns[5:5] = ["nmi_sd"]
         columns[7:7] = ["ari_sd"]
     frame = pd.DataFrame(rows)
     frame = frame[[c for c in columns if c in frame.columns]]
-    frame = frame.rename(columns={"unassigned_share": "unassigned", "time_s": "time (s)"})
+    frame = frame.rename(columns={"unassigned_share": "unassigned", "time_s": "time (s)",
+                                  "label_score": "label", "label_score_weighted": "label (w)"})
     header = (
         f"Command: `{command}`\n\n"
         f"Seeds: {', '.join(map(str, seeds))}. Multi-label sets: `nmi` = overlapping NMI "
         "(McDaid et al. 2011), `ari` = omega index; single-label sets: NMI (arithmetic), ARI. "
         "Outliers are one cluster for NMI/ARI and wrong for purity. Time: topic fitting only, "
-        "on precomputed embeddings.\n\n"
+        "on precomputed embeddings. `label`: share of topics whose label is closest (MiniLM "
+        "cosine) to the name of the topic's majority human category among all category names; "
+        "`label (w)`: the same weighted by topic size; NMF and BERTopic are labelled by their "
+        "first three top words.\n\n"
     )
     return header + markdown_table(frame) + "\n"
 

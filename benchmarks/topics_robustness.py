@@ -41,6 +41,7 @@ from surveykit.evaluate import evaluate_assignments  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "topics_robustness.md"
 OURS = "surveykit auto"
+NMF = "TF-IDF + NMF (human k)"
 SEED = 42
 
 
@@ -120,7 +121,7 @@ def study(data: LabelledSet, embeddings: np.ndarray, methods: list[str], count: 
         row: dict[str, Any] = {"k": k, "why": " and ".join(
             w for w, v in (("true number of labels", data.n_classes), ("surveykit's own k", auto_k))
             if v == k)}
-        for method in ("TF-IDF + NMF (k given)", OURS):
+        for method in (NMF, OURS):
             row[method] = quality(fit_with_k(method, data, embeddings, k), data.labels)
         equal_k.append(row)
     return SetReport(data.name, scores, chances, equal_k)
@@ -158,7 +159,7 @@ def render(reports: list[SetReport], count: int, fraction: float, permutations: 
               "|---|---|---|---|---|---|---|"]
     for report in reports:
         for row in report.equal_k:
-            nmf, ours_k = row["TF-IDF + NMF (k given)"], row[OURS]
+            nmf, ours_k = row[NMF], row[OURS]
             lines.append(f"| {report.name} | {row['k']} | {row['why']} | {nmf[0]:.3f} | "
                          f"{nmf[1]:.3f} | {ours_k[0]:.3f} | {ours_k[1]:.3f} |")
     return "\n".join(lines) + "\n"
