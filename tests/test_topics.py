@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import textwrap
@@ -11,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from surveykit.corpus.bundled import load_bundled_corpus
 from surveykit.topics import TopicConfig, TopicResult, fit_topics
 from surveykit.topics.labels import (
     PHRASE_NOUNS,
@@ -30,14 +28,6 @@ from surveykit.topics.labels import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def bundled(fixtures_dir):
-    corpus = load_bundled_corpus()
-    ids = json.loads((fixtures_dir / "topics" / "bundled_ids.json").read_text())
-    assert ids == corpus.ids, "recorded embeddings no longer match the bundled corpus"
-    return corpus, np.load(fixtures_dir / "topics" / "bundled_minilm.npy")
 
 
 @pytest.fixture(scope="module")

@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
-import numpy as np
 import pytest
 
-from surveykit.corpus.bundled import load_bundled_corpus
 from surveykit.topics import CurationError, fit_topics, load_curation, parse_curation
-
-
-@pytest.fixture(scope="module")
-def bundled(fixtures_dir):
-    corpus = load_bundled_corpus()
-    assert json.loads((fixtures_dir / "topics" / "bundled_ids.json").read_text()) == corpus.ids
-    return corpus, np.load(fixtures_dir / "topics" / "bundled_minilm.npy")
 
 
 @pytest.fixture(scope="module")
