@@ -134,10 +134,16 @@ def _richness(paper: Paper) -> tuple[int, int, int]:
     return published, filled, len(paper.abstract)
 
 
+def _rank(paper: Paper) -> tuple:
+    """Richest first; equal richness ordered by id, source, key and title (order-independent)."""
+    return (tuple(-x for x in _richness(paper)), paper.id, paper.source, paper.source_key or "",
+            paper.title)
+
+
 def merge_records(records: Sequence[Paper]) -> Paper:
     """One record from several of the same work: the richest record's fields, gaps filled from the
     others; longest abstract and author list; URLs and extra fields united; the strongest id."""
-    ranked = sorted(records, key=_richness, reverse=True)  # stable: ties keep input order
+    ranked = sorted(records, key=_rank)  # ties broken by content, never by input order
     base = ranked[0]
     merged = dataclasses.replace(
         base, authors=list(base.authors), urls=list(base.urls), extra=dict(base.extra)
@@ -157,8 +163,13 @@ def merge_records(records: Sequence[Paper]) -> Paper:
                 merged.urls.append(url)
         for key, value in other.extra.items():
             merged.extra.setdefault(key, value)
+    from surveykit.sources.bibtex_record import SOURCE_RECORD, combine_records
+
+    bib_records = [r.extra[SOURCE_RECORD] for r in ranked if r.extra.get(SOURCE_RECORD)]
+    if bib_records:
+        merged.extra[SOURCE_RECORD] = combine_records(bib_records)
     sources = []
-    for record in records:
+    for record in ranked:
         for source in record.source.split("; "):
             if source and source not in sources:
                 sources.append(source)

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from surveykit.corpus.model import Paper, normalize_arxiv_id, normalize_doi
-from bibtexparser.middlewares.names import split_multiple_persons_names
-
 from surveykit.corpus.names import to_bibtex_name
+from surveykit.sources.bibtex_names import person_problems, repair_accents, split_persons
 from surveykit.sources.bibtex_read import BibEntry, BibFile, _one_group, read_bibtex_string, read_entries
+from surveykit.sources.bibtex_record import SOURCE_RECORD, source_record
 from surveykit.sources.fields import (
     extract_year,
     find_code_url,
@@ -23,7 +23,6 @@ from surveykit.sources.fields import (
 )
 from surveykit.sources.report import LoadIssue, LoadResult
 from surveykit.textutil import collapse_ws, latex_to_unicode
-
 
 # Fields copied to ``extra`` without LaTeX decoding (identifiers, numbers, dates).
 _VERBATIM = {
@@ -40,7 +39,7 @@ _NOT_EXTRA = {
     "langid",
 }
 _CODE_FIELDS = ("code", "github", "codeurl", "code_url", "repository", "software")
-_URL_FIELDS = ("url", "howpublished", "pdf", "link", "eprint", "note")
+_URL_FIELDS = ("url", "ee", "howpublished", "pdf", "link", "eprint", "note")
 _VENUE_BY_TYPE = {
     "phdthesis": ("school", "institution"), "mastersthesis": ("school", "institution"),
     "thesis": ("school", "institution"), "techreport": ("institution", "publisher"),
@@ -112,7 +111,13 @@ def entry_to_paper(entry: BibEntry, source_name: str, issues: list[LoadIssue] | 
     def issue(reason: str, severity: str = "warning") -> None:
         issues.append(LoadIssue(filename, reason, entry.line, entry.key or None, severity))
 
-    values = _with_crossref(entry, entries_by_key or {}, issue)
+    values = {name: repair_accents(value)
+              for name, value in _with_crossref(entry, entries_by_key or {}, issue).items()}
+    for name, value in entry.fields.items():
+        if values.get(name, value) != value:
+            issue(f"field {name}: broken accent repaired: {value!r} -> {values[name]!r}")
+    for problem in person_problems(values.get("author", "")):
+        issue(f"author: {problem}")
     title = _text(values.get("title")) or _text(values.get("shorttitle"))
     if not title:
         issue(f"@{entry.entry_type} entry has no title; skipped", "error")
@@ -149,6 +154,8 @@ def entry_to_paper(entry: BibEntry, source_name: str, issues: list[LoadIssue] | 
         (normalize_doi(u) for u in urls if "doi.org/" in u.lower()), None)
 
     extra = _extra(values, truncated)
+    inherited = {k: v for k, v in values.items() if k not in entry.fields}
+    extra[SOURCE_RECORD] = source_record(entry, filename, inherited)
     return Paper(
         title=title,
         abstract=_text(values.get("abstract")),
@@ -203,7 +210,7 @@ def _verbatim(value: str) -> str:
 def _authors(value: str) -> tuple[list[str], bool]:
     """``A and B and {Org}`` -> ``["Family, Given", ..., "{Org}"]``; True when ``and others``."""
     names, truncated = [], False
-    for name in split_multiple_persons_names(collapse_ws(value)) if value.strip() else []:
+    for name in split_persons(collapse_ws(value)):
         name = name.strip()
         if name.lower() in {"others", "et al.", "et al"}:
             truncated = True
@@ -282,7 +289,7 @@ def _venue(entry_type: str, values: dict[str, str], arxiv_id: str | None) -> str
 def _extra(values: dict[str, str], authors_truncated: bool) -> dict[str, str]:
     extra: dict[str, str] = {}
     for name, value in values.items():
-        if name in _NOT_EXTRA or name.startswith(("bdsk-", "mendeley-", "zotero-")):
+        if name in _NOT_EXTRA or name == SOURCE_RECORD or name.startswith(("bdsk-", "mendeley-", "zotero-")):
             continue
         if name == "month":
             text = normalize_month(_verbatim(value)) or _text(value)

@@ -28,10 +28,9 @@ from bibtexparser.model import (
     String,
 )
 
-from surveykit.sources.fields import read_text_lenient
+from surveykit.sources.fields import MONTH_NAMES, read_text_lenient
 from surveykit.sources.report import LoadIssue
 from surveykit.textutil import collapse_ws
-
 
 # issue(reason, line, key=None, severity="error"): how the readers below report a problem.
 _Report = Callable[..., None]
@@ -361,8 +360,8 @@ def _evaluate(value: str, macros: dict[str, str]) -> tuple[str, list[str]]:
             name = part.lower()
             if name in macros:
                 pieces.append(macros[name])
-            elif name in _MONTH_FULL:
-                pieces.append(_MONTH_FULL[name])
+            elif name in MONTH_NAMES:
+                pieces.append(MONTH_NAMES[name])
             else:
                 undefined.append(part)
                 pieces.append(part)

@@ -11,7 +11,7 @@ from pathlib import Path
 from surveykit.sources.report import LoadIssue, LoadResult, SourceError
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTH_FULL = {
+MONTH_NAMES = {
     "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May",
     "jun": "June", "jul": "July", "aug": "August", "sep": "September", "oct": "October",
     "nov": "November", "dec": "December",
@@ -34,7 +34,7 @@ def normalize_month(value: str | None) -> str | None:
     if text.isdigit():
         number = int(text)
         return MONTHS[number - 1] if 1 <= number <= 12 else None
-    if len(text) >= 3 and text[:3] in MONTHS and _MONTH_FULL[text[:3]].lower().startswith(text):
+    if len(text) >= 3 and text[:3] in MONTHS and MONTH_NAMES[text[:3]].lower().startswith(text):
         return text[:3]
     return None
 
@@ -122,6 +122,6 @@ def load_text(path: str | os.PathLike[str], encoding: str,
 
 
 __all__ = [
-    "MONTHS", "extract_year", "find_code_url", "find_urls", "is_arxiv_venue", "load_text",
+    "MONTHS", "MONTH_NAMES", "extract_year", "find_code_url", "find_urls", "is_arxiv_venue", "load_text",
     "normalize_month", "read_text_lenient", "unescape_url_text",
 ]
