@@ -23,6 +23,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"{run.notebook.name:<28} {run.seconds:7.1f} s  -> {run.executed}")
     config = _config(args)
     print(f"outputs in {config.paths.root}")
+    from surveykit.bib.problems import format_errors, run_errors
+
+    errors = run_errors(config)
+    if errors:
+        shown = format_errors(errors, config.paths.build / "bib_report.csv")
+        print(f"surveykit run: the bibliography or the PDF failed:\n{shown}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -42,8 +49,13 @@ def cmd_bib(args: argparse.Namespace) -> int:
     from surveykit.bib.stage import write_references
 
     config = _config(args)
+    from surveykit.bib.problems import format_errors
+
     report = write_references(config, validate=not args.no_validate)
     print(report.summary())
+    if report.errors:
+        print(f"surveykit bib: errors to fix:\n{format_errors(report.errors, report.report_path)}",
+              file=sys.stderr)
     return 0 if report.ok else 1
 
 

@@ -83,6 +83,7 @@ class GeneratedEntry:
     bare: frozenset[str] = frozenset()  # fields written without braces (month macros)
     paper_id: str = ""
     warnings: list[BibWarning] = field(default_factory=list)
+    changes: list = field(default_factory=list)  # FieldChange rows for fields read from a .bib
 
     def render(self) -> str:
         """The entry's BibTeX text (fields aligned, no trailing comma, ends with ``}``)."""
