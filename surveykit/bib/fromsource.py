@@ -123,6 +123,9 @@ def source_entry(paper: Paper, key: str, aliases: list[str] | None = None) -> Ge
                     change(record, name, value, values[name],
                            f"conflict: [{primary['key']}] ({primary.get('file')}) has another value; "
                            "the primary entry's value is kept")
+                elif value != values[name]:
+                    change(record, name, value, values[name],
+                           f"same as in [{primary['key']}] up to braces and spaces; written as there")
                 continue
             if record is not primary and primary_has_venue and name in VENUE_FIELDS:
                 why = "preprint venue superseded by the published" if is_preprint(record) else \

@@ -32,6 +32,11 @@ _BROKEN = re.compile(r"\\[ \t]?([" + _MARK_CLASS + r"])[ \t]?(?:\{\s*([A-Za-z]|\
 _DOTLESS = re.compile(r"\\(['`^\"~=.])\s*(?:\{\\([ij])\}|\\([ij])(?![A-Za-z]))")
 
 
+_GLUED_CARON = re.compile(r"\\v([A-Za-z]{2,})")
+_V_MACROS = {"vec", "vert", "vspace", "verb", "varepsilon", "varphi", "vartheta", "varrho", "vdots",
+             "vee", "vskip", "vbox", "vfill", "vphantom", "varpi", "varsigma", "vline", "value"}
+
+
 def split_persons(value: str) -> list[str]:
     """The persons in an ``author``/``editor`` value, each exactly as written (stripped)."""
     persons: list[str] = []
@@ -66,10 +71,13 @@ def _macro(mark: str, letter: str) -> str:
 
 
 def repair_accents(value: str) -> str:
-    """``value`` with broken accent sequences (backslash + accent mark) as proper macros."""
+    """``value`` with broken accent sequences (backslash + accent mark) as proper macros, and a
+    caron glued to its letter (``S\\vasa``, an undefined control sequence) braced: ``S\\v{a}sa``."""
     if "\\" not in (value or ""):
         return value
-    return _BROKEN.sub(lambda m: _macro(m.group(1), m.group(2) or m.group(3)), value)
+    value = _BROKEN.sub(lambda m: _macro(m.group(1), m.group(2) or m.group(3)), value)
+    return _GLUED_CARON.sub(lambda m: m.group(0) if m.group(1) in _V_MACROS else
+                            f"{{\\v{{{m.group(1)[0]}}}}}{m.group(1)[1:]}", value)
 
 
 def plain_dotless(value: str) -> str:

@@ -1,9 +1,10 @@
 """The BibTeX entry a paper came from, kept in ``Paper.extra["bibtex"]`` for the bibliography.
 
 A paper loaded from a ``.bib`` file carries its entry as written (file, line, key, type, every
-field in file order, macros expanded, LaTeX kept), so ``references.bib`` can write the author's
-key and fields back unchanged. When dedupe merges records, their entries are united
-(:func:`combine_records`), sorted so that the order of the sources does not matter.
+field in file order: ``@string`` macros expanded, a bare month macro kept bare, LaTeX kept), so
+``references.bib`` can write the author's key and fields back unchanged. When dedupe merges
+records, their entries are united (:func:`combine_records`), sorted so that the order of the
+sources does not matter.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ _BARE = re.compile(r"^[A-Za-z][\w-]*$")
 
 def source_record(entry: BibEntry, filename: str, inherited: dict[str, str] | None = None) -> str:
     """The JSON kept in ``Paper.extra["bibtex"]``: a list holding this one entry."""
-    fields = [[name, value] for name, value in entry.fields.items()]
+    fields = [[name, entry.raw_fields[name].strip() if _BARE.match(entry.raw_fields.get(name, "").strip())
+               else value] for name, value in entry.fields.items()]
     for name, value in (inherited or {}).items():
         if name not in entry.fields:
             fields.append([name, value])
