@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io as _io
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -94,16 +95,28 @@ def locate(line: int | None, spans: list[tuple[str, int, int]], output: str) -> 
     return output, line
 
 
+_BST_WHERE = re.compile(r"\s*\(while executing---line \d+ of file [^)]*\)")
+
+
 def compile_problems(messages: Iterable, output: PathLike, spans: list[tuple[str, int, int]],
                      kind: str = "bibtex") -> list[BibProblem]:
-    """TeX errors (:class:`~surveykit.bib.texcheck.TexMessage`) as report rows."""
-    rows = []
+    """TeX errors (:class:`~surveykit.bib.texcheck.TexMessage`) as report rows, once each, at
+    the author's file and line when the entry is theirs."""
+    entry_lines: dict[str, tuple[str, int]] = {}
+    for path, _, _ in spans:
+        for entry in read_entries(path).entries:
+            entry_lines.setdefault(entry.key.lower(), (path, entry.line))
+    rows: dict[tuple, BibProblem] = {}
     for message in messages:
         file, line = locate(getattr(message, "line", None), spans, str(output))
+        if file == str(output) and message.key and message.key.lower() in entry_lines:
+            file, line = entry_lines[message.key.lower()]
         source = getattr(message, "source", kind)
-        rows.append(BibProblem("error", f"{source}-error", file, line, message.key,
-                               getattr(message, "field", None), message.message))
-    return rows
+        text = _BST_WHERE.sub("", message.message)
+        rows.setdefault((file, message.key, text), BibProblem(
+            "error", f"{source}-error", file, line, message.key, getattr(message, "field", None),
+            text))
+    return list(rows.values())
 
 
 def write_report(path: PathLike, problems: Iterable[BibProblem]) -> Path:

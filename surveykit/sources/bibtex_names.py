@@ -76,7 +76,7 @@ def repair_accents(value: str) -> str:
     if "\\" not in (value or ""):
         return value
     value = _BROKEN.sub(lambda m: _macro(m.group(1), m.group(2) or m.group(3)), value)
-    return _GLUED_CARON.sub(lambda m: m.group(0) if m.group(1) in _V_MACROS else
+    return _GLUED_CARON.sub(lambda m: m.group(0) if "v" + m.group(1) in _V_MACROS else
                             f"{{\\v{{{m.group(1)[0]}}}}}{m.group(1)[1:]}", value)
 
 
