@@ -209,3 +209,23 @@ def test_real_libraries_keep_keys_fields_names_and_order(shared_datasets, names)
     assert result.fields_lost == [] and result.names_corrupted == []
     assert result.keys_kept == result.source_keys
     assert render_sources(paths[::-1])[0] == text
+
+
+def test_different_publications_of_one_work_keep_their_own_entries(tmp_path):
+    conference = tmp_path / "a.bib"
+    conference.write_text(
+        "@inproceedings{gagliolo_2010,\n author={Gagliolo, Matteo and Schmidhuber, J{\\\"u}rgen},\n"
+        " title={Algorithm Selection as a Bandit Problem with Unbounded Losses},\n"
+        " booktitle={Learning and Intelligent Optimization}, pages={82--96}, year={2010}}\n")
+    journal = tmp_path / "b.bib"
+    journal.write_text(
+        "@article{gagliolo_2011,\n author={Gagliolo, Matteo and Schmidhuber, J{\\\"u}rgen},\n"
+        " title={Algorithm Selection as a Bandit Problem with Unbounded Losses},\n"
+        " journal={Annals of Mathematics and Artificial Intelligence}, volume={61},\n"
+        " pages={49--86}, year={2011}}\n")
+    text, report = render_sources([conference, journal])
+    out = entries(text)
+    assert set(out) == {"gagliolo_2010", "gagliolo_2011"} and report.aliases == {}
+    assert out["gagliolo_2011"]["ENTRYTYPE"] == "article"
+    assert out["gagliolo_2010"]["booktitle"] == "Learning and Intelligent Optimization"
+    assert render_sources([journal, conference])[0] == text

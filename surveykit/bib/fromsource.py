@@ -16,6 +16,8 @@ files) merge field by field, independently of the order of the sources:
 - The entry type follows the venue kept: ``@conference`` -> ``@inproceedings``, an ``@article``
   with only a ``booktitle`` -> ``@inproceedings``, an ``@inproceedings`` with only a ``journal`` ->
   ``@article``, an ``@article`` with neither -> ``@misc``.
+- Entries of one work that are different publications (:func:`same_publication`: another DOI,
+  year, page range or venue kind) are not merged: each keeps its own entry and key.
 
 Repairs, each reported: broken accents and ``{\\'{\\i}}`` (see
 :mod:`surveykit.sources.bibtex_names`), non-ASCII characters as LaTeX (identifiers and URLs
@@ -25,6 +27,8 @@ the title, a dangling ``crossref``, bare ``&``/``%`` in text fields.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
 from typing import Any
 
@@ -33,7 +37,7 @@ from surveykit.bib.latex import escape_latex
 from surveykit.bib.report import BibWarning, FieldChange
 from surveykit.corpus.model import Paper
 from surveykit.sources.bibtex_names import person_problems, plain_dotless, repair_accents, split_persons
-from surveykit.sources.bibtex_record import records_of
+from surveykit.sources.bibtex_record import SOURCE_RECORD, records_of
 from surveykit.sources.fields import is_arxiv_venue
 
 VENUE_FIELDS = frozenset((
@@ -84,6 +88,62 @@ def _primary_order(record: dict[str, Any]) -> tuple:
 def ordered_records(paper: Paper) -> list[dict[str, Any]]:
     """The paper's source entries, primary first (the rule in the module docstring)."""
     return sorted(records_of(paper.extra), key=_primary_order)
+
+
+def _norm_pages(value: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "-", value.lower()).strip("-")
+
+
+def same_publication(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Can two entries of one work share an entry? A preprint goes with its published version;
+    two published entries with different DOIs, years, pages or venue kinds (journal vs
+    proceedings) are different publications (a workshop and a conference version, Part I and
+    Part II, a conference paper and its journal extension) and keep their own entries."""
+    if is_preprint(a) or is_preprint(b):
+        return True
+    fa, fb = dict(a["fields"]), dict(b["fields"])
+
+    def differ(name: str, norm=lambda v: re.sub(r"\W+", "", v.lower())) -> bool:
+        va, vb = fa.get(name, "").strip(), fb.get(name, "").strip()
+        return bool(va and vb and norm(va) != norm(vb))
+
+    if fa.get("doi") and fb.get("doi"):
+        return not differ("doi")
+    if differ("year") or differ("pages", _norm_pages):
+        return False
+    kind_a = {n for n in ("journal", "journaltitle", "booktitle") if fa.get(n)}
+    kind_b = {n for n in ("journal", "journaltitle", "booktitle") if fb.get(n)}
+    return not (kind_a and kind_b and not kind_a & kind_b)
+
+
+def publication_groups(paper: Paper) -> list[list[dict[str, Any]]]:
+    """The paper's entries split into publications (:func:`same_publication`), the primary's
+    group first; each group becomes one entry."""
+    groups: list[list[dict[str, Any]]] = []
+    for record in ordered_records(paper):
+        for group in groups:
+            if all(same_publication(record, other) for other in group if not is_preprint(other)):
+                group.append(record)
+                break
+        else:
+            groups.append([record])
+    return groups
+
+
+def split_publications(paper: Paper) -> list[Paper]:
+    """``paper`` itself (holding its primary publication's entries), then one companion paper
+    (id ``<id>+<key>``) per other publication among its entries."""
+    groups = publication_groups(paper)
+    if len(groups) < 2:
+        return [paper]
+    out = []
+    for index, group in enumerate(groups):
+        extra = dict(paper.extra)
+        extra[SOURCE_RECORD] = json.dumps(group, ensure_ascii=False)
+        pid = paper.id if index == 0 else f"{paper.id}+{group[0]['key']}"
+        out.append(dataclasses.replace(paper, id=pid, extra=extra, authors=list(paper.authors),
+                                       urls=list(paper.urls)))
+    return out
 
 
 def source_keys(paper: Paper) -> list[str]:
@@ -251,5 +311,6 @@ def _convert_run(run: str, out: list[str]) -> str:
     return latex
 
 
-__all__ = ["VENUE_FIELDS", "has_source_entry", "is_preprint", "ordered_records", "source_entry",
-           "source_keys"]
+__all__ = ["VENUE_FIELDS", "has_source_entry", "is_preprint", "ordered_records",
+           "publication_groups", "same_publication", "source_entry", "source_keys",
+           "split_publications"]

@@ -13,7 +13,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from surveykit import io
 from surveykit.bib.biblatex import to_biblatex
 from surveykit.bib.entries import paper_to_entry
-from surveykit.bib.fromsource import has_source_entry, source_entry, source_keys
+from surveykit.bib.fromsource import (
+    has_source_entry,
+    source_entry,
+    source_keys,
+    split_publications,
+)
 from surveykit.bib.keys import make_keys
 from surveykit.bib.merge import MergePlan, merge_with_existing
 from surveykit.bib.report import BibReport, BibWarning
@@ -54,12 +59,24 @@ def render_bib(
     report.reused = dict(plan.matches)
 
     new_papers = [p for p in papers if p.id not in plan.matches]
+    companions = {}  # other publications of a corpus paper (a journal extension...): own entries
+    expanded = []
+    for paper in new_papers:
+        parts = split_publications(paper) if has_source_entry(paper) else [paper]
+        expanded += parts
+        companions.update({part.id: paper.id for part in parts[1:]})
+    new_papers = expanded
     preferred = {} if regenerate_keys else {
         p.id: source_keys(p)[0] for p in new_papers if has_source_entry(p) and source_keys(p)}
     keys = make_keys(new_papers, pinned=pinned, taken=plan.taken, preferred=preferred,
                      previous=previous)
     for paper in papers:
         report.keys[paper.id] = plan.matches.get(paper.id) or keys[paper.id]
+    for part_id, paper_id in sorted(companions.items()):
+        report.warnings.append(BibWarning(
+            "other-publication", f"[{keys[part_id]}] is another publication of the same work "
+            f"(different year, pages, DOI or venue kind); kept as its own entry", paper_id,
+            keys[paper_id], "info"))
     unknown = sorted(set(pinned or {}) - {p.id for p in papers})
     for paper_id in unknown:
         report.warnings.append(BibWarning(
