@@ -16,8 +16,12 @@ def _config(args: argparse.Namespace) -> SurveyConfig:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from surveykit.bib.problems import check_existing
     from surveykit.pipeline import run_notebooks
 
+    early = [p for p in check_existing(_config(args).existing_bib) if p.severity == "error"]
+    for problem in early:  # the author's own .bib first: they can fix it while the run goes on
+        print(f"surveykit run: your bib: {problem}", file=sys.stderr)
     runs = run_notebooks(args.config, args.output_dir, args.notebooks, only=args.only, sources=args.source)
     for run in runs:
         print(f"{run.notebook.name:<28} {run.seconds:7.1f} s  -> {run.executed}")

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from surveykit import io
-from surveykit.sources.bibtex_names import person_problems
+from surveykit.sources.bibtex_names import person_problems, plain_dotless, repair_accents
 from surveykit.sources.bibtex_read import read_entries
 
 PathLike = str | os.PathLike[str]
@@ -64,6 +64,17 @@ def check_existing(paths: Sequence[PathLike]) -> list[BibProblem]:
                            "BibTeX stops with 'Repeated entry'; rename or delete one of them")
             problems.append(BibProblem(severity, kind, name, issue.line, issue.key, None, message))
         for entry in bibfile.entries:
+            for fld, value in entry.fields.items():
+                if repair_accents(value) != value:
+                    problems.append(BibProblem(
+                        "error", "broken-accent", name, entry.line, entry.key, fld,
+                        "a backslash followed by an accent mark (pdflatex stops on it); write "
+                        f"{repair_accents(value)[:80]!r}", value, repair_accents(value)))
+                elif plain_dotless(value) != value:
+                    problems.append(BibProblem(
+                        "warning", "dotless-i", name, entry.line, entry.key, fld,
+                        "an accent on \\i: biber turns it into a dotless i + U+0301 and "
+                        "pdflatex stops; write {\\'i}", value, plain_dotless(value)))
             for fld in ("author", "editor"):
                 for problem in person_problems(entry.fields.get(fld, "")):
                     fatal = "empty" in problem or "commas" in problem
