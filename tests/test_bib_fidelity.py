@@ -229,3 +229,21 @@ def test_different_publications_of_one_work_keep_their_own_entries(tmp_path):
     assert out["gagliolo_2011"]["ENTRYTYPE"] == "article"
     assert out["gagliolo_2010"]["booktitle"] == "Learning and Intelligent Optimization"
     assert render_sources([journal, conference])[0] == text
+
+
+def test_a_published_venue_from_another_source_beats_the_preprint(tmp_path):
+    from surveykit.bib.writer import render_bib
+    from surveykit.corpus.dedupe import dedupe
+    from surveykit.corpus.model import Paper
+
+    bib = load(PREPRINT).papers
+    ris = Paper(title="Case-Based Planning and Execution for Real-Time Strategy Games",
+                authors=["Ontañón, Santiago"], year=2007, arxiv_id="0704.0001",
+                venue="Journal of Game AI", extra={"volume": "3", "pages": "1-20"}, source="ris:x.ris")
+    papers = dedupe(bib + [ris]).papers
+    text, report = render_bib(papers)
+    ont = entries(text)["OntanonCBR"]
+    assert ont["ENTRYTYPE"] == "article" and ont["journal"] == "Journal of Game AI"
+    assert ont["pages"] == "1--20" and ont["keywords"] == "case-based reasoning, RTS"
+    assert any(c.field == "journal" and c.after is None for c in report.changes)
+    assert render_bib(dedupe([ris] + bib).papers)[0] == text

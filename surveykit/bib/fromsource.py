@@ -32,9 +32,10 @@ import json
 import re
 from typing import Any
 
-from surveykit.bib.entries import GeneratedEntry
+from surveykit.bib.entries import GeneratedEntry, paper_to_entry
 from surveykit.bib.latex import escape_latex
 from surveykit.bib.report import BibWarning, FieldChange
+from surveykit.bib.venues import CONFERENCE, JOURNAL, classify_venue, journal_name
 from surveykit.corpus.model import Paper
 from surveykit.sources.bibtex_names import person_problems, plain_dotless, repair_accents, split_persons
 from surveykit.sources.bibtex_record import SOURCE_RECORD, records_of
@@ -172,8 +173,7 @@ def source_entry(paper: Paper, key: str, aliases: list[str] | None = None) -> Ge
         changes.append(FieldChange(str(rec.get("key") or key), name, before, after, why,
                                    str(rec.get("file", "")), rec.get("line"), severity))
 
-    primary_has_venue = any(dict(primary["fields"]).get(n, "").strip() for n in _VENUE_NAMES) \
-        or primary.get("type") in _PUBLISHED_TYPES
+    primary_has_venue = not is_preprint(primary)
     values: dict[str, str] = {}
     owner: dict[str, dict[str, Any]] = {}
     for record in records:
@@ -197,6 +197,8 @@ def source_entry(paper: Paper, key: str, aliases: list[str] | None = None) -> Ge
     bare = {name for name in values if name in set(owner[name].get("bare", ()))
             and name == "month"}
 
+    if not primary_has_venue and classify_venue(paper.venue) in {CONFERENCE, JOURNAL}:
+        _add_published_venue(paper, key, primary, values, owner, change)
     entry_type = _entry_type(primary, values, change)
     for name in list(values):
         record = owner[name]
@@ -218,6 +220,38 @@ def source_entry(paper: Paper, key: str, aliases: list[str] | None = None) -> Ge
         change(primary, "key", primary["key"], key,
                "citation key regenerated ([bib] regenerate_keys) or taken by another paper")
     return GeneratedEntry(key, entry_type, values, frozenset(bare), paper.id, warnings, changes)
+
+
+_PUBLISHED_FROM_PAPER = ("journal", "booktitle", "volume", "number", "pages", "publisher", "doi")
+
+
+def _add_published_venue(paper: Paper, key: str, primary: dict[str, Any], values: dict[str, str],
+                         owner: dict[str, dict[str, Any]], change) -> None:
+    """Only preprint entries, but another source (RIS, an API, enrichment) knows where the paper
+    was published: that venue replaces the arXiv one, each field reported."""
+    published = paper_to_entry(paper, key)
+    if published.entry_type not in {"article", "inproceedings"}:
+        return
+    for name in ("journal", "journaltitle", "booktitle", "howpublished"):
+        if name in values and is_arxiv_venue(values[name]):
+            change(owner[name], name, values.pop(name), None,
+                   f"preprint venue superseded by the published venue from {paper.source}")
+    venue_field = "journal" if published.entry_type == "article" else "booktitle"
+    name = venue_field
+    venue = journal_name(paper.venue) if venue_field == "journal" else paper.venue
+    if name not in values:
+        values[name] = escape_latex(venue)
+        owner[name] = primary
+        change(primary, name, None, values[name], f"published venue from {paper.source}")
+    for name in _PUBLISHED_FROM_PAPER:
+        if name in published.fields and name not in values and name not in _VENUE_NAMES:
+            values[name] = published.fields[name]
+            owner[name] = primary
+            change(primary, name, None, values[name], f"published venue from {paper.source}")
+    if primary.get("type") != published.entry_type:
+        change(primary, "ENTRYTYPE", primary.get("type"), published.entry_type,
+               f"published venue from {paper.source}")
+        primary["type"] = published.entry_type  # (a copy: records are parsed per call)
 
 
 def _entry_type(primary: dict[str, Any], values: dict[str, str], change) -> str:

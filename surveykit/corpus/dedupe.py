@@ -4,6 +4,7 @@ and merge each group into one record that keeps the richest fields, with a repor
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -128,8 +129,14 @@ def _link_fuzzy(papers: Sequence[Paper], uf: _UnionFind) -> None:
                     uf.union(i, j, f"similar title ({ratio:.2f}) and first author")
 
 
+_PREPRINT_VENUE = re.compile(
+    r"^\s*(arxiv|corr|preprint|biorxiv|medrxiv|ssrn)\b|arxiv\s+(preprint|e-?prints?)", re.IGNORECASE)
+
+
 def _richness(paper: Paper) -> tuple[int, int, int]:
-    published = int(bool(_published_doi(paper) or paper.venue))
+    """Published (a DOI, or a venue that is not arXiv/CoRR) first, then filled fields, abstract."""
+    venue = paper.venue and not _PREPRINT_VENUE.search(paper.venue)
+    published = int(bool(_published_doi(paper) or venue))
     filled = sum(bool(getattr(paper, f.name)) for f in dataclasses.fields(Paper))
     return published, filled, len(paper.abstract)
 
