@@ -247,3 +247,22 @@ def test_a_published_venue_from_another_source_beats_the_preprint(tmp_path):
     assert ont["pages"] == "1--20" and ont["keywords"] == "case-based reasoning, RTS"
     assert any(c.field == "journal" and c.after is None for c in report.changes)
     assert render_bib(dedupe([ris] + bib).papers)[0] == text
+
+
+def test_keys_stay_when_papers_are_added_across_runs(tmp_path):
+    from surveykit.bib.stage import write_references
+    from surveykit.config import load_config
+    from surveykit.corpus.bundled import load_bundled_corpus
+    from surveykit.corpus.model import Corpus
+
+    config = load_config(None, output_dir=tmp_path)
+    papers = list(load_bundled_corpus())
+    # two look-alike papers: the first run's one owns the bare key
+    twin = papers[5].__class__(title=papers[5].title + "!", authors=list(papers[5].authors),
+                               year=papers[5].year, arxiv_id="0001.00001")
+    first = write_references(config, Corpus(papers[40:] + [twin]), validate=False).keys
+    second = write_references(config, Corpus(papers), validate=False).keys
+    third = write_references(config, Corpus(papers + [twin]), validate=False).keys
+    assert all(second[pid] == key for pid, key in first.items() if pid in second)
+    assert all(third[pid] == key for pid, key in {**first, **second}.items())
+    assert third[papers[5].id] == third[twin.id] + "a"  # the newcomer got the suffix

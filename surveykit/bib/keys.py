@@ -14,7 +14,7 @@ paper arrived with in a ``.bib`` source (``preferred``), then the key it had in 
 (``previous``), then generated keys. A key that is already taken is never moved: the newcomer
 gets a suffix ``a``, ``b``, ... (then ``aa``...), claims in the same class are settled in order of
 paper id (so input order does not matter), and with ``previous`` an added paper never renames an
-existing key.
+existing key, and the key of a paper left out of this run is not given to another one.
 """
 
 from __future__ import annotations
@@ -144,6 +144,8 @@ def make_keys(
         keys[paper_id] = key
     used |= set(claimed)
     previous = {k: v for k, v in (previous or {}).items() if KEY_CHARS.match(v or "")}
+    # a key that once named a paper absent now is not given to another (a stale \cite fails)
+    used |= {key.lower() for pid, key in previous.items() if pid not in set(ids)}
     wanted: dict[str, str] = {}  # paper id -> the key it asks for (source key, else generated)
     for paper in papers:
         if paper.id in keys:
