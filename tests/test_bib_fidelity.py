@@ -266,3 +266,11 @@ def test_keys_stay_when_papers_are_added_across_runs(tmp_path):
     assert all(second[pid] == key for pid, key in first.items() if pid in second)
     assert all(third[pid] == key for pid, key in {**first, **second}.items())
     assert third[papers[5].id] == third[twin.id] + "a"  # the newcomer got the suffix
+
+
+def test_middlewares_split_persons_and_repair_accents_inside_bibtexparser():
+    from surveykit.sources.bibtex_middleware import RepairAccents, SeparatePersons
+
+    text = "@article{k, author = {Gomez, Aidan and \\L{}ukasz Kaiser and Fern\\\u00b4{a}ndez, A}}"
+    library = bibtexparser.parse_string(text, append_middleware=[RepairAccents(), SeparatePersons()])
+    assert library.entries[0]["author"] == ["Gomez, Aidan", "\\L{}ukasz Kaiser", "Fern{\\'a}ndez, A"]

@@ -17,6 +17,7 @@ from surveykit.bib.report import BibReport
 from surveykit.bib.writer import render_bib
 from surveykit.corpus.dedupe import dedupe
 from surveykit.sources.bibtex import load, read_entries
+from surveykit.sources.bibtex_middleware import SeparatePersons
 from surveykit.sources.bibtex_names import plain_dotless, repair_accents, split_persons
 from surveykit.textutil import fold_ascii, latex_to_unicode
 
@@ -53,11 +54,15 @@ def _letters(value: str) -> str:
 def audit(paths: Sequence[PathLike], text: str, report: BibReport) -> Audit:
     """Compare the written ``text`` (and its ``report``) with the source files."""
     library = bibtexparser.parse_string(text, parse_stack=[])
+    persons = bibtexparser.parse_string(text, parse_stack=[SeparatePersons()])
+    authors = {e.key.lower(): e.fields_dict["author"].value for e in persons.entries
+               if "author" in e.fields_dict}
     written: dict[str, dict[str, str]] = {}
     for entry in library.entries:
         fields = {f.key.lower(): str(f.value).strip() for f in entry.fields}
         fields = {k: v[1:-1] if v.startswith("{") and v.endswith("}") else v
                   for k, v in fields.items()}
+        fields["_persons"] = authors.get(entry.key.lower(), [])  # type: ignore[assignment]
         written[entry.key.lower()] = fields
         for alias in fields.get("ids", "").split(","):
             if alias.strip():
@@ -88,7 +93,7 @@ def audit(paths: Sequence[PathLike], text: str, report: BibReport) -> Audit:
             if out is None or "author" not in entry.fields:
                 continue
             before = split_persons(plain_dotless(repair_accents(entry.fields["author"])))
-            after = split_persons(out.get("author", ""))
+            after = out.get("_persons") or []
             result.names += len(before)
             if (lower, "author") in changed:
                 before = [p.strip().rstrip(",").strip() for p in before if p.strip().rstrip(",")]
