@@ -60,6 +60,10 @@ def cmd_bib(args: argparse.Namespace) -> int:
     if report.errors:
         print(f"surveykit bib: errors to fix:\n{format_errors(report.errors, report.report_path)}",
               file=sys.stderr)
+    elif not report.ok:
+        unexpected = [p for p in report.problems if p.kind == "bibtex-warning"]
+        print(f"surveykit bib: bibtex warnings the data does not explain:\n"
+              f"{format_errors(unexpected, report.report_path)}", file=sys.stderr)
     return 0 if report.ok else 1
 
 

@@ -164,7 +164,7 @@ def format_errors(errors: Sequence[BibProblem], report: PathLike, limit: int = 1
     """The first ``limit`` errors, one per line, and where to find the rest."""
     lines = [f"  {e}" for e in errors[:limit]]
     more = f" ({len(errors) - limit} more)" if len(errors) > limit else ""
-    lines.append(f"all {len(errors)} bibliography errors{more} are in {report}")
+    lines.append(f"all {len(errors)}{more} are in {report}")
     return "\n".join(lines)
 
 

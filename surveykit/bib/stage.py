@@ -54,6 +54,14 @@ class References:
             text += f"\nvalidation: {self.validation.summary()}"
         return text
 
+    def problems_frame(self) -> pd.DataFrame:
+        """``build/bib_report.csv`` as a frame: errors, warnings and every changed input field."""
+        from dataclasses import asdict
+
+        from surveykit.bib.problems import COLUMNS
+
+        return pd.DataFrame([asdict(p) for p in self.problems], columns=list(COLUMNS))
+
     def warnings_frame(self) -> pd.DataFrame:
         """Every warning about an entry: kind, key, paper id, message."""
         cols = ["severity", "kind", "key", "paper_id", "message"]
