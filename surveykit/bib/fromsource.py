@@ -304,12 +304,7 @@ def _repair(name: str, value: str, values: dict[str, str], entry_type: str) -> t
         if cleaned != persons:
             fixed = " and ".join(cleaned)
             reasons.append("empty person or trailing comma removed (BibTeX stops on it)")
-    elif name not in {"title"} and not _URL_MACRO.search(fixed) and "$" not in fixed:
-        escaped = _BARE_SPECIAL.sub(r"\\\1", fixed)
-        if escaped != fixed:
-            fixed = escaped
-            reasons.append("bare & or % escaped (LaTeX would stop or drop the rest)")
-    if name == "title" and "$" not in fixed and not _URL_MACRO.search(fixed):
+    elif not _URL_MACRO.search(fixed) and "$" not in fixed:
         escaped = _BARE_SPECIAL.sub(r"\\\1", fixed)
         if escaped != fixed:
             fixed = escaped
