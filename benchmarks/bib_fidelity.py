@@ -11,7 +11,7 @@ For each case (a list of source .bib files): load, dedupe and write ``references
 and, with a broken and a clean author .bib under ``[bib] existing``, the exit code of
 ``surveykit bib`` and the entries it names. Writes ``benchmarks/results/bib_fidelity.md``.
 
-    python benchmarks/bib_fidelity.py [--no-biber] [--output PATH]
+    python benchmarks/bib_fidelity.py [--no-biber] [--e2e] [--output PATH]
 """
 
 from __future__ import annotations
@@ -105,9 +105,34 @@ def loud_failure() -> list[str]:
     return lines
 
 
+def end_to_end() -> list[str]:
+    """``surveykit run`` (bundled corpus) with a broken and a clean author .bib: exit, PDF, errors."""
+    import subprocess
+
+    lines = []
+    for user in ("broken_user.bib", "clean_user.bib"):
+        with tempfile.TemporaryDirectory() as tmp:
+            shutil.copy(FIXTURES / user, Path(tmp) / "mine.bib")
+            (Path(tmp) / "survey.toml").write_text('[bib]\nexisting = ["mine.bib"]\n')
+            env = dict(os.environ, PYTHONPATH=str(ROOT))
+            done = subprocess.run([sys.executable, "-m", "surveykit.cli", "run", "--config",
+                                   str(Path(tmp) / "survey.toml"), "--notebooks",
+                                   str(ROOT / "notebooks")], capture_output=True, text=True,
+                                  env=env, check=False)
+            named = [line.strip().replace(tmp + "/", "") for line in done.stderr.splitlines()
+                     if line.startswith("  ")]
+            pdf = (Path(tmp) / "draft" / "survey.pdf").exists()
+            draft = (Path(tmp) / "draft" / "survey.tex").exists()
+            lines.append(f"- `{user}`: `surveykit run` exit {done.returncode}, draft written: "
+                         f"{draft}, PDF: {pdf}" + "".join(f"\n  - {n}" for n in named[:5]))
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-biber", action="store_true", help="skip the biber checks (slow)")
+    parser.add_argument("--e2e", action="store_true",
+                        help="also run `surveykit run` on the bundled corpus (~10 min)")
     parser.add_argument("--output", default=str(ROOT / "benchmarks" / "results" / "bib_fidelity.md"))
     args = parser.parse_args(argv)
     started = time.monotonic()
@@ -122,7 +147,10 @@ def main(argv: list[str] | None = None) -> int:
     problems = [f"- {r['case']}: {d}" for r in rows for d in r["details"]]
     if problems:
         lines += ["", "## First problems", *problems]
-    lines += ["", "## Loud failures (`[bib] existing`)", *loud_failure(), "",
+    lines += ["", "## Loud failures (`[bib] existing`)", *loud_failure()]
+    if args.e2e:
+        lines += ["", "## `surveykit run` on the bundled corpus", *end_to_end()]
+    lines += ["",
               f"({time.monotonic() - started:.0f} s)"]
     text = "\n".join(lines) + "\n"
     print(text)

@@ -274,3 +274,17 @@ def test_middlewares_split_persons_and_repair_accents_inside_bibtexparser():
     text = "@article{k, author = {Gomez, Aidan and \\L{}ukasz Kaiser and Fern\\\u00b4{a}ndez, A}}"
     library = bibtexparser.parse_string(text, append_middleware=[RepairAccents(), SeparatePersons()])
     assert library.entries[0]["author"] == ["Gomez, Aidan", "\\L{}ukasz Kaiser", "Fern{\\'a}ndez, A"]
+
+
+@pytest.mark.parametrize("style", ["bibtex", "biblatex"])
+def test_written_fixtures_compile_with_biber(tmp_path, style):
+    from surveykit.bib.bibercheck import biber_available, biber_check
+
+    reason = biber_available()
+    if reason:
+        pytest.skip(reason)
+    text, _ = render_sources([PREPRINT, PUBLISHED, NAMES], style=style)
+    bib = tmp_path / "refs.bib"
+    bib.write_text(text, encoding="utf-8")
+    result = biber_check(bib, tmp_path)
+    assert result.errors == [], [str(e) for e in result.errors]
