@@ -176,7 +176,7 @@ def merge_records(records: Sequence[Paper]) -> Paper:
     if bib_records:
         merged.extra[SOURCE_RECORD] = combine_records(bib_records)
     sources = []
-    for record in ranked:
+    for record in records:
         for source in record.source.split("; "):
             if source and source not in sources:
                 sources.append(source)
