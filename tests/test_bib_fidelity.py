@@ -288,3 +288,19 @@ def test_written_fixtures_compile_with_biber(tmp_path, style):
     bib.write_text(text, encoding="utf-8")
     result = biber_check(bib, tmp_path)
     assert result.errors == [], [str(e) for e in result.errors]
+
+
+def test_special_characters_macros_and_a_trailing_and(tmp_path, need_tex):
+    from surveykit.bib.texcheck import compile_check
+
+    text, report = render_sources([FIXTURES / "specials.bib"])
+    snake = entries(text)["Snake20"]
+    assert snake["author"] == "Smith, Jane and Doe, John"
+    assert snake["title"] == "Learning snake\\_case Names \\& R\\&D for 100\\% of C\\# Programs"
+    assert snake["booktitle"].endswith("Digital Entertainment (AIIDE)")
+    assert snake["url"] == "https://example.org/a_b%20c#x"
+    assert {c.field for c in report.changes} == {"author", "title"}
+    bib = tmp_path / "refs.bib"
+    bib.write_text(text, encoding="utf-8")
+    compiled = compile_check(bib, ["Snake20"])
+    assert compiled.errors == [] and compiled.undefined == []

@@ -63,7 +63,7 @@ _PAGE_SEP = re.compile(
     r"^\s*([\w.:]+)\s*(?:\{\\text[ce]ndash\}|\\text[ce]ndash(?:\{\})?|[-\u2010-\u2015]+|\s)+"
     r"\s*([\w.:]+)\s*$")
 _NO_PAGES = re.compile(r"^\s*0+\s*(?:--?\s*0+\s*)?$")
-_BARE_SPECIAL = re.compile(r"(?<!\\)([&%])")
+_BARE_SPECIAL = re.compile(r"(?<!\\)([&%#_])")
 _URL_MACRO = re.compile(r"\\(?:url|href|path)\s*\{")
 
 
@@ -308,7 +308,7 @@ def _repair(name: str, value: str, values: dict[str, str], entry_type: str) -> t
         escaped = _BARE_SPECIAL.sub(r"\\\1", fixed)
         if escaped != fixed:
             fixed = escaped
-            reasons.append("bare & or % escaped (LaTeX would stop or drop the rest)")
+            reasons.append("bare & % # _ escaped (LaTeX would stop or drop the rest)")
     return fixed, "; ".join(reasons)
 
 

@@ -41,7 +41,7 @@ def split_persons(value: str) -> list[str]:
     """The persons in an ``author``/``editor`` value, each exactly as written (stripped)."""
     persons: list[str] = []
     depth, start, index = 0, 0, 0
-    text = value or ""
+    text = f" {value or ''} "  # so that a leading or trailing "and" separates an empty person
     while index < len(text):
         char = text[index]
         if char == "{":
