@@ -304,3 +304,13 @@ def test_special_characters_macros_and_a_trailing_and(tmp_path, need_tex):
     bib.write_text(text, encoding="utf-8")
     compiled = compile_check(bib, ["Snake20"])
     assert compiled.errors == [] and compiled.undefined == []
+
+
+def test_a_source_key_replaced_by_the_users_own_key_is_reported(tmp_path):
+    from surveykit.bib.writer import render_bib
+
+    papers = load(PREPRINT).papers
+    _, report = render_bib(papers, existing=[FIXTURES / "clean_user.bib"])
+    ontanon = [p for p in papers if p.source_key == "OntanonCBR"][0]
+    assert report.keys[ontanon.id] == "Ontanon07"
+    assert any(w.kind == "key-of-your-bib" and "OntanonCBR" in w.message for w in report.warnings)

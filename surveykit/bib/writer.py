@@ -72,6 +72,15 @@ def render_bib(
                      previous=previous)
     for paper in papers:
         report.keys[paper.id] = plan.matches.get(paper.id) or keys[paper.id]
+    for paper in sorted(papers, key=lambda p: p.id):
+        kept = plan.matches.get(paper.id)
+        others = [k for k in source_keys(paper) if kept and k.lower() != kept.lower()] \
+            if has_source_entry(paper) else []
+        if others:
+            report.warnings.append(BibWarning(
+                "key-of-your-bib", f"also arrived as {', '.join(others)} in a source .bib; cited as "
+                f"[{kept}] from your own .bib (which is never rewritten, so no ids alias): change "
+                f"\\cite{{{others[0]}}} to \\cite{{{kept}}}", paper.id, kept))
     for part_id, paper_id in sorted(companions.items()):
         report.warnings.append(BibWarning(
             "other-publication", f"[{keys[part_id]}] is another publication of the same work "
