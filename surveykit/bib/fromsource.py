@@ -182,7 +182,7 @@ def source_entry(paper: Paper, key: str, aliases: list[str] | None = None) -> Ge
                 if not _same(value, values[name]):
                     change(record, name, value, values[name],
                            f"conflict: [{primary['key']}] ({primary.get('file')}) has another value; "
-                           "the primary entry's value is kept")
+                           "the primary entry's value is kept", "warning")
                 elif value != values[name]:
                     change(record, name, value, values[name],
                            f"same as in [{primary['key']}] up to braces and spaces; written as there")
@@ -236,9 +236,8 @@ def _add_published_venue(paper: Paper, key: str, primary: dict[str, Any], values
         if name in values and is_arxiv_venue(values[name]):
             change(owner[name], name, values.pop(name), None,
                    f"preprint venue superseded by the published venue from {paper.source}")
-    venue_field = "journal" if published.entry_type == "article" else "booktitle"
-    name = venue_field
-    venue = journal_name(paper.venue) if venue_field == "journal" else paper.venue
+    name = "journal" if published.entry_type == "article" else "booktitle"
+    venue = journal_name(paper.venue) if name == "journal" else paper.venue
     if name not in values:
         values[name] = escape_latex(venue)
         owner[name] = primary
