@@ -314,3 +314,25 @@ def test_a_source_key_replaced_by_the_users_own_key_is_reported(tmp_path):
     ontanon = [p for p in papers if p.source_key == "OntanonCBR"][0]
     assert report.keys[ontanon.id] == "Ontanon07"
     assert any(w.kind == "key-of-your-bib" and "OntanonCBR" in w.message for w in report.warnings)
+
+
+def test_a_missing_pdf_is_traced_to_the_users_entry(tmp_path, need_tex):
+    from surveykit.bib.problems import draft_problems
+    from surveykit.draft.compile import tex_missing
+
+    if tex_missing():
+        pytest.skip(tex_missing())
+    mine = tmp_path / "mine.bib"
+    shutil.copy(FIXTURES / "broken_user.bib", mine)
+    refs = tmp_path / "references.bib"
+    refs.write_text("% header\n" + mine.read_text(encoding="utf-8"), encoding="utf-8")
+    draft = tmp_path / "draft"
+    (draft / "_build").mkdir(parents=True)
+    (draft / "survey.tex").write_text("\\documentclass{article}")
+    (draft / "_build" / "survey.blg").write_text(
+        "Repeated entry---line 17 of file references.bib\n : @conference{Diard03\n")
+    (draft / "_build" / "survey.log").write_text("! Emergency stop.\n")
+    rows = draft_problems(draft, refs, [mine])
+    assert [(r.kind, r.file, r.line, r.key) for r in rows[:1]] == [
+        ("bibtex-error", str(mine), 16, "Diard03")]
+    assert {r.kind for r in rows} == {"bibtex-error", "latex-error", "no-pdf"}
