@@ -336,3 +336,12 @@ def test_a_missing_pdf_is_traced_to_the_users_entry(tmp_path, need_tex):
     assert [(r.kind, r.file, r.line, r.key) for r in rows[:1]] == [
         ("bibtex-error", str(mine), 16, "Diard03")]
     assert {r.kind for r in rows} == {"bibtex-error", "latex-error", "no-pdf"}
+
+
+def test_generated_entry_type_follows_the_venue():
+    from surveykit.bib.entries import choose_type
+    from surveykit.corpus.model import Paper
+
+    assert choose_type(Paper(title="T", entry_type="article", venue="AIIDE Conference")) == "inproceedings"
+    assert choose_type(Paper(title="T", entry_type="inproceedings", venue="Journal of X")) == "article"
+    assert choose_type(Paper(title="T", entry_type="conference", venue="Somewhere")) == "inproceedings"
