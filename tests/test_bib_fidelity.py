@@ -345,3 +345,18 @@ def test_generated_entry_type_follows_the_venue():
     assert choose_type(Paper(title="T", entry_type="article", venue="AIIDE Conference")) == "inproceedings"
     assert choose_type(Paper(title="T", entry_type="inproceedings", venue="Journal of X")) == "article"
     assert choose_type(Paper(title="T", entry_type="conference", venue="Somewhere")) == "inproceedings"
+
+
+def test_preambles_of_the_sources_are_written(tmp_path, need_tex):
+    from surveykit.bib.texcheck import compile_check
+
+    source = tmp_path / "pre.bib"
+    source.write_text('@preamble{"\\newcommand{\\noopsort}[1]{}"}\n'
+                      "@book{Knuth84, author={Knuth, Donald}, title={{\\noopsort{a}}The {\\TeX}book},"
+                      " publisher={Addison-Wesley}, year={1984}}\n")
+    text, _ = render_sources([source])
+    assert '@preamble{"\\newcommand{\\noopsort}[1]{}"}' in text
+    bib = tmp_path / "refs.bib"
+    bib.write_text(text, encoding="utf-8")
+    assert compile_check(bib, ["Knuth84"]).errors == []
+    assert render_sources([source, source])[0] == text

@@ -23,6 +23,7 @@ from surveykit.bib.keys import make_keys
 from surveykit.bib.merge import MergePlan, merge_with_existing
 from surveykit.bib.report import BibReport, BibWarning
 from surveykit.corpus.model import Paper
+from surveykit.sources.bibtex_record import records_of
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,9 @@ def render_bib(
     report.entries = entries
     for entry in entries:
         report.warnings.extend(entry.warnings)
-    return _compose(plan, entries, report), report
+    preambles = sorted({text for paper in new_papers for record in records_of(paper.extra)
+                        for text in record.get("preamble", [])})
+    return _compose(plan, entries, report, preambles), report
 
 
 def _entries(papers: list[Paper], keys: dict[str, str], taken: set[str], include_abstract: bool,
@@ -176,8 +179,11 @@ def _log_warnings(path: PathLike, report: BibReport) -> None:
                     shown, more)
 
 
-def _compose(plan: MergePlan, entries: list, report: BibReport) -> str:
+def _compose(plan: MergePlan, entries: list, report: BibReport, preambles: Sequence[str] = ()) -> str:
     parts = [HEADER.format(summary=_safe(report.summary()))]
+    if preambles:  # macros the source files define for their entries
+        parts.append("% ---- preambles of the source .bib files ----\n")
+        parts.append("".join(text + "\n" for text in preambles))
     for bib in plan.existing:
         name = _safe(bib.path.name)
         text = bib.text if bib.text.endswith("\n") else bib.text + "\n"

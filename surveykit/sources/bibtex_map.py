@@ -82,7 +82,8 @@ def _to_result(bibfile: BibFile, name: str) -> LoadResult:
                 "entries; its fields were passed on to them, it is not loaded as a paper",
                 entry.line, entry.key, "error"))
             continue
-        paper = entry_to_paper(entry, name, result.issues, bibfile.filename, by_key)
+        paper = entry_to_paper(entry, name, result.issues, bibfile.filename, by_key,
+                               bibfile.preambles)
         if paper is None:
             continue
         if paper.id in seen_ids:
@@ -100,7 +101,8 @@ def _to_result(bibfile: BibFile, name: str) -> LoadResult:
 
 def entry_to_paper(entry: BibEntry, source_name: str, issues: list[LoadIssue] | None = None,
                    filename: str | None = None,
-                   entries_by_key: dict[str, BibEntry] | None = None) -> Paper | None:
+                   entries_by_key: dict[str, BibEntry] | None = None,
+                   preambles: list[str] | None = None) -> Paper | None:
     """Map one entry to a :class:`Paper`; None (with an error issue) when it has no title.
 
     ``entries_by_key`` (lower-cased keys) lets ``crossref`` children inherit missing fields.
@@ -155,7 +157,7 @@ def entry_to_paper(entry: BibEntry, source_name: str, issues: list[LoadIssue] | 
 
     extra = _extra(values, truncated)
     inherited = {k: v for k, v in values.items() if k not in entry.fields}
-    extra[SOURCE_RECORD] = source_record(entry, filename, inherited)
+    extra[SOURCE_RECORD] = source_record(entry, filename, inherited, preambles)
     return Paper(
         title=title,
         abstract=_text(values.get("abstract")),

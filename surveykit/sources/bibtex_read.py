@@ -25,6 +25,7 @@ from bibtexparser.model import (
     Entry,
     ImplicitComment,
     ParsingFailedBlock,
+    Preamble,
     String,
 )
 
@@ -67,6 +68,7 @@ class BibFile:
     macros: dict[str, str]
     issues: list[LoadIssue]
     library: Library = field(repr=False)  # bibtexparser's split result (no middleware applied)
+    preambles: list[str] = field(default_factory=list)  # @preamble blocks, exactly as written
 
     def find(self, key: str) -> BibEntry | None:
         """The entry BibTeX would use for ``key`` (keys compare case-insensitively; first wins)."""
@@ -98,6 +100,7 @@ def read_bibtex_string(text: str, filename: str = "<string>") -> BibFile:
         library = bibtexparser.parse_string(prepared, parse_stack=[])
     macros: dict[str, str] = {}
     entries: list[BibEntry] = []
+    preambles: list[str] = []
     issues: list[LoadIssue] = []
     first_line_of_key: dict[str, int] = {}
     cursor = 0
@@ -115,6 +118,8 @@ def read_bibtex_string(text: str, filename: str = "<string>") -> BibFile:
             block = inner if inner is not None else block
         if isinstance(block, String):
             _define_macro(block, macros, issue)
+        elif isinstance(block, Preamble):
+            preambles.append((block.raw or "").strip())
         elif isinstance(block, Entry):
             entry = _read_entry(block, macros, issue)
             if moved:  # give back the exact original text of entries whose brace was moved
@@ -138,7 +143,7 @@ def read_bibtex_string(text: str, filename: str = "<string>") -> BibFile:
         elif isinstance(block, ImplicitComment) and not (index and _is_failure(blocks[index - 1])):
             # (text right after a broken entry is its remainder, already reported)
             _check_stray_text(block, entries[-1].key if entries else None, issue)
-    return BibFile(filename, text, entries, macros, issues, library)
+    return BibFile(filename, text, entries, macros, issues, library, [p for p in preambles if p])
 
 
 def _is_failure(block: object) -> bool:

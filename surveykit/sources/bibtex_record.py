@@ -20,8 +20,10 @@ SOURCE_RECORD = "bibtex"
 _BARE = re.compile(r"^[A-Za-z][\w-]*$")
 
 
-def source_record(entry: BibEntry, filename: str, inherited: dict[str, str] | None = None) -> str:
-    """The JSON kept in ``Paper.extra["bibtex"]``: a list holding this one entry."""
+def source_record(entry: BibEntry, filename: str, inherited: dict[str, str] | None = None,
+                  preambles: list[str] | None = None) -> str:
+    """The JSON kept in ``Paper.extra["bibtex"]``: a list holding this one entry (and the
+    file's ``@preamble`` blocks, which its macros may need)."""
     fields = [[name, entry.raw_fields[name].strip() if _BARE.match(entry.raw_fields.get(name, "").strip())
                else value] for name, value in entry.fields.items()]
     for name, value in (inherited or {}).items():
@@ -30,6 +32,8 @@ def source_record(entry: BibEntry, filename: str, inherited: dict[str, str] | No
     bare = sorted(name for name, raw in entry.raw_fields.items() if _BARE.match(raw.strip()))
     record = {"file": filename.replace("\\", "/").rsplit("/", 1)[-1], "line": entry.line,
               "key": entry.key, "type": entry.entry_type, "fields": fields, "bare": bare}
+    if preambles:
+        record["preamble"] = list(preambles)
     return json.dumps([record], ensure_ascii=False)
 
 
