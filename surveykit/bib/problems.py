@@ -133,7 +133,9 @@ def compile_problems(messages: Iterable, output: PathLike, spans: list[tuple[str
 def write_report(path: PathLike, problems: Iterable[BibProblem]) -> Path:
     """All rows, errors first then warnings then changes, as CSV (atomic)."""
     order = {"error": 0, "warning": 1, "info": 2}
-    rows = sorted(problems, key=lambda p: (order.get(p.severity, 3), p.file, p.line or 0,
+    # the author's files first (what they must fix), the written file's echoes of it after
+    rows = sorted(problems, key=lambda p: (order.get(p.severity, 3), p.kind == "roundtrip",
+                                           p.file.endswith("references.bib"), p.file, p.line or 0,
                                            p.key or "", p.field or "", p.kind, p.message))
     buffer = _io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
