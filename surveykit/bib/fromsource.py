@@ -161,8 +161,10 @@ def _same(a: str, b: str) -> bool:
     return re.sub(r"[\s{}]+", " ", a).strip().lower() == re.sub(r"[\s{}]+", " ", b).strip().lower()
 
 
-def source_entry(paper: Paper, key: str, aliases: list[str] | None = None) -> GeneratedEntry:
-    """The entry for a paper read from ``.bib`` sources; every change is in ``entry.changes``."""
+def source_entry(paper: Paper, key: str, aliases: list[str] | None = None,
+                 style: str = "bibtex") -> GeneratedEntry:
+    """The entry for a paper read from ``.bib`` sources; every change is in ``entry.changes``.
+    With ``style="biblatex"`` biblatex's own types (``@online``, ``@report``...) are kept."""
     records = ordered_records(paper)
     primary = records[0]
     changes: list[FieldChange] = []
@@ -199,7 +201,7 @@ def source_entry(paper: Paper, key: str, aliases: list[str] | None = None) -> Ge
 
     if not primary_has_venue and classify_venue(paper.venue) in {CONFERENCE, JOURNAL}:
         _add_published_venue(paper, key, primary, values, owner, change)
-    entry_type = _entry_type(primary, values, change)
+    entry_type = _entry_type(primary, values, change, style)
     for name in list(values):
         record = owner[name]
         before = values[name]
@@ -253,9 +255,10 @@ def _add_published_venue(paper: Paper, key: str, primary: dict[str, Any], values
         primary["type"] = published.entry_type  # (a copy: records are parsed per call)
 
 
-def _entry_type(primary: dict[str, Any], values: dict[str, str], change) -> str:
+def _entry_type(primary: dict[str, Any], values: dict[str, str], change, style: str = "bibtex") -> str:
     original = str(primary.get("type") or "misc").lower()
-    entry_type = _TYPE_ALIASES.get(original, original)
+    aliases = {"conference": "inproceedings"} if style == "biblatex" else _TYPE_ALIASES
+    entry_type = aliases.get(original, original)
     why = f"@{original} is written as @{entry_type}"
     has = {n for n in ("journal", "journaltitle", "booktitle") if values.get(n, "").strip()}
     if entry_type == "article" and not has & {"journal", "journaltitle"}:

@@ -93,7 +93,7 @@ def render_bib(
             "pin-ignored", f"pinned key {pinned[paper_id]!r} names a paper id that is not in the "
             "corpus", paper_id, pinned[paper_id]))
 
-    entries = _entries(new_papers, keys, plan.taken, include_abstract, report)
+    entries = _entries(new_papers, keys, plan.taken, include_abstract, report, style)
     if style == "biblatex":
         for entry in entries:
             report.changes.extend(to_biblatex(entry))
@@ -106,7 +106,7 @@ def render_bib(
 
 
 def _entries(papers: list[Paper], keys: dict[str, str], taken: set[str], include_abstract: bool,
-             report: BibReport) -> list:
+             report: BibReport, style: str = "bibtex") -> list:
     """One entry per paper, sorted by key; ``.bib`` papers keep their fields, aliases as ``ids``."""
     final = {k.lower() for k in keys.values()} | set(taken)
     claimed: set[str] = set()
@@ -130,7 +130,7 @@ def _entries(papers: list[Paper], keys: dict[str, str], taken: set[str], include
             aliases.append(alias)
         if aliases:
             report.aliases[key] = aliases
-        entry = source_entry(paper, key, aliases)
+        entry = source_entry(paper, key, aliases, style)
         report.changes.extend(entry.changes)
         entries.append(entry)
     entries.sort(key=lambda e: (e.key.lower(), e.key))
