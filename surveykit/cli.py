@@ -22,7 +22,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     early = [p for p in check_existing(_config(args).existing_bib) if p.severity == "error"]
     for problem in early:  # the author's own .bib first: they can fix it while the run goes on
         print(f"surveykit run: your bib: {problem}", file=sys.stderr)
-    runs = run_notebooks(args.config, args.output_dir, args.notebooks, only=args.only, sources=args.source)
+    runs = run_notebooks(args.config, args.output_dir, args.notebooks, only=args.only,
+                         sources=args.source, refit=args.refit)
     for run in runs:
         print(f"{run.notebook.name:<28} {run.seconds:7.1f} s  -> {run.executed}")
     config = _config(args)
@@ -102,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "run":
             p.add_argument("--notebooks", default=None, help="notebook folder (default: ./notebooks)")
             p.add_argument("--only", nargs="*", help="run only these notebooks (numbers or names)")
+            p.add_argument("--refit", action="store_true",
+                           help="fit the topics from scratch (default: papers added since the last "
+                                "run are placed in the saved topics)")
         if name == "bib":
             p.add_argument("--no-validate", action="store_true", help="skip the LaTeX compile check")
     return parser

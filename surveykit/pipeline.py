@@ -78,10 +78,12 @@ def run_notebooks(
     progress: bool = True,
     kernel_name: str = "python3",
     sources: list[str] | None = None,
+    refit: bool = False,
 ) -> list[NotebookRun]:
     """Execute the notebooks in order; stop at the first error with a :class:`NotebookError`.
 
-    ``sources`` replace the config's corpus sources (passed to the notebooks that take them).
+    ``sources`` replace the config's corpus sources (passed to the notebooks that take them);
+    ``refit`` fits the topics from scratch instead of placing new papers in the saved ones.
     """
     import time
 
@@ -98,6 +100,7 @@ def run_notebooks(
         "config_path": str(config.path) if config.path else None,
         "output_dir": str(config.paths.root),
         "sources": [str(s["path"]) for s in config.sources] if sources else None,
+        "refit": bool(refit),
     }
     runs: list[NotebookRun] = []
     sequence = notebook_sequence(folder, only)

@@ -26,7 +26,9 @@ from surveykit.corpus.model import Corpus
 if TYPE_CHECKING:
     from surveykit.attributes import AttributeTable
     from surveykit.draft.backend import ChatBackend
+    from surveykit.roles import RoleSentence
     from surveykit.topics import TopicResult
+    from surveykit.topics.living import TopicChanges
 
 ASSIGNMENT_COLUMNS = ["topic", "topic_label", "section", "section_label", "score"]
 TOPIC_COLUMNS = ["topic", "label", "section", "section_label", "size", "keywords", "representatives"]
@@ -92,6 +94,36 @@ class Workspace:
                             cache_dir=self.paths.cache / "embeddings")
 
     @cached_property
+    def sentence_roles(self) -> list[list[RoleSentence]]:
+        """Each abstract's sentences with their rhetorical role and cue flags (corpus order).
+
+        The role model reads all-MiniLM-L6-v2 features whatever ``embedding_model`` says; sentence
+        embeddings share the embedding cache. Saved to ``build/sentence_roles.parquet``.
+        """
+        from surveykit import io
+        from surveykit.embed import embed_texts
+        from surveykit.roles import annotate_sentences, roles_frame
+
+        cache = self.paths.cache / "embeddings"
+        roles = annotate_sentences(self.corpus.papers,
+                                   embed=lambda texts: embed_texts(texts, cache_dir=cache))
+        with io.atomic_path(self.paths.build / "sentence_roles.parquet") as tmp:
+            roles_frame(self.corpus.papers, roles).to_parquet(tmp, index=False)
+        return roles
+
+    @cached_property
+    def paper_types(self) -> pd.DataFrame:
+        """``paper_id, type, evidence, cue`` per paper (survey, benchmark, method, empirical,
+        position, system), from title, abstract and sentence roles; saved to
+        ``build/paper_types.csv``."""
+        from surveykit import io
+        from surveykit.roles import detect_paper_types
+
+        frame = detect_paper_types(self.corpus.papers, self.sentence_roles)
+        io.write_text(self.paths.build / "paper_types.csv", frame.to_csv(index=False))
+        return frame
+
+    @cached_property
     def topics(self) -> TopicResult:
         from surveykit.topics import TopicResult
 
@@ -126,21 +158,48 @@ class Workspace:
 
     # --- running stages ---------------------------------------------------------------------
 
-    def fit_topics(self) -> TopicResult:
-        """Fit the topic model with ``[topics]`` from survey.toml and the curation file; save it."""
-        from surveykit.topics import TopicConfig, fit_topics
+    def fit_topics(self, refit: bool | None = None) -> TopicResult:
+        """The topic stage with ``[topics]`` from survey.toml and the curation file; saves
+        ``build/topics.json``, ``topic_assignments.parquet`` and the change report
+        ``topic_changes.md``/``.csv`` (also in :attr:`topic_changes`).
+
+        A living taxonomy (:mod:`surveykit.topics.living`): when ``build/topics.json`` was made
+        with the same settings, new papers are placed in its topics and nothing is refitted;
+        ``refit=True`` (or ``refit = true`` under ``[topics]``) fits from scratch."""
+        from surveykit.embed import model_identity
+        from surveykit.topics import TopicConfig
+        from surveykit.topics.living import run_topic_stage
 
         curation = self.config.curation if self.config.curation and self.config.curation.exists() else None
-        settings = TopicConfig.from_dict(self.config.section("topics"))
-        result = fit_topics(self.corpus, self.embeddings, settings, curation=curation)
-        backend = self._naming_backend()
+        options = self.config.section("topics")
+        settings = TopicConfig.from_dict(options)
+        refit = bool(options.get("refit", False)) if refit is None else bool(refit) or bool(
+            options.get("refit", False))
+        model_id = model_identity(options.get("embedding_model"))
+        types = dict(zip(self.paper_types["paper_id"], self.paper_types["type"], strict=True))
+        result, changes = run_topic_stage(self.corpus, self.embeddings, settings, curation,
+                                          folder=self.paths.build, refit=refit, model_id=model_id,
+                                          paper_types=types, roles=self.sentence_roles)
+        if changes.mode == "placed":  # no fit in this session: BERTopic's figures need a model
+            from surveykit.topics.living import attach_model
+
+            attach_model(result, self.corpus, settings)
+        backend = self._naming_backend() if changes.mode != "placed" else None
         if backend is not None:
             from surveykit.topics.naming import name_topics
 
             name_topics(result, self.corpus, backend)
         result.save(self.paths.build)
+        changes.save(self.paths.build)
         self.__dict__["topics"] = result
+        self.__dict__["topic_changes"] = changes
         return result
+
+    @cached_property
+    def topic_changes(self) -> TopicChanges:
+        """What changed in the topics at the last :meth:`fit_topics` of this session."""
+        raise FileNotFoundError("no topic changes in this session: call ws.fit_topics() first "
+                                f"(the last report is {self.paths.build / 'topic_changes.md'})")
 
     def _naming_backend(self) -> ChatBackend | None:
         """The chat backend when ``[draft.backend]`` sets ``rewrite_topic_names``, else None."""

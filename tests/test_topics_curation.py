@@ -147,3 +147,15 @@ def test_bad_files_name_the_file_and_key(tmp_path):
         load_curation(path)
     assert load_curation(tmp_path / "absent.toml").is_empty
     assert parse_curation({"merge": [[1, "x"]]}).merge == [["#1", "x"]]
+
+
+def test_n_topics_and_n_sections_are_reported(bundled, tmp_path):
+    result = fit_with(bundled, "n_topics = 6\nn_sections = 9\n", tmp_path)
+    report = {r["op"]: r for r in result.curation_report}
+    assert report["n_topics"]["status"] == "applied"
+    assert report["n_topics"]["target"] == "6"
+    assert report["n_sections"]["status"] == "unmatched"
+    assert "only 6 topics" in report["n_sections"]["detail"]
+    honoured = fit_with(bundled, "n_sections = 2\n", tmp_path)
+    assert statuses(honoured, "n_sections") == ["applied"] and len(honoured.sections) == 2
+    assert statuses(honoured, "n_topics") == []  # not asked, not reported

@@ -220,6 +220,7 @@ class Drafter:
         options: DraftOptions | None = None,
         attributes: pd.DataFrame | None = None,
         config: Any = None,
+        related: Sequence[str] = (),
     ) -> None:
         _check_frames(assignments, topics)
         self.corpus = corpus
@@ -231,7 +232,9 @@ class Drafter:
         self.attributes = attributes
         self.config = config
         self.skipped = sorted(set(assignments.index) - set(ids))
-        self.sentences: dict[str, list[SourceSentence]] = {pid: paper_sentences(corpus[pid]) for pid in ids}
+        self.related = [pid for pid in related if pid in corpus and pid in self.keys]
+        self.sentences: dict[str, list[SourceSentence]] = {
+            pid: paper_sentences(corpus[pid]) for pid in [*ids, *self.related]}
         self.used: set[tuple[str, int]] = set()
 
     # --- helpers --------------------------------------------------------------------------------
@@ -477,6 +480,9 @@ class Drafter:
             "structural",
         )
         sec.blocks.append(Paragraph([corpus_sentence, built]))
+        related = self.related_surveys()
+        if related:
+            sec.blocks.append(related)
         roadmap: list[Segment] = []
         parts = [[Ref("sec:taxonomy", "Section"), " presents the taxonomy"]]
         for s in sections:
@@ -491,6 +497,22 @@ class Drafter:
         )
         sec.blocks.append(Paragraph([DraftSentence(roadmap, "structural")]))
         return sec
+
+    def related_surveys(self) -> Paragraph | None:
+        """The "Related surveys" group: a lead sentence, then each survey's own contribution
+        sentence (surveys are discussed here, not in the subject sections)."""
+        if not self.related:
+            return None
+        ids = sorted(self.related, key=lambda p: (-(self.corpus[p].year or 0), self.key(p)))
+        n = len(ids)
+        lead = DraftSentence(
+            [f"{_count(n, 'earlier survey').capitalize()} of the field "
+             + ("is" if n == 1 else "are") + " part of the corpus and "
+             + ("is" if n == 1 else "are") + " discussed here rather than in the thematic sections ("
+             "newest first):"],
+            "structural",
+        )
+        return Paragraph([lead, *(self.contribution_line(pid) for pid in ids)])
 
     def corpus_sources(self) -> str:
         config = self.config

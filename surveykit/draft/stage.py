@@ -3,7 +3,7 @@ and, with TeX, ``survey.pdf``. Each step is also callable alone (see :func:`draf
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,11 +72,14 @@ def draft_document(
     topics: pd.DataFrame,
     keys: Mapping[str, str],
     attributes: Any = None,
+    related: Sequence[str] = (),
 ) -> tuple[SurveyDocument, Drafter]:
-    """The survey as data (nothing rendered); writes only a fallback taxonomy tree fragment."""
+    """The survey as data (nothing rendered); writes only a fallback taxonomy tree fragment.
+    ``related``: paper ids of the "Related surveys" group (``TopicResult.related``)."""
     paths = config.paths.ensure()
     options = DraftOptions.from_config(config.section("draft"))
-    drafter = Drafter(corpus, assignments, topics, keys, options, attributes=attributes, config=config)
+    drafter = Drafter(corpus, assignments, topics, keys, options, attributes=attributes, config=config,
+                      related=related)
     tables = find_tables(paths.tables)
     figures = find_figures(paths.figures)
     document = build_document(
@@ -112,6 +115,7 @@ def write_draft(
     keys: Mapping[str, str],
     attributes: Any = None,
     compile: bool = True,
+    related: Sequence[str] = (),
     backend: ChatBackend | None | bool = None,
     timeout: float = 300.0,
 ) -> DraftResult:
@@ -120,14 +124,15 @@ def write_draft(
     ``backend``: ``None`` (default) = the endpoint of ``[draft.backend]`` / ``SURVEYKIT_LLM_*`` when
     one is configured, else no rewriting (nothing is configured by default); ``False`` = never;
     ``True`` = the configured endpoint; or a :class:`ChatBackend`. ``references.bib`` is written
-    first when it does not exist yet.
+    first when it does not exist yet. ``related``: the "Related surveys" group
+    (``TopicResult.related``), discussed in the introduction.
     """
     paths = config.paths.ensure()
     if not paths.references.exists():
         from surveykit.bib.stage import write_references
 
         write_references(config, corpus, validate=False)
-    document, drafter = draft_document(config, corpus, assignments, topics, keys, attributes)
+    document, drafter = draft_document(config, corpus, assignments, topics, keys, attributes, related)
     rewrite = None
     if backend is None or backend is True:
         backend = backend_from_config(config)

@@ -112,6 +112,9 @@ def _words(value: Any) -> list[str]:
 # --- corpus level ----------------------------------------------------------------------------
 
 
+RELATED_TOPIC = "related surveys"
+
+
 def unpack_topic_result(
     corpus: Corpus, topics: Any
 ) -> tuple[list[Any], dict[Any, list[str]] | None]:
@@ -120,12 +123,17 @@ def unpack_topic_result(
     Accepts a sequence aligned with the corpus, a ``{paper id: topic}`` mapping, a DataFrame/
     Series indexed by paper id, or a topic result object (``surveykit.topics.TopicResult``) with
     ``assignments`` and ``topic_words`` (or ``topics`` with ``words``). Papers without a topic
-    (e.g. excluded by curation) count as unassigned.
+    (e.g. excluded by curation) count as unassigned; the "Related surveys" group of a topic result
+    (``related``) counts as one more topic, :data:`RELATED_TOPIC`.
     """
     words: dict[Any, list[str]] | None = None
     if hasattr(topics, "assignments"):
         words = _result_words(topics)
+        related = list(getattr(topics, "related", None) or [])
         topics = topics.assignments
+        if related:
+            column = topics["topic"] if isinstance(topics, pd.DataFrame) else topics
+            topics = {**column.to_dict(), **dict.fromkeys(related, RELATED_TOPIC)}
     if isinstance(topics, pd.DataFrame):
         column = next((c for c in ("topic", "topic_id") if c in topics.columns), None)
         if column is None:

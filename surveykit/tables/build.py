@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -190,6 +190,22 @@ def overview_table(
     return _with_cites(pd.DataFrame(rows, columns=columns), ["Representative"])
 
 
+def related_surveys_table(corpus: Corpus, related: Sequence[str], keys: Mapping[str, str],
+                          width: int = 70) -> pd.DataFrame:
+    """The "Related surveys" group: one row per survey or review (``Ref``, ``Survey``, ``Year``),
+    newest first, then by title."""
+    rows = []
+    for paper_id in related:
+        if paper_id not in corpus:
+            continue
+        paper = corpus[paper_id]
+        title = textwrap.shorten(" ".join((paper.title or "").split()), width=width, placeholder="\u2026")
+        rows.append({REF: keys.get(paper_id, ""), "Survey": title, "Year": str(paper.year or "")})
+    frame = pd.DataFrame(rows, columns=[REF, "Survey", "Year"])
+    frame = frame.sort_values(["Year", "Survey"], ascending=[False, True], kind="stable")
+    return _with_cites(frame.reset_index(drop=True), [REF])
+
+
 _KINDS = (
     ("Benchmark", r"\b(benchmark|suite)"),
     ("Dataset", r"\bdataset"),
@@ -298,6 +314,8 @@ def table_caption(name: str, topics: pd.DataFrame | None = None) -> str:
         return "Overview of the topics: number of papers, key terms and representative work."
     if name == "benchmarks":
         return "Benchmarks and datasets, with the sizes their abstracts state."
+    if name == "related_surveys":
+        return "Related surveys and reviews of the field."
     match = re.fullmatch(r"topic_(\d+)", name)
     if match and topics is not None:
         row = topics[topics["topic"] == int(match.group(1))]
@@ -338,9 +356,11 @@ def build_tables(
     assignments: pd.DataFrame,
     topics: pd.DataFrame,
     keys: Mapping[str, str],
+    related: Sequence[str] = (),
 ) -> dict[str, pd.DataFrame]:
     """Stage function: compute every table and write each in every format under
-    ``config.paths.tables``; also ``all_tables.tex`` that ``\\input``s the LaTeX fragments."""
+    ``config.paths.tables``; also ``all_tables.tex`` that ``\\input``s the LaTeX fragments.
+    ``related``: paper ids of the "Related surveys" group (``TopicResult.related``)."""
     options = _options(config)
     folder = Path(config.paths.tables)
     tables: dict[str, pd.DataFrame] = {
@@ -349,6 +369,8 @@ def build_tables(
         ),
         "benchmarks": benchmark_table(corpus, attributes, assignments, topics, keys),
     }
+    if related:
+        tables["related_surveys"] = related_surveys_table(corpus, related, keys)
     per_topic = topic_attribute_tables(
         corpus, attributes, assignments, topics, keys, options["topic_columns"], options["min_topic_size"]
     )

@@ -6,7 +6,9 @@
     print(result.text_tree())
 
 See :mod:`surveykit.topics.clustering` for how k is chosen, :mod:`surveykit.topics.labels` for the
-labels and :mod:`surveykit.topics.curation` for the curation file format.
+labels, :mod:`surveykit.topics.curation` for the curation file format and
+:mod:`surveykit.topics.living` for placing papers added later into a saved taxonomy
+(``run_topic_stage``) and the "what changed" report.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ _LAZY = {
     "documents_map": "surveykit.topics.visualize",
     "hierarchy_figure": "surveykit.topics.visualize",
     "barchart_figure": "surveykit.topics.visualize",
+    "run_topic_stage": "surveykit.topics.living",
+    "TopicChanges": "surveykit.topics.living",
 }
 
 
@@ -39,6 +43,7 @@ __all__ = [
     "CurationError",
     "Section",
     "Topic",
+    "TopicChanges",
     "TopicConfig",
     "TopicModel",
     "TopicResult",
@@ -48,4 +53,5 @@ __all__ = [
     "hierarchy_figure",
     "load_curation",
     "parse_curation",
+    "run_topic_stage",
 ]

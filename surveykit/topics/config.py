@@ -27,6 +27,9 @@ class TopicConfig:
     * ``large_corpus``: above this many papers, a fixed k or the single-view rule works on a
       deterministic sample (the consensus samples above 3,000 papers).
     * ``random_state``: seed of every randomised step (SVD, k-means refinement).
+    * ``related_surveys``: surveys and reviews of the field (paper type ``survey``, see
+      :mod:`surveykit.roles.paper_type`) form a "Related surveys" group of their own, discussed in
+      the introduction, instead of being clustered into subject topics.
     """
 
     n_topics: int | None = None
@@ -41,13 +44,15 @@ class TopicConfig:
     stop_words: list[str] = field(default_factory=list)
     large_corpus: int = 10000
     random_state: int = 42
+    related_surveys: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> TopicConfig:
-        """Build from a ``[topics]`` table; unknown keys (e.g. ``curation``) are ignored."""
+        """Build from a ``[topics]`` table; other keys (``curation``, ``refit``,
+        ``embedding_model``: read by the workspace) are ignored."""
         names = {f.name for f in dataclasses.fields(cls)}
         values = {k: v for k, v in dict(data or {}).items() if k in names}
         if "stop_words" in values:

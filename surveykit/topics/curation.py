@@ -31,8 +31,11 @@ Format (every key optional)::
 Applied in this order: exclude and n_topics/n_sections (before clustering), split, merge, move,
 rename, pin. A ref is followed to its paper (a topic's most representative paper for labels and
 ids) and then to that paper's current topic, so operations compose. Every instruction is reported
-as ``applied`` or ``unmatched`` (a paper id that is not in the corpus, a label no topic has...),
-never dropped silently.
+as ``applied`` or ``unmatched`` (a paper id that is not in the corpus, a label no topic has, more
+sections than topics...), never dropped silently; ``n_topics`` and ``n_sections`` included.
+
+The file is part of the living taxonomy's fingerprint (:mod:`surveykit.topics.living`): editing it
+refits on the next run, since its refs name the topics of a fit.
 """
 
 from __future__ import annotations

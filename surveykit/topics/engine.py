@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -66,8 +66,33 @@ class TopicModel:
         self.result_: TopicResult | None = None
 
     def fit(self, corpus: Corpus, embeddings: np.ndarray) -> TopicResult:
-        self.result_ = fit_topics(corpus, embeddings, self.config, self.curation)
+        from surveykit.topics.living import attach_state
+
+        self.result_ = attach_state(fit_topics(corpus, embeddings, self.config, self.curation))
         return self.result_
+
+    @classmethod
+    def from_result(cls, result: TopicResult, config: TopicConfig | None = None) -> TopicModel:
+        """A model around a saved result (``TopicResult.load``) that has a living state."""
+        model = cls(config)
+        model.result_ = result
+        return model
+
+    def transform(self, papers: Corpus | Sequence[Any], embeddings: np.ndarray) -> pd.DataFrame:
+        """Place papers (a corpus, papers or paper ids; rows of ``embeddings``) in the fitted
+        topics without refitting: nearest topic centroid by cosine, with ``score`` and
+        ``flagged`` (see :func:`surveykit.topics.living.place`)."""
+        from surveykit.topics.living import attach_state, place
+
+        if self.result_ is None:
+            raise ValueError("fit the model first (or TopicModel.from_result)")
+        if not self.result_.state.get("centroids"):
+            attach_state(self.result_)
+        ids = papers.ids if isinstance(papers, Corpus) else [getattr(p, "id", p) for p in papers]
+        vectors = np.asarray(embeddings, dtype=np.float32)
+        if len(vectors) != len(ids):
+            raise ValueError(f"{len(vectors)} embedding rows for {len(ids)} papers")
+        return place([str(i) for i in ids], vectors, self.result_.state)
 
 
 def fit_topics(
@@ -75,9 +100,17 @@ def fit_topics(
     embeddings: np.ndarray,
     config: TopicConfig | None = None,
     curation: Curation | str | os.PathLike[str] | None = None,
+    paper_types: Mapping[str, str] | None = None,
+    roles: Sequence[Sequence[Any]] | None = None,
 ) -> TopicResult:
     """Topics, labels and a 2-level taxonomy for ``corpus`` (rows of ``embeddings`` in corpus
-    order); ``curation`` is a :class:`Curation` or the path of a curation TOML file."""
+    order); ``curation`` is a :class:`Curation` or the path of a curation TOML file.
+
+    ``roles``: each paper's role-annotated abstract sentences (corpus order,
+    :func:`surveykit.roles.annotate_sentences`); ``paper_types``: paper id -> type, detected from
+    ``roles`` (:mod:`surveykit.roles.paper_type`) when not given. With ``config.related_surveys``
+    the surveys form the "Related surveys" group (:func:`related_survey_ids`) and the subject
+    topics are fitted on the other papers."""
     config = config or TopicConfig()
     if not isinstance(curation, Curation):
         curation = load_curation(curation)
@@ -87,13 +120,20 @@ def fit_topics(
     if len(corpus) == 0:
         raise ValueError("the corpus is empty: nothing to find topics in")
 
+    if paper_types is None and roles is not None:
+        from surveykit.roles import detect_paper_types
+
+        types = detect_paper_types(corpus.papers, roles)
+        paper_types = dict(zip(types["paper_id"], types["type"], strict=True))
     report: list[dict[str, str]] = []
     excluded = [pid for pid in curation.exclude if pid in corpus]
     for pid in curation.exclude:
         status = "applied" if pid in corpus else "unmatched"
         detail = "left out of the topics" if pid in corpus else f"paper {pid!r} is not in the corpus"
         report.append({"op": "exclude", "target": pid, "status": status, "detail": detail})
-    keep = [i for i, pid in enumerate(corpus.ids) if pid not in set(excluded)]
+    related = related_survey_ids(corpus, paper_types, config, curation, set(excluded))
+    left_out = set(excluded) | set(related)
+    keep = [i for i, pid in enumerate(corpus.ids) if pid not in left_out]
     if not keep:
         raise ValueError("every paper is excluded by the curation file")
     paper_ids = [corpus.ids[i] for i in keep]
@@ -151,13 +191,18 @@ def fit_topics(
 
     result, section_jumps = _build_result(model, final, state.fixed_labels, vectors, paper_ids,
                                           scorer, config, curation)
+    counts = _count_report(curation, int(clusterer.n_clusters_), result, len(paper_ids))
+    position = len(curation.exclude)  # exclude and the counts act before clustering
+    report[position:position] = counts
     result.excluded = excluded
+    result.related = related
     result.curation_report = report
     result.provenance = {
         "config": config.to_dict(),
         "curation": curation.describe(),
         "n_papers": len(paper_ids),
         "n_excluded": len(excluded),
+        "n_related_surveys": len(related),
         "k_range": list(clusterer.k_range_),
         "k_chosen": int(clusterer.n_clusters_),
         "k_criterion": CRITERIA[clusterer.method_],
@@ -172,6 +217,57 @@ def fit_topics(
     result.model = model
     result.embeddings = vectors
     return result
+
+
+def _count_report(curation: Curation, fitted: int, result: TopicResult,
+                  n_papers: int) -> list[dict[str, str]]:
+    """Report ``n_topics`` and ``n_sections``: applied when the fit honoured them, else why not."""
+    rows = []
+    if curation.n_topics:
+        asked = curation.n_topics
+        if fitted == asked:
+            after = (f"; {result.n_topics} after split/merge/pin" if result.n_topics != asked
+                     else "")
+            rows.append({"op": "n_topics", "target": str(asked), "status": "applied",
+                         "detail": f"clustered into {asked} topics{after}"})
+        else:
+            why = f" (only {n_papers} papers)" if asked > n_papers else ""
+            rows.append({"op": "n_topics", "target": str(asked), "status": "unmatched",
+                         "detail": f"asked for {asked} topics, the clustering gave {fitted}{why}"})
+    if curation.n_sections:
+        asked, made = curation.n_sections, len(result.sections)
+        if made == asked:
+            rows.append({"op": "n_sections", "target": str(asked), "status": "applied",
+                         "detail": f"{asked} sections over {result.n_topics} topics"})
+        else:
+            why = (f"there are only {result.n_topics} topics" if asked > result.n_topics
+                   else "the grouping gave another count")
+            rows.append({"op": "n_sections", "target": str(asked), "status": "unmatched",
+                         "detail": f"asked for {asked} sections, made {made}: {why}"})
+    return rows
+
+
+# Surveys are set apart only while they are a minority and enough papers remain to cluster.
+RELATED_MAX_SHARE = 0.5
+RELATED_MIN_REST = 4
+
+
+def related_survey_ids(corpus: Corpus, paper_types: Mapping[str, str] | None, config: TopicConfig,
+                       curation: Curation, excluded: set[str]) -> list[str]:
+    """Papers of type ``survey`` that form the "Related surveys" group, in corpus order.
+
+    None when ``config.related_surveys`` is off or no types are given; none either when surveys
+    are most of the corpus (a survey of surveys clusters them as subjects) or too few papers would
+    remain. A survey the curation file moves or pins into a topic stays a subject paper."""
+    if not config.related_surveys or not paper_types:
+        return []
+    curated = set(curation.move) | set(curation.pin)
+    surveys = [pid for pid in corpus.ids if paper_types.get(pid) == "survey"
+               and pid not in excluded and pid not in curated]
+    remaining = len(corpus) - len(excluded) - len(surveys)
+    if len(surveys) > RELATED_MAX_SHARE * (len(corpus) - len(excluded)) or remaining < RELATED_MIN_REST:
+        return []
+    return surveys
 
 
 def _centroid_scores(vectors: np.ndarray, topics: np.ndarray) -> tuple[np.ndarray, dict[int, np.ndarray]]:

@@ -4,6 +4,11 @@ Order and ids: sections by size (papers) descending, then label; topics inside a
 same way; topic ids run 0..k-1 in that order and section ids 0..s-1. The same corpus, config and
 curation file give the same ids, labels and bytes (``topics.json`` is written with sorted keys,
 floats rounded).
+
+A living update (:mod:`surveykit.topics.living`) keeps the fit's ids, labels and order when papers
+are added, so after one the sections need not be in size order any more. Its state (topic
+centroids, placement thresholds, the fingerprint of the settings) is the optional ``"living"`` key
+of ``topics.json``: a format-1 file without it still loads, and the next run refits once.
 """
 
 from __future__ import annotations
@@ -65,8 +70,10 @@ class TopicResult:
     topics: list[Topic]
     sections: list[Section]
     excluded: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
     provenance: dict[str, Any] = field(default_factory=dict)
     curation_report: list[dict[str, str]] = field(default_factory=list)
+    state: dict[str, Any] = field(default_factory=dict)  # living taxonomy (topics.living)
     model: Any = field(default=None, repr=False, compare=False)
     embeddings: Any = field(default=None, repr=False, compare=False)
 
@@ -136,7 +143,7 @@ class TopicResult:
 
     def text_tree(self) -> str:
         """The taxonomy as an indented text tree (sections, topics with sizes)."""
-        lines = []
+        lines = [f"0. Related surveys ({len(self.related)})"] if self.related else []
         for s in self.sections:
             lines.append(f"{s.id + 1}. {s.label} ({s.size})")
             for position, topic_id in enumerate(s.topic_ids, 1):
@@ -148,7 +155,7 @@ class TopicResult:
 
     def to_dict(self) -> dict[str, Any]:
         frame = self.assignments.reset_index()
-        return {
+        data = {
             "format": FORMAT_VERSION,
             "topics": [asdict(t) for t in self.topics],
             "sections": [asdict(s) for s in self.sections],
@@ -158,9 +165,13 @@ class TopicResult:
                 for r in frame.itertuples(index=False)
             ],
             "excluded": list(self.excluded),
+            "related": list(self.related),
             "provenance": _rounded(self.provenance),
             "curation_report": list(self.curation_report),
         }
+        if self.state:
+            data["living"] = _rounded(self.state)
+        return data
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
@@ -186,8 +197,10 @@ class TopicResult:
             topics=[Topic(**t) for t in data["topics"]],
             sections=[Section(**s) for s in data["sections"]],
             excluded=list(data.get("excluded", [])),
+            related=list(data.get("related", [])),
             provenance=dict(data.get("provenance", {})),
             curation_report=list(data.get("curation_report", [])),
+            state=dict(data.get("living", {})),
         )
 
     @classmethod
