@@ -133,18 +133,20 @@ def test_biblatex_style_writes_date_journaltitle_eprinttype():
     text, report = render_sources([PREPRINT, NAMES], style="biblatex")
     out = entries(text)
     assert out["Certicky13"]["journaltitle"] == "Acta Electrotechnica et Informatica"
-    assert out["Certicky13"]["date"] == "2013" and "year" not in out["Certicky13"]
+    assert out["Certicky13"]["date"] == "2013" and out["Certicky13"]["year"] == "2013"
     assert out["OntanonCBR"]["eprinttype"] == "arXiv"
     assert any(c.reason.startswith("biblatex") for c in report.changes)
 
 
-def test_to_biblatex_folds_month_into_date():
+def test_to_biblatex_adds_biber_fields_and_keeps_bibtex_ones():
     from surveykit.bib.entries import GeneratedEntry
 
     entry = GeneratedEntry("k", "article", {"journal": "J", "month": "oct", "year": "2007",
                                             "primaryClass": "cs.AI"}, frozenset({"month"}))
     to_biblatex(entry)
-    assert entry.fields == {"journaltitle": "J", "date": "2007-10", "eprintclass": "cs.AI"}
+    assert entry.fields == {"journal": "J", "journaltitle": "J", "month": "oct", "year": "2007",
+                            "date": "2007-10", "primaryClass": "cs.AI", "eprintclass": "cs.AI"}
+    assert entry.bare == frozenset({"month"})
 
 
 # --- loud failures --------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
-"""``[bib] style = "biblatex"``: entries written with the field names biber expects.
+"""``[bib] style = "biblatex"``: entries carry the fields biber expects.
 
-``journal`` -> ``journaltitle``, ``year`` (+ ``month``) -> ``date`` (``2007`` / ``2007-10``),
-``archivePrefix`` -> ``eprinttype``, ``primaryClass`` -> ``eprintclass``. Each rename is a
-report line (entry, field, before, after).
+``journaltitle`` (from ``journal``), ``date`` (``2007`` / ``2007-10`` from ``year`` and ``month``),
+``eprinttype`` (from ``archivePrefix``) and ``eprintclass`` (from ``primaryClass``) are added next
+to the field they come from. The BibTeX names stay too (biber reads its own names first and does
+not complain about the others), so the same file also works with natbib/bibtex, which is how the
+draft PDF is compiled. Each added field is a report line (entry, field, before, after).
 """
 
 from __future__ import annotations
@@ -25,36 +27,29 @@ def _month_number(value: str) -> str | None:
 
 
 def to_biblatex(entry) -> list[FieldChange]:
-    """Rename ``entry``'s fields in place for biber; the changes made."""
+    """Add biber's field names to ``entry`` in place; the additions made."""
     changes: list[FieldChange] = []
-    fields: dict[str, str] = {}
-    bare = set(entry.bare)
     names = {name.lower(): name for name in entry.fields}
     year = entry.fields.get(names.get("year", ""), "")
     month_name = names.get("month")
     month = _month_number(entry.fields[month_name]) if month_name else None
     date = None
-    if re.fullmatch(r"\s*\d{4}\s*", year or "") and not names.get("date"):
+    if re.fullmatch(r"\s*\d{4}\s*", year or "") and "date" not in names:
         date = year.strip() + (f"-{month}" if month else "")
+    fields: dict[str, str] = {}
     for name, value in entry.fields.items():
-        lower = name.lower()
-        if date is not None and lower == "year":
-            fields["date"] = date
-            changes.append(FieldChange(entry.key, name, value, date, "biblatex: year as date"))
-            continue
-        if date is not None and lower == "month" and month:
-            changes.append(FieldChange(entry.key, name, value, date, "biblatex: month is in date"))
-            bare.discard(name)
-            continue
-        target = RENAMES.get(lower)
-        if target and target not in names:
-            fields[target] = value
-            changes.append(FieldChange(entry.key, name, f"{name} = {value}",
-                                       f"{target} = {value}", f"biblatex: {name} is {target}"))
-            continue
         fields[name] = value
+        lower = name.lower()
+        added = None
+        if date is not None and lower == "year":
+            added = ("date", date)
+        elif RENAMES.get(lower) and RENAMES[lower] not in names:
+            added = (RENAMES[lower], value)
+        if added:
+            fields[added[0]] = added[1]
+            changes.append(FieldChange(entry.key, added[0], None, added[1],
+                                       f"biblatex: {added[0]} added from {name} (kept for bibtex)"))
     entry.fields = fields
-    entry.bare = frozenset(bare)
     return changes
 
 
