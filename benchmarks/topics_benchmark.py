@@ -87,20 +87,61 @@ def fit_tfidf_nmf(data: LabelledSet, embeddings: np.ndarray, seed: int,
     return MethodOutput(assignments, words)
 
 
-def fit_surveykit_auto(data: LabelledSet, embeddings: np.ndarray, seed: int) -> MethodOutput:
-    """ADAPTER to surveykit's automatic topic model (``surveykit.topics.fit_topics``).
+def fit_ward(data: LabelledSet, embeddings: np.ndarray, seed: int) -> MethodOutput:
+    """Ward linkage on the (L2-normalised) embeddings, cut at k = the true number of labels;
+    top words per cluster by TF-IDF mass (for NPMI only). Deterministic (``seed`` unused)."""
+    from sklearn.cluster import AgglomerativeClustering
 
-    The automatic configuration is used as shipped; ``seed`` is only passed on when the topics
-    config has a ``random_state``/``seed`` field, so the benchmark never tunes the method.
+    points = embeddings / np.linalg.norm(embeddings, axis=1, keepdims=True)
+    labels = AgglomerativeClustering(n_clusters=data.n_classes, linkage="ward").fit_predict(points)
+    return MethodOutput([int(x) for x in labels], _tfidf_words(data.texts, labels))
+
+
+def _tfidf_words(texts: list[str], labels: np.ndarray, n: int = 10) -> dict[Any, list[str]]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(stop_words="english", min_df=2, max_df=0.95)
+    matrix = vectorizer.fit_transform(texts)
+    vocabulary = vectorizer.get_feature_names_out()
+    words = {}
+    for topic in sorted(set(int(x) for x in labels)):
+        mass = np.asarray(matrix[labels == topic].sum(axis=0)).ravel()
+        words[topic] = [str(vocabulary[i]) for i in np.argsort(-mass)[:n]]
+    return words
+
+
+def _roles(data: LabelledSet) -> list[Any]:
+    """Role-annotated abstract sentences (the default topic stage reads them: paper types)."""
+    from surveykit.embed import embed_texts
+    from surveykit.roles import annotate_sentences
+
+    return annotate_sentences(data.corpus().papers,
+                              embed=lambda texts: embed_texts(texts, cache_dir=CACHE_DIR, progress=False))
+
+
+def fit_surveykit_auto(data: LabelledSet, embeddings: np.ndarray, seed: int,
+                       n_topics: int | None = None) -> MethodOutput:
+    """ADAPTER to surveykit's topic stage as shipped (``surveykit.topics.fit_topics`` with the
+    sentence roles, as the workspace calls it); the "Related surveys" group counts as a topic.
+
+    ``seed`` is only passed on when the topics config has a ``random_state``/``seed`` field, so the
+    benchmark never tunes the method; ``n_topics`` fixes k as a curation file's ``n_topics`` does.
     """
     from surveykit.evaluate.core import unpack_topic_result
     from surveykit.topics import fit_topics
+    from surveykit.topics.curation import parse_curation
 
     corpus = data.corpus()
     config = _seeded_topics_config(seed)
-    result = fit_topics(corpus, embeddings, config=config)
+    curation = parse_curation({"n_topics": n_topics} if n_topics else {})
+    result = fit_topics(corpus, embeddings, config=config, curation=curation, roles=_roles(data))
     assignments, words = unpack_topic_result(corpus, result)
     return MethodOutput([-1 if a is None else a for a in assignments], words or {})
+
+
+def fit_surveykit_human_k(data: LabelledSet, embeddings: np.ndarray, seed: int) -> MethodOutput:
+    """surveykit with the curation file's ``n_topics`` = the true number of labels."""
+    return fit_surveykit_auto(data, embeddings, seed, n_topics=data.n_classes)
 
 
 def _seeded_topics_config(seed: int) -> Any:
@@ -120,7 +161,9 @@ def _seeded_topics_config(seed: int) -> Any:
 METHODS: dict[str, Callable[[LabelledSet, np.ndarray, int], MethodOutput]] = {
     "BERTopic defaults": fit_bertopic_defaults,
     "TF-IDF + NMF (k given)": fit_tfidf_nmf,
+    "Ward (k given)": fit_ward,
     "surveykit auto": fit_surveykit_auto,
+    "surveykit (k given)": fit_surveykit_human_k,
 }
 
 

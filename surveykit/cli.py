@@ -6,9 +6,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
 
 from surveykit.config import CONFIG_NAME, ConfigError, SurveyConfig, load_config
 from surveykit.sources.report import SourceError
+
+# errors raised in a notebook that mean a mistake in the user's files, not a bug: exit 2
+BAD_INPUT = ("SourceError:", "ConfigError:", "SchemaError:", "CurationError:")
 
 
 def _config(args: argparse.Namespace) -> SurveyConfig:
@@ -28,14 +33,24 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"{run.notebook.name:<28} {run.seconds:7.1f} s  -> {run.executed}")
     config = _config(args)
     print(f"outputs in {config.paths.root}")
-    from surveykit.bib.problems import format_errors, run_errors
+    for message in dict.fromkeys(f"{o.stage}: {o.message}" for o in runs.degraded):
+        print(f"degraded (declared): {message}")
+    status = report_failures(runs.failures)
+    if status:  # which of the author's entries to fix, when the PDF failed on the bibliography
+        from surveykit.bib.problems import draft_problems
 
-    errors = run_errors(config)
-    if errors:
-        shown = format_errors(errors, config.paths.build / "bib_report.csv")
-        print(f"surveykit run: the bibliography or the PDF failed:\n{shown}", file=sys.stderr)
-        return 1
-    return 0
+        traced = [p for p in draft_problems(config.paths.draft, config.paths.references,
+                                            config.existing_bib) if p.key]
+        for problem in traced[:10]:
+            print(f"surveykit run: bibliography entry to fix: {problem}", file=sys.stderr)
+    return status
+
+
+def report_failures(failures: Sequence[Any], command: str = "run") -> int:
+    """Print each failed promise (stage, file, first errors) to stderr; 1 if any, else 0."""
+    for outcome in failures:
+        print(f"surveykit {command}: failed: {outcome.describe()}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 def cmd_corpus(args: argparse.Namespace) -> int:
@@ -68,6 +83,35 @@ def cmd_bib(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_config(args: argparse.Namespace) -> int:
+    from surveykit.config_schema import reference_markdown
+
+    if args.reference:
+        print(reference_markdown(), end="")
+        return 0
+    path = args.path or args.config
+    if not Path(path).is_file():
+        print(f"{path}: config file not found")
+        return 1
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        for error in exc.errors:
+            print(error)
+        return 1
+    print(f"{path}: OK")
+    if config.curation is not None and config.curation.exists():
+        from surveykit.topics.curation import CurationError, load_curation
+
+        try:
+            load_curation(config.curation)
+        except (CurationError, UnicodeDecodeError) as exc:
+            print(f"{config.curation}: {exc}" if isinstance(exc, UnicodeDecodeError) else exc)
+            return 1
+        print(f"{config.curation}: OK")
+    return 0
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from surveykit.evaluate import evaluate_command, markdown_table
 
@@ -81,6 +125,7 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "corpus": (cmd_corpus, "load, dedupe and save the corpus (notebook 01)"),
     "bib": (cmd_bib, "write and validate bib/references.bib"),
     "evaluate": (cmd_evaluate, "score topics against human labels"),
+    "config": (cmd_config, "check survey.toml (--check) or print every key it takes (--reference)"),
 }
 
 
@@ -94,6 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("labels", help="labels file: CSV/TSV/JSON with a paper column and label(s)")
             p.add_argument("--topics", help="saved topics (default: fit the automatic model)")
             p.add_argument("--output", help="also save the scores as CSV here")
+            continue
+        if name == "config":
+            p.add_argument("path", nargs="?", help=f"the config to check (default: {CONFIG_NAME})")
+            p.add_argument("--config", default=CONFIG_NAME, help=argparse.SUPPRESS)
+            p.add_argument("--check", action="store_true", help="check the file (the default action)")
+            p.add_argument("--reference", action="store_true", help="print the config reference (Markdown)")
             continue
         p.add_argument("--config", default=CONFIG_NAME, help=f"survey config (default: {CONFIG_NAME})")
         p.add_argument("--output-dir", default=None, help="where outputs land (default: config folder)")
@@ -112,17 +163,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from surveykit.runlock import RunLocked
+
     args = build_parser().parse_args(argv)
     handler = COMMANDS[args.command][0]
     try:
         return handler(args)
-    except (ConfigError, SourceError, FileNotFoundError) as exc:
+    except KeyboardInterrupt:
+        print(f"surveykit {args.command}: interrupted; previous outputs kept", file=sys.stderr)
+        return 130
+    except (ConfigError, SourceError, FileNotFoundError, RunLocked) as exc:
         print(f"surveykit {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except RuntimeError as exc:
         from surveykit.pipeline import NotebookError
 
         if isinstance(exc, NotebookError):
+            if exc.error.startswith(BAD_INPUT):  # a mistake in the user's files
+                print(f"surveykit run: error in {exc.notebook.name}: {exc.error}", file=sys.stderr)
+                return 2
             print(f"surveykit run: notebook failed: {exc}", file=sys.stderr)
             return 1
         raise

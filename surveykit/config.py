@@ -13,13 +13,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-CONFIG_NAME = "survey.toml"
+from surveykit.config_schema import validate
 
-_SECTIONS = {"survey", "corpus", "bib", "topics", "attributes", "tables", "figures", "draft", "paths"}
+CONFIG_NAME = "survey.toml"
 
 
 class ConfigError(ValueError):
-    """A config file that cannot be used; the message names the file and the key."""
+    """A config file that cannot be used; the message names the file and the key.
+
+    ``errors`` holds every problem found (one line each); the message joins them.
+    """
+
+    def __init__(self, message: str, errors: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors if errors is not None else [message]
 
 
 @dataclass
@@ -103,11 +110,9 @@ def parse_config(
     """Build a :class:`SurveyConfig` from parsed TOML (``path`` names the file in errors)."""
     name = str(path) if path else "<config>"
     root = path.parent.resolve() if path else Path.cwd()
-    unknown = sorted(set(data) - _SECTIONS)
-    if unknown:
-        raise ConfigError(
-            f"{name}: unknown section(s) {', '.join(unknown)}; known: {', '.join(sorted(_SECTIONS))}"
-        )
+    errors = validate(data, name)
+    if errors:
+        raise ConfigError("\n".join(errors), errors)
     survey = _expect(data.get("survey", {}), dict, f"{name}: [survey]")
     corpus = _expect(data.get("corpus", {}), dict, f"{name}: [corpus]")
     bib = _expect(data.get("bib", {}), dict, f"{name}: [bib]")
@@ -187,7 +192,12 @@ def _load_config(
             return parse_config({}, None, output_dir)
         raise ConfigError(f"{config_path}: config file not found")
     try:
-        data = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        data = tomllib.loads(config_path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{config_path}: not UTF-8 text ({exc.reason} at byte {exc.start}); "
+                          "save it as UTF-8") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{config_path}: not valid TOML ({exc})") from exc
+    except IsADirectoryError as exc:
+        raise ConfigError(f"{config_path}: a folder, not a config file") from exc
     return parse_config(data, config_path.resolve(), output_dir)

@@ -3,8 +3,14 @@ JupyterLab, with the config path and output folder as parameters."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +18,10 @@ from typing import Any
 from tqdm.auto import tqdm
 
 import surveykit
+from surveykit import io, runlock, runreport
+from surveykit.runreport import DEGRADED, FAILURE, Outcome
+
+RUN_REPORT = "run_report.jsonl"
 
 NOTEBOOK_PATTERN = re.compile(r"^(\d{2})_[\w-]+\.ipynb$")
 
@@ -53,13 +63,26 @@ def notebook_sequence(folder: Path, only: list[str] | None = None) -> list[Path]
     return notebooks
 
 
-def _kernel_manager() -> dict[str, Any]:
-    """On POSIX, kernels talk to papermill over local IPC sockets instead of TCP on localhost:
-    no open port, and no "running over TCP without encryption" warning on every notebook."""
-    from jupyter_core.paths import jupyter_runtime_dir
+@contextlib.contextmanager
+def socket_dir() -> Iterator[Path | None]:
+    """A private (0700) temporary folder for this run's kernel IPC sockets, removed afterwards;
+    ``None`` (TCP on localhost) off POSIX or when its path would break the socket-path limit."""
+    if os.name != "posix":
+        yield None
+        return
+    folder = Path(tempfile.mkdtemp(prefix="surveykit-ipc-"))
+    try:
+        yield folder if len(str(folder)) <= 70 else None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
-    # socket paths (runtime dir + "/kernel-<uuid>-ipc-N") must stay under the 107-byte limit
-    if os.name != "posix" or len(jupyter_runtime_dir()) > 55:
+
+def _kernel_manager(sockets: Path | None) -> dict[str, Any]:
+    """On POSIX, kernels talk to papermill over local IPC sockets instead of TCP on localhost:
+    no open port, and no "running over TCP without encryption" warning on every notebook. The
+    sockets live in ``sockets`` (one run's private folder) under a unique name per kernel, never in
+    the working folder, so runs started together cannot collide."""
+    if sockets is None:
         return {}
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import CaselessStrEnum
@@ -67,7 +90,54 @@ def _kernel_manager() -> dict[str, Any]:
     class IPCKernelManager(AsyncKernelManager):
         transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
 
+        def _ip_default(self) -> str:
+            if self.transport != "ipc":
+                return super()._ip_default()
+            return str(sockets / f"k{uuid.uuid4().hex[:8]}")
+
     return {"kernel_manager_class": IPCKernelManager}
+
+
+class NotebookRuns(list):
+    """The :class:`NotebookRun` of each notebook, plus what the stages reported (``outcomes``)."""
+
+    outcomes: list[Outcome]
+
+    def __init__(self, runs: list[NotebookRun] | None = None, outcomes: list[Outcome] | None = None):
+        super().__init__(runs or [])
+        self.outcomes = list(outcomes or [])
+
+    @property
+    def failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.kind == FAILURE]
+
+    @property
+    def degraded(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.kind == DEGRADED]
+
+
+def check_promises(config: Any, ran: list[str], since: float) -> list[Outcome]:
+    """Failures for outputs a notebook that ran promises but did not write (or left stale)."""
+    from surveykit.draft.compile import tex_missing
+
+    promised: dict[str, list[Path]] = {
+        "01": [config.paths.corpus],
+        "05": [config.paths.references],
+        "06": [config.paths.draft / "survey.tex", config.paths.draft / "survey.md"],
+    }
+    if tex_missing() is None:
+        promised["06"].append(config.paths.draft / "survey.pdf")
+    outcomes = []
+    for number, files in promised.items():
+        if number not in ran:
+            continue
+        for file in files:
+            if not file.exists():
+                outcomes.append(Outcome(f"{number} notebook", FAILURE, "not written", str(file)))
+            elif file.stat().st_mtime < since - 1:
+                outcomes.append(Outcome(f"{number} notebook", FAILURE, "not updated by this run "
+                                        "(the previous file is kept)", str(file)))
+    return outcomes
 
 
 def run_notebooks(
@@ -79,48 +149,72 @@ def run_notebooks(
     kernel_name: str = "python3",
     sources: list[str] | None = None,
     refit: bool = False,
-) -> list[NotebookRun]:
+) -> NotebookRuns:
     """Execute the notebooks in order; stop at the first error with a :class:`NotebookError`.
 
     ``sources`` replace the config's corpus sources (passed to the notebooks that take them);
     ``refit`` fits the topics from scratch instead of placing new papers in the saved ones.
+    The output folder is locked for the run (:mod:`surveykit.runlock`); what the stages report
+    (:mod:`surveykit.runreport`) and outputs promised but missing come back as ``.outcomes``.
     """
-    import time
-
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
     from surveykit.config import load_config
 
     config = load_config(config_path, output_dir, sources)
     folder = Path(notebooks_dir) if notebooks_dir else find_notebooks_dir(config.root)
-    executed_dir = config.paths.ensure().build / "notebooks"
+    sequence = notebook_sequence(folder, only)
+    if not sequence:
+        raise FileNotFoundError(f"{folder}: no notebooks to run (only={only})")
+    paths = config.paths.ensure()
+    with runlock.run_lock(paths.root, "surveykit run"), socket_dir() as sockets:
+        return _run_sequence(config, folder, sequence, progress, kernel_name, sources, sockets, refit)
+
+
+def _run_sequence(config: Any, folder: Path, sequence: list[Path], progress: bool, kernel_name: str,
+                  sources: list[str] | None, sockets: Path | None, refit: bool = False) -> NotebookRuns:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    executed_dir = config.paths.build / "notebooks"
     executed_dir.mkdir(parents=True, exist_ok=True)
+    report_file = config.paths.build / RUN_REPORT
+    io.write_text(report_file, "")
     parameters = {
         "config_path": str(config.path) if config.path else None,
         "output_dir": str(config.paths.root),
         "sources": [str(s["path"]) for s in config.sources] if sources else None,
         "refit": bool(refit),
     }
-    runs: list[NotebookRun] = []
-    sequence = notebook_sequence(folder, only)
-    if not sequence:
-        raise FileNotFoundError(f"{folder}: no notebooks to run (only={only})")
-    bar = tqdm(sequence, desc="notebooks", unit="nb", disable=not progress)
-    for notebook in bar:
-        bar.set_postfix_str(notebook.name)
-        executed = executed_dir / notebook.name
-        start = time.perf_counter()
-        declared = papermill.inspect_notebook(str(notebook))
-        given = {k: v for k, v in parameters.items() if k in declared}
-        try:
-            papermill.execute_notebook(
-                str(notebook), str(executed), parameters=given, cwd=str(folder),
-                kernel_name=kernel_name, progress_bar=False, log_output=False,
-                **_kernel_manager(),
-            )
-        except PapermillExecutionError as exc:
-            error = f"{exc.ename}: {exc.evalue}"
-            raise NotebookError(notebook, exc.cell_index, error, executed) from exc
-        runs.append(NotebookRun(notebook, executed, time.perf_counter() - start))
+    runs = NotebookRuns()
+    started = time.time()
+    previous = os.environ.get(runreport.ENV)
+    os.environ[runreport.ENV] = str(report_file)  # the kernels inherit it
+    try:
+        bar = tqdm(sequence, desc="notebooks", unit="nb", disable=not progress)
+        for notebook in bar:
+            bar.set_postfix_str(notebook.name)
+            executed = executed_dir / notebook.name
+            start = time.perf_counter()
+            declared = papermill.inspect_notebook(str(notebook))
+            given = {k: v for k, v in parameters.items() if k in declared}
+            try:
+                papermill.execute_notebook(
+                    str(notebook), str(executed), parameters=given, cwd=str(folder),
+                    kernel_name=kernel_name, progress_bar=False, log_output=False,
+                    **_kernel_manager(sockets),
+                )
+            except PapermillExecutionError as exc:
+                error = f"{exc.ename}: {exc.evalue}"
+                if exc.ename == "KeyboardInterrupt":
+                    raise KeyboardInterrupt(error) from exc
+                raise NotebookError(notebook, exc.cell_index, error, executed) from exc
+            runs.append(NotebookRun(notebook, executed, time.perf_counter() - start))
+    finally:
+        if previous is None:
+            os.environ.pop(runreport.ENV, None)
+        else:
+            os.environ[runreport.ENV] = previous
+    runs.outcomes = runreport.read_outcomes(report_file)
+    ran = [run.notebook.name[:2] for run in runs]
+    reported = {o.stage[:2] for o in runs.failures}
+    runs.outcomes += [o for o in check_promises(config, ran, started) if o.stage[:2] not in reported]
     return runs

@@ -75,3 +75,27 @@ def latex_to_unicode(text: str) -> str:
     except Exception:  # pylatexenc is lenient, but a broken value must never stop a load
         decoded = text.replace("{", "").replace("}", "")
     return collapse_ws(unicodedata.normalize("NFC", decoded))
+
+
+_HTML_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_MD_ACTIVE = re.compile(r"([\\`*_\[\]|])")
+_MD_HTML = re.compile(r"[&<>]")
+
+
+def markdown_escape(text: str) -> str:
+    """Plain text made inert in Markdown: ``&``, ``<``, ``>`` as HTML entities (no tag, comment or
+    entity of the text is ever live, in any renderer) and the Markdown-active characters
+    ``\\ ` * _ [ ] |`` backslash-escaped (no emphasis, link, code span or table cell break)."""
+    return _MD_ACTIVE.sub(r"\\\1", _MD_HTML.sub(lambda m: _HTML_ENTITIES[m.group()], text))
+
+
+_URL_UNSAFE = re.compile(r"[\x00-\x20<>\"`\\^{|}\x7f]")
+
+
+def markdown_url(url: str) -> str | None:
+    """``url`` for a Markdown link/autolink when it is http(s) (unsafe characters percent-encoded),
+    else ``None`` (``javascript:`` and other schemes are never linked)."""
+    url = url.strip()
+    if not re.match(r"https?://", url, re.IGNORECASE):
+        return None
+    return _URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", url)

@@ -38,8 +38,8 @@ def test_paths_resolve_against_config_and_output_dirs(tmp_path):
     [
         ("[corpus\n", "not valid TOML"),
         ("[corpsu]\n", "unknown section"),
-        ("[corpus]\nsources = 3\n", "corpus.sources: expected list"),
-        ("[corpus]\nsources = [{format = 'csv'}]\n", r"sources\[0\]: a source needs a 'path'"),
+        ("[corpus]\nsources = 3\n", "corpus.sources: expected a list"),
+        ("[corpus]\nsources = [{format = 'csv'}]\n", r"sources\[0\]: needs 'path'"),
     ],
 )
 def test_bad_config_names_file_and_key(tmp_path, text, message):

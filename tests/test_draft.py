@@ -291,9 +291,9 @@ def test_tables_and_figures_are_discovered(tmp_path, fixtures_dir):
     keys = citation_keys(config, corpus)
     result = write_draft(config, corpus, assignments, topics, keys, compile=False)
     tex = result.tex.read_text(encoding="utf-8")
-    assert "\\input{../tables/comparison.tex}" in tex and "\\label{tab:comparison}" in tex
+    assert "\\input{\\surveykitup tables/comparison.tex}" in tex and "\\label{tab:comparison}" in tex
     assert "Comparison of the benchmarks" in tex and "tab:representatives" not in tex
-    assert "\\includegraphics" in tex and "../figures/papers_per_year.pdf" in tex
+    assert "\\includegraphics" in tex and "{\\surveykitup figures/papers_per_year.pdf}" in tex
     assert "Figure~\\ref{fig:papers-per-year}" in tex
     md = result.markdown.read_text(encoding="utf-8")
     assert "| Gu et al. (2024) | yes | yes |" in md

@@ -79,14 +79,18 @@ def test_sources_given_on_the_command_line_replace_the_config(tmp_path, fixtures
     assert all(p.source.startswith("bibtex:") for p in corpus)
 
 
-def test_kernels_use_local_sockets_when_the_path_allows(monkeypatch, tmp_path):
+def test_kernels_use_private_sockets_when_the_path_allows(tmp_path):
     import os
 
-    from surveykit.pipeline import _kernel_manager
+    from surveykit.pipeline import _kernel_manager, socket_dir
 
-    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", "/tmp/rt")
-    chosen = _kernel_manager()
-    if os.name == "posix":
-        assert chosen["kernel_manager_class"]().transport == "ipc"
-    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / ("x" * 60)))
-    assert _kernel_manager() == {}  # a socket path would pass the length limit: TCP
+    with socket_dir() as sockets:
+        chosen = _kernel_manager(sockets)
+        if os.name == "posix":
+            assert sockets is not None and (sockets.stat().st_mode & 0o777) == 0o700
+            manager = chosen["kernel_manager_class"]()
+            assert manager.transport == "ipc"
+            assert Path(manager.ip).parent == sockets  # never the working folder
+            assert manager.ip != chosen["kernel_manager_class"]().ip  # unique per kernel
+    assert sockets is None or not sockets.exists()
+    assert _kernel_manager(None) == {}  # no private folder (or too long a path): TCP

@@ -153,6 +153,12 @@ def write_references(config: SurveyConfig, corpus: Corpus | None = None, validat
                                   bib_style=options["style"])
         problems += _validation_problems(validation, path, existing)
     report_path = write_report(config.paths.build / "bib_report.csv", problems)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:  # inside `surveykit run` this makes the run exit 1 naming the entries
+        from surveykit.runreport import report_failure
+
+        report_failure("05 bibliography", f"{len(errors)} bibliography errors (all in "
+                       f"{report_path})", path, [str(e) for e in errors])
     return References(path, report, validation, problems, report_path)
 
 

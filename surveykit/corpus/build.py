@@ -12,7 +12,7 @@ from surveykit.config import SurveyConfig
 from surveykit.corpus.bundled import attach_metadata, load_bundled
 from surveykit.corpus.dedupe import DedupeResult, dedupe
 from surveykit.corpus.model import Corpus, Paper
-from surveykit.sources import load_source
+from surveykit.sources import SourceError, load_source
 from surveykit.sources.report import LoadResult
 
 
@@ -45,8 +45,18 @@ def load_sources(config: SurveyConfig, progress: bool = True) -> LoadResult:
             meta = load_source(meta_path)
             joined = attach_metadata(loaded.papers, meta.papers, str(meta_path))
             loaded = LoadResult(joined.papers, loaded.issues + meta.issues + joined.issues)
+        if not loaded.papers:
+            raise SourceError(no_papers_message(spec["path"], loaded))
         result.extend(loaded)
     return result
+
+
+def no_papers_message(path: str | Path, loaded: LoadResult, shown: int = 3) -> str:
+    """``<file>: no papers read`` with the first reasons the loader gave (never a silent empty corpus)."""
+    reasons = [f"line {i.line}: {i.reason}" if i.line else i.reason for i in loaded.issues[:shown]]
+    more = f" (+{len(loaded.issues) - shown} more)" if len(loaded.issues) > shown else ""
+    why = ("; ".join(reasons) + more) if reasons else "no entry of its format found"
+    return f"{path}: no papers read from this file: {why}"
 
 
 def _enrich(papers: list[Paper], config: SurveyConfig, progress: bool):

@@ -83,7 +83,10 @@ def tex_missing() -> str | None:
     return None
 
 
-def latexmk_command(tex_name: str, outdir: str = BUILD_DIR) -> list[str]:
+def latexmk_command(tex_name: str, outdir: str = BUILD_DIR, paranoid: bool = False) -> list[str]:
+    """latexmk with pdflatex and bibtex, no shell escape; ``paranoid``: ``\\surveykitup`` defined
+    empty, so inputs are found through TEXINPUTS/BIBINPUTS without ``../`` (see :func:`tex_env`)."""
+    source = r'"\def\surveykitup{}\input{%S}"' if paranoid else "%S"
     return [
         "latexmk",
         "-norc",
@@ -94,9 +97,31 @@ def latexmk_command(tex_name: str, outdir: str = BUILD_DIR) -> list[str]:
         "-halt-on-error",
         "-file-line-error",
         f"-outdir={outdir}",
-        "-pdflatex=pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error -file-line-error %O %S",
+        "-pdflatex=pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error -file-line-error "
+        f"%O {source}",
         tex_name,
     ]
+
+
+def paranoid_ok(tex: str) -> bool:
+    """True when the document reads nothing through ``../`` or an absolute path (surveykit's own
+    ``survey.tex`` uses ``\\surveykitup``), so TeX can run with ``openin_any=p``."""
+    definition = "\\providecommand{\\surveykitup}{../}"
+    body = tex.replace(definition, "")
+    return definition in tex and not re.search(r"\{\s*(?:\.\./|/)", body)
+
+
+def tex_env(folder: Path, paranoid: bool) -> dict[str, str]:
+    """The environment of the TeX run: no shell escape, writes only below the build folder
+    (``openout_any=p``), and with ``paranoid`` reads only below the current folder and the output
+    folder searched through TEXINPUTS/BIBINPUTS (``openin_any=p``: no absolute paths, no ``..``)."""
+    env = dict(os.environ, openout_any="p", shell_escape="f")
+    if paranoid:
+        up = str(folder.parent) + "/"
+        env["openin_any"] = "p"
+        env["TEXINPUTS"] = f".:{up}:" + os.environ.get("TEXINPUTS", "")
+        env["BIBINPUTS"] = f".:{up}:" + os.environ.get("BIBINPUTS", "")
+    return env
 
 
 def compile_tex(
@@ -112,14 +137,15 @@ def compile_tex(
     if build.is_dir():  # a fresh build: stale .aux/.bbl/.fdb files from a failed run mislead latexmk
         shutil.rmtree(build)
     build.mkdir()
-    env = dict(os.environ, openout_any="p", shell_escape="f")
+    paranoid = paranoid_ok(tex_path.read_text(encoding="utf-8", errors="replace"))
+    env = tex_env(folder, paranoid)
     # PDF dates and /ID from SOURCE_DATE_EPOCH: the same inputs give the same PDF bytes (the
     # day's start, unless the caller fixed it; \today in the document is unaffected).
     env.setdefault("SOURCE_DATE_EPOCH", str(int(time.time()) // 86400 * 86400))
     started = time.monotonic()
     try:
         done = subprocess.run(
-            latexmk_command(tex_path.name),
+            latexmk_command(tex_path.name, paranoid=paranoid),
             cwd=folder,
             env=env,
             capture_output=True,

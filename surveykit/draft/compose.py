@@ -16,6 +16,7 @@ from surveykit import io
 from surveykit.draft.assets import TREE_FILE, TREE_LABEL, Asset
 from surveykit.draft.model import DraftSentence, Float, Paragraph, Ref, Segment, SurveyDocument, relpath
 from surveykit.draft.outline import Drafter
+from surveykit.textutil import markdown_escape
 
 ABSTRACT = (
     "This survey was drafted by surveykit from {n} papers. Its text is extractive: each sentence of "
@@ -45,9 +46,10 @@ def taxonomy_outline(drafter: Drafter) -> str:
         rows = drafter.section_topics(section)
         if rows.empty:
             continue
-        lines.append(f"- **{drafter.section_label(section)}**")
+        lines.append(f"- **{markdown_escape(str(drafter.section_label(section)))}**")
         for row in rows.itertuples(index=False):
-            lines.append(f"  - {row.label} ({len(drafter.members(int(row.topic)))} papers)")
+            count = len(drafter.members(int(row.topic)))
+            lines.append(f"  - {markdown_escape(str(row.label))} ({count} papers)")
     return "\n".join(lines)
 
 

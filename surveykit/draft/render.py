@@ -12,11 +12,13 @@ structure; this module turns sentences into text:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 
@@ -35,7 +37,7 @@ from surveykit.draft.model import (
     Segment,
     SurveyDocument,
 )
-from surveykit.textutil import latex_to_unicode
+from surveykit.textutil import latex_to_unicode, markdown_escape, markdown_url
 
 TEX_TEMPLATE = "survey.tex.j2"
 MD_TEMPLATE = "survey.md.j2"
@@ -70,6 +72,16 @@ def tex_segments(segments: Sequence[Segment]) -> str:
     return out.strip()
 
 
+def texpath(path: str) -> str:
+    """A path of an input, graphic or bibliography relative to the draft folder, for LaTeX: one
+    leading ``../`` becomes ``\\surveykitup`` (``../`` by default; the compile makes it empty and
+    searches the output folder instead, so TeX runs with ``openin_any=p``)."""
+    rest = path[3:] if path.startswith("../") else None
+    if rest is None or ".." in rest.split("/") or rest.startswith("/"):
+        return path
+    return f"\\surveykitup {rest}"
+
+
 def tex_sentences(sentences: Sequence[DraftSentence]) -> str:
     return " ".join(tex_segments(s.segments) for s in sentences)
 
@@ -80,11 +92,16 @@ def tex_table_rows(table: Float) -> list[str]:
 
 # --- Markdown ------------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+def yaml_str(text: str) -> str:
+    """A YAML double-quoted scalar on one line (JSON string syntax), with ``<``, ``>`` and ``&``
+    as escapes so a renderer that shows the front matter shows no live HTML."""
+    quoted = json.dumps(str(text), ensure_ascii=False)
+    return quoted.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def md_text(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """Plain text for Markdown: HTML inert (entities) and Markdown syntax escaped."""
+    return markdown_escape(text)
 
 
 @dataclass(frozen=True)
@@ -126,6 +143,7 @@ def reference_text(paper: Paper) -> str:
         if paper.doi
         else (paper.urls[0] if paper.urls else "")
     )
+    link = markdown_url(link) if link else None
     if link:
         parts.append(f"<{link}>")
     return " ".join(md_text(p) if i == 0 else p for i, p in enumerate(parts))
@@ -156,12 +174,13 @@ class MarkdownRenderer:
         parts = []
         for key in cite.keys:
             label = self.labels.get(key)
+            target = quote(key, safe=":_.-+/")
             if label is None:
-                parts.append(f"[@{key}]")
+                parts.append(f"[@{md_text(key)}]")
             elif cite.textual:
-                parts.append(f"[{md_text(label.authors)} ({label.year})](#ref-{key})")
+                parts.append(f"[{md_text(label.authors)} ({md_text(label.year)})](#ref-{target})")
             else:
-                parts.append(f"[{md_text(label.authors)}, {label.year}](#ref-{key})")
+                parts.append(f"[{md_text(label.authors)}, {md_text(label.year)}](#ref-{target})")
         if cite.textual:
             return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
         return "(" + "; ".join(parts) + ")"
@@ -242,7 +261,8 @@ def _environment(latex: bool) -> jinja2.Environment:
             keep_trailing_newline=True,
         )
         env.filters.update(
-            tex=tex_text, segments=tex_segments, sentences=tex_sentences, table_rows=tex_table_rows
+            tex=tex_text, segments=tex_segments, sentences=tex_sentences, table_rows=tex_table_rows,
+            texpath=texpath,
         )
     else:
         env = jinja2.Environment(
@@ -253,7 +273,7 @@ def _environment(latex: bool) -> jinja2.Environment:
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
         )
-        env.filters.update(md=md_text, anchor=anchor)
+        env.filters.update(md=md_text, anchor=anchor, yaml_str=yaml_str)
     env.globals.update(kind=block_kind)
     return env
 

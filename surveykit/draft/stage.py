@@ -29,6 +29,7 @@ from surveykit.draft.grounding import (
 from surveykit.draft.model import SurveyDocument
 from surveykit.draft.outline import Drafter, DraftOptions
 from surveykit.draft.render import render_latex, render_markdown
+from surveykit.runreport import report_degraded, report_failure
 
 
 @dataclass
@@ -102,6 +103,18 @@ def survey_title(config: SurveyConfig, corpus: Corpus) -> str:
     return config.title
 
 
+def report_compile(report: CompileReport, tex_path: Path) -> None:
+    """Tell the run what the compile gave: no TeX is a declared degraded mode, anything short of
+    a PDF (or a PDF with LaTeX/BibTeX errors) a failure naming the log and the first errors."""
+    if report.status == "skipped":
+        report_degraded("06 draft", f"no TeX ({report.message}): survey.tex and survey.md written, "
+                        "no PDF")
+    elif report.status != "ok" or report.pdf is None:
+        errors = report.errors + report.bibtex_errors + ([report.message] if report.message else [])
+        what = "no PDF" if report.pdf is None else f"PDF with {report.status}"
+        report_failure("06 draft", f"compile {report.status}: {what}", report.log or tex_path, errors)
+
+
 def backend_from_config(config: SurveyConfig) -> ChatBackend | None:
     settings = BackendConfig.from_config(config.section("draft").get("backend"))
     return ChatBackend(settings) if settings else None
@@ -156,6 +169,8 @@ def write_draft(
         if compile
         else CompileReport("skipped", message="compile=False")
     )
+    if compile:
+        report_compile(report, tex_path)
     return DraftResult(
         tex_path, md_path, prov_path, report.pdf, grounding, report, rewrite, document, drafter.skipped
     )

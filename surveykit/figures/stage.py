@@ -44,6 +44,7 @@ from surveykit.figures.taxonomy import plot_taxonomy
 from surveykit.figures.theme import topic_colors
 from surveykit.figures.topic_similarity import plot_topic_similarity
 from surveykit.figures.topic_sizes import plot_topic_sizes
+from surveykit.runreport import report_degraded, report_failure
 
 logger = logging.getLogger(__name__)
 
@@ -241,6 +242,11 @@ class SurveyFigures:
                                 plotlyjs=self.options["plotlyjs"])
         if report.html_only:
             self.close()
+            if find_browser() is None:
+                report_degraded("04 figures", "no Chromium: figures written as interactive HTML only")
+            else:
+                report_failure("04 figures", "static figures not written", self.out_dir,
+                               [report.message])
         logger.info(report.summary())
         return report
 

@@ -24,6 +24,7 @@ import pandas as pd
 
 from surveykit import io
 from surveykit.bib.latex import escape_latex
+from surveykit.textutil import markdown_escape
 
 CHECK = "\u2713"
 LATEX_PACKAGES = ("booktabs", "amssymb", "graphicx", "pdflscape")
@@ -180,8 +181,9 @@ def _plain(df: pd.DataFrame, cite: list[str] | tuple[str, ...] | None = None) ->
 
 
 def markdown_cell(cell: object) -> str:
-    text = re.sub(r"\s+", " ", _text(cell)).strip()
-    return text.replace("\\", "\\\\").replace("|", "\\|")
+    """One cell of a Markdown table: one line, HTML and Markdown syntax inert (``<script>`` shows as
+    text), ``|`` escaped."""
+    return markdown_escape(re.sub(r"\s+", " ", _text(cell)).strip())
 
 
 def to_markdown(

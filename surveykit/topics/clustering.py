@@ -18,9 +18,12 @@ The method (evidence accumulation, Fred & Jain 2005), all deterministic:
    (the widest gap between merge heights), i.e. the grouping the views and granularities agree on.
 5. Refinement: k-means on the main features, started from the consensus groups' centroids.
 
-A fixed k (config or curation) skips 1-4: Ward's tree on the main features cut at k, refined by
-k-means. ``consensus=False`` gives the single-view rule: that tree cut where the relative jump in
-merge height is largest (a gap in the dendrogram, Mojena's idea).
+A fixed k (config or curation) uses the same consensus: steps 1-3 over the automatic range widened
+to hold k, the tree of step 4 cut at exactly k, then step 5. At the human number of classes this
+beats Ward and NMF given the same k on the development sets (``benchmarks/results/topics.md``),
+where a single Ward cut (the previous fixed-k path) only tied them. ``consensus=False`` gives the
+single-view rules: Ward's tree on the main features cut at the fixed k, or where the relative
+jump in merge height is largest (a gap in the dendrogram, Mojena's idea), refined by k-means.
 """
 
 from __future__ import annotations
@@ -235,6 +238,17 @@ def consensus_partition(views: Sequence[np.ndarray], lo: int, hi: int
     return k, cut_in_merge_order(tree, k), lives
 
 
+def consensus_cut(views: Sequence[np.ndarray], k: int, lo: int, hi: int) -> np.ndarray:
+    """Exactly ``k`` groups from the consensus tree of ``views`` over [min(lo, k), max(hi, k)]."""
+    n = len(views[0])
+    k = max(1, min(k, n))
+    if k == 1 or n < 3:
+        return np.zeros(n, dtype=int) if k == 1 else np.arange(n)
+    trees = [ward_tree(views[0])]
+    co = co_association(views, consensus_ks(min(lo, k), max(hi, k)), trees=trees)
+    return cut_in_merge_order(consensus_tree(co), k)
+
+
 def _sample(n: int, size: int, random_state: int) -> np.ndarray:
     return np.sort(np.random.default_rng(random_state).permutation(n)[:size])
 
@@ -244,7 +258,8 @@ CRITERIA = {
                   "k-means partitions of 3 views (embedding; + phrase LSA; + word LSA) at up to "
                   f"{CONSENSUS_KS} k in the range (evidence accumulation, Fred & Jain 2005)"),
     "jump": "largest relative jump in Ward merge height (height(k->k-1)/height(k+1->k))",
-    "fixed": "k fixed by the config or the curation file",
+    "fixed": ("k fixed by the config or the curation file; the consensus tree (as for 'consensus', "
+              "over the range widened to hold k) cut at k"),
 }
 
 
@@ -278,7 +293,10 @@ class AutoKClustering:
         features = np.asarray(X, dtype=np.float64)
         n = len(features)
         self.criterion_ = {}
-        if self.n_clusters is None and self.consensus:
+        if self.consensus and self.n_clusters is not None:
+            self.method_ = "fixed"
+            labels = self._fit_consensus(features, int(self.n_clusters))
+        elif self.consensus:
             self.method_ = "consensus"
             labels = self._fit_consensus(features)
         else:
@@ -296,7 +314,7 @@ class AutoKClustering:
                 raise ValueError(f"a view has {len(view)} rows for {n} points")
         return others
 
-    def _fit_consensus(self, features: np.ndarray) -> np.ndarray:
+    def _fit_consensus(self, features: np.ndarray, fixed: int | None = None) -> np.ndarray:
         n = len(features)
         views = [features, *self._other_views(n)]
         index = _sample(n, CONSENSUS_SAMPLE, self.random_state) if n > CONSENSUS_SAMPLE else None
@@ -304,7 +322,11 @@ class AutoKClustering:
             views = [view[index] for view in views]
         lo, hi = k_range(len(views[0]), self.min_clusters, self.max_clusters)
         self.k_range_ = (lo, hi)
-        k, start, self.criterion_ = consensus_partition(views, lo, hi)
+        if fixed is not None:
+            k = max(1, min(fixed, len(views[0])))
+            start = consensus_cut(views, k, lo, hi)
+        else:
+            k, start, self.criterion_ = consensus_partition(views, lo, hi)
         if k <= 1:
             return np.zeros(n, dtype=int)
         if index is None:
