@@ -186,16 +186,23 @@ def test_cli_bib_passes_on_a_clean_user_bib(tmp_path, need_tex):
 
 
 def test_cli_run_exits_non_zero_when_the_bibliography_failed(tmp_path, capsys, monkeypatch):
-    cfg = _project(tmp_path, FIXTURES / "broken_user.bib")
-    (tmp_path / "build").mkdir()
-    (tmp_path / "build" / "bib_report.csv").write_text(
-        "severity,kind,file,line,key,field,message,before,after\n"
-        "error,duplicate-key,mine.bib,16,Diard03,,duplicate key 'Diard03' at lines 2 and 16,,\n")
     import surveykit.pipeline as pipeline
+    from surveykit import runreport
+    from surveykit.bib.stage import write_references
+    from surveykit.config import load_config
+    from surveykit.corpus.model import Corpus
 
-    monkeypatch.setattr(pipeline, "run_notebooks", lambda *a, **k: [])
+    cfg = _project(tmp_path, FIXTURES / "broken_user.bib")
+    record = tmp_path / "run_report.jsonl"
+    monkeypatch.setenv(runreport.ENV, str(record))
+    write_references(load_config(cfg), Corpus(load(NAMES).papers), validate=False)
+    outcomes = runreport.read_outcomes(record)
+    assert [o.stage for o in outcomes] == ["05 bibliography"]
+    monkeypatch.setattr(pipeline, "run_notebooks",
+                        lambda *a, **k: pipeline.NotebookRuns([], outcomes))
     assert cli.main(["run", "--config", str(cfg)]) == 1
-    assert "mine.bib:16 [Diard03]" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "mine.bib:16 [Diard03]" in err and "lines 2 and 16" in err
 
 
 # --- the shared real libraries --------------------------------------------------------------------
