@@ -5,7 +5,7 @@
   fail); their files are never rewritten.
 - :func:`compile_problems`: BibTeX/LaTeX errors of a compile, each traced back to the entry, and
   to the author's file and line when the entry is one of theirs.
-- :func:`write_report` / :func:`read_errors`: the CSV, and its error rows for the CLI.
+- :func:`write_report` / :func:`format_errors`: the CSV, and its first errors for the terminal.
 """
 
 from __future__ import annotations
@@ -145,23 +145,6 @@ def write_report(path: PathLike, problems: Iterable[BibProblem]) -> Path:
     return io.write_text(path, buffer.getvalue())
 
 
-def read_errors(path: PathLike) -> list[BibProblem]:
-    """The error rows of a written report (empty when there is no report)."""
-    if not Path(path).exists():
-        return []
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    out = []
-    for row in rows:
-        if row.get("severity") != "error":
-            continue
-        line = int(row["line"]) if (row.get("line") or "").isdigit() else None
-        out.append(BibProblem("error", row.get("kind", ""), row.get("file", ""), line,
-                              row.get("key") or None, row.get("field") or None,
-                              row.get("message", "")))
-    return out
-
-
 def format_errors(errors: Sequence[BibProblem], report: PathLike, limit: int = 10) -> str:
     """The first ``limit`` errors, one per line, and where to find the rest."""
     lines = [f"  {e}" for e in errors[:limit]]
@@ -198,12 +181,5 @@ def draft_problems(draft_dir: PathLike, references: PathLike,
     return rows
 
 
-def run_errors(config) -> list[BibProblem]:
-    """Errors after ``surveykit run``: the bib report's, then why the PDF is missing."""
-    paths = config.paths
-    return read_errors(paths.build / "bib_report.csv") + draft_problems(
-        paths.draft, paths.references, config.existing_bib)
-
-
 __all__ = ["BibProblem", "check_existing", "compile_problems", "draft_problems", "format_errors",
-           "read_errors", "run_errors", "user_file_lines", "write_report"]
+           "user_file_lines", "write_report"]
