@@ -160,7 +160,7 @@ SCHEMA = Section(
             "max_topics": Key(POSITIVE, None, "the largest number of topics searched (default: 2*sqrt(n/2))"),
             "n_sections": Key(POSITIVE, None, "fix the number of top-level sections (default: automatic)"),
             "consensus": Key(BOOL, True, "choose k by the consensus of several views (false: one Ward tree)"),
-            "lexical_weight": Key(NUMBER, 0.5, "weight of the TF-IDF features next to the embeddings"),
+            "lexical_weight": Key(NUMBER, 0.25, "weight of the TF-IDF features next to the embeddings"),
             "lexical_dims": Key(POSITIVE, 100, "dimension of the TF-IDF (LSA) features"),
             "top_n_words": Key(POSITIVE, 10, "keywords kept per topic"),
             "n_representative": Key(POSITIVE, 3, "papers shown per topic"),

@@ -159,3 +159,20 @@ def test_n_topics_and_n_sections_are_reported(bundled, tmp_path):
     honoured = fit_with(bundled, "n_sections = 2\n", tmp_path)
     assert statuses(honoured, "n_sections") == ["applied"] and len(honoured.sections) == 2
     assert statuses(honoured, "n_topics") == []  # not asked, not reported
+
+
+def test_curation_mistakes_name_the_key_and_what_is_valid(tmp_path):
+    from surveykit.topics.curation import CurationError, load_curation, parse_curation
+
+    with pytest.raises(CurationError, match="did you mean 'n_topics'"):
+        parse_curation({"n_topic": 8}, "curation.toml")
+    with pytest.raises(CurationError, match="same topic twice"):
+        parse_curation({"merge": [["#1", "#1"]]}, "curation.toml")
+    with pytest.raises(CurationError, match="2 or more parts"):
+        parse_curation({"split": {"#1": 1}}, "curation.toml")
+    with pytest.raises(CurationError, match="positive integer"):
+        parse_curation({"split": {"#1": 0}}, "curation.toml")
+    latin = tmp_path / "curation.toml"
+    latin.write_bytes('[rename]\n"#1" = "Caf\xe9"\n'.encode("latin-1"))
+    with pytest.raises(CurationError, match="not UTF-8"):
+        load_curation(latin)
