@@ -147,8 +147,9 @@ SCHEMA = Section(
             "pinned_keys": Key(STR_TABLE, {}, "paper id = citation key, e.g. \"arxiv:2408.09667\" = "
                                "\"gu2024blade\""),
             "style": Key(one_of("bibtex", "biblatex"), "bibtex", "the bibliography backend the .bib is "
-                         "written for"),
-            "regenerate_keys": Key(BOOL, False, "make citation keys afresh instead of keeping earlier ones"),
+                         "written for (biblatex: date, journaltitle, eprinttype, eprintclass added)"),
+            "regenerate_keys": Key(BOOL, False, "Better BibTeX keys for every paper instead of the "
+                                   "keys its .bib source gave it"),
         }),
         "topics": Section("the topic model and the 2-level taxonomy", {
             "curation": Key(STR, "curation.toml", "your edits to the taxonomy, applied after every fit "

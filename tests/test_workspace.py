@@ -42,4 +42,4 @@ def test_topic_frames_follow_the_contract(workspace):
 
 def test_keys_match_the_bibliography_rules(workspace):
     keys = workspace.keys
-    assert len(keys) == 73 and keys["arxiv:2408.09667"] == "gu2024blade"
+    assert len(keys) == 73 and keys["arxiv:2408.09667"] == "guBLADEBenchmarkingLanguage2024"
