@@ -36,6 +36,14 @@ from surveykit.draft.model import (
 )
 from surveykit.draft.sentences import AUTHOR, SourceSentence, paper_sentences
 from surveykit.draft.summarize import lexrank, mmr_select, similarity_matrix
+from surveykit.draft.synthesis import (
+    comparative_sentence,
+    contribution_sentence,
+    facet_labels,
+    result_sentence,
+    theme_facets,
+    value_phrase,
+)
 
 OVERVIEW_TABLE_LABEL = "tab:overview"
 REPRESENTATIVE_TABLE_LABEL = "tab:representatives"
@@ -55,6 +63,7 @@ CONNECTIVES = {
     "future": ["Looking ahead, ", "Beyond current systems, ", "As a next step, "],
     "background": ["Relatedly, ", "In addition, ", "Beyond this, ", "Similarly, ", "More broadly, "],
 }
+ADDITION_CONNECTIVES = ["Similarly, ", "Likewise, ", "Along the same lines, "]
 FUTURE_CONNECTIVES = ["Looking ahead, ", "Beyond current systems, ", "In the same vein, ", "Relatedly, "]
 CHALLENGE_CONNECTIVES = ["Moreover, ", "In addition, ", "Relatedly, ", "At the same time, ", "Further, "]
 
@@ -69,6 +78,7 @@ class DraftOptions:
     representatives: int = 4
     challenges_per_section: int = 3
     future_directions: int = 6
+    comparisons_per_theme: int = 3
     mmr_lambda: float = 0.7
     max_similarity: float = 0.5
     method: str = (
@@ -221,6 +231,7 @@ class Drafter:
         attributes: pd.DataFrame | None = None,
         config: Any = None,
         related: Sequence[str] = (),
+        roles: Sequence[Sequence[Any]] | None = None,
     ) -> None:
         _check_frames(assignments, topics)
         self.corpus = corpus
@@ -236,6 +247,11 @@ class Drafter:
         self.sentences: dict[str, list[SourceSentence]] = {
             pid: paper_sentences(corpus[pid]) for pid in [*ids, *self.related]}
         self.used: set[tuple[str, int]] = set()
+        # paper id -> sentence index -> role (background/objective/method/result/other)
+        self.roles: dict[str, dict[int, str]] = {}
+        if roles is not None:
+            for paper, annotated in zip(corpus.papers, roles, strict=False):
+                self.roles[paper.id] = {r.index: r.role for r in annotated}
 
     # --- helpers --------------------------------------------------------------------------------
 
@@ -387,8 +403,9 @@ class Drafter:
         return Paragraph([DraftSentence(segments, "summary", tuple(rest))])
 
     def topic_blocks(self, topic_row: Any, section_ref: bool = True) -> list:
+        """A theme: what it groups, comparative sentences over its facets, then each paper's
+        contribution and headline result (:mod:`surveykit.draft.synthesis`)."""
         topic = int(topic_row.topic)
-        label = str(topic_row.label)
         ids = self.members(topic)
         blocks: list = []
         years = self.years(ids)
@@ -400,17 +417,102 @@ class Drafter:
         ref = Ref(OVERVIEW_TABLE_LABEL, "Table")
         intro = DraftSentence([text + " (", ref, ")."], "structural")
         blocks.append(Paragraph([intro]))
-        reps = self.representatives(topic, ids)  # first: they claim the contribution sentences
-        overview = self.overview(ids, self.options.overview_sentences, f"topic-{topic}")
-        if overview:
-            blocks.append(overview)
-        if reps:
-            blocks.append(reps)
-        cited = {pid for b in blocks for pid in _block_papers(b)}
-        further = self.further_work(label, ids, cited)
-        if further:
-            blocks.append(further)
+        long = self._attribute_long()
+        facets = theme_facets(long, ids)
+        labels = facet_labels(long)
+        comparisons = []
+        for facet in facets:
+            sentence = comparative_sentence(facet, self.key, labels, len(ids))
+            if sentence is not None:
+                comparisons.append(sentence)
+            if len(comparisons) >= self.options.comparisons_per_theme:
+                break
+        if comparisons:
+            blocks.append(Paragraph(comparisons))
+        blocks += self.paper_paragraphs(ids, facets[0] if facets else None)
         return blocks
+
+    def _attribute_long(self) -> pd.DataFrame | None:
+        frame = self.attributes
+        if frame is None:
+            return None
+        frame = getattr(frame, "long", frame)
+        if not isinstance(frame, pd.DataFrame) or not {"paper_id", "attribute", "value"} <= set(frame):
+            return None
+        dropped = set(getattr(self.attributes, "non_discriminative", lambda: [])())
+        if dropped:
+            keep = [(a, v) not in dropped for a, v in zip(frame["attribute"], frame["value"], strict=True)]
+            frame = frame[keep]
+        return frame
+
+    def paper_paragraphs(self, ids: Sequence[str], facet: Any = None) -> list[Paragraph]:
+        """One paragraph per value of the theme's main facet: each paper's contribution (and result).
+
+        The first paper of a later paragraph opens with a contrast, the next ones of the same
+        group with an addition; a paper without a quotable contribution gets a sentence from its
+        attribute values."""
+        groups: list[list[str]] = []
+        placed: set[str] = set()
+        for _, papers in (facet.groups if facet is not None else ()):
+            group = [p for p in papers if p not in placed]
+            placed |= set(group)
+            if group:
+                groups.append(group)
+        rest = [p for p in ids if p not in placed]
+        if rest:
+            groups.append(rest)
+        out = []
+        for g, group in enumerate(groups):
+            sentences: list[DraftSentence] = []
+            for i, pid in enumerate(group):
+                if i == 0:
+                    prefix = "In contrast, " if g and facet is not None and len(groups[g - 1]) else ""
+                    if g == len(groups) - 1 and rest and facet is not None and group is rest:
+                        prefix = "Beyond these groups, "
+                else:
+                    prefix = ADDITION_CONNECTIVES[(i - 1) % len(ADDITION_CONNECTIVES)]
+                sentences += self.paper_sentences(pid, prefix)
+            out.append(Paragraph(sentences))
+        return out
+
+    def paper_sentences(self, paper_id: str, prefix: str = "") -> list[DraftSentence]:
+        """The paper's contribution (extracted, else from its attributes) and its headline result."""
+        roles = self.roles.get(paper_id, {})
+        sentences = self.sentences.get(paper_id, [])
+        name = short_name(self.corpus[paper_id])
+        out = []
+        best = contribution_sentence(sentences, roles, name, self.used)
+        if best is not None:
+            self.used.add((best.paper_id, best.index))
+            out.append(extract_sentence(best, self.key(paper_id), prefix))
+        else:
+            out.append(self.attribute_summary(paper_id, prefix))
+        result = result_sentence(sentences, roles, self.used)
+        if result is not None:
+            self.used.add((result.paper_id, result.index))
+            out.append(extract_sentence(result, self.key(paper_id)))
+        return out
+
+    def attribute_summary(self, paper_id: str, prefix: str = "") -> DraftSentence:
+        """``<cite> proposes a method ... and targets web tasks``: from the paper's attribute values."""
+        long = self._attribute_long()
+        clauses = []
+        if long is not None and not long.empty:
+            rows = long[long["paper_id"] == paper_id]
+            labels = facet_labels(rows)
+            for attribute in ("contribution", "training", "agents", "domain"):
+                values = list(dict.fromkeys(rows.loc[rows["attribute"] == attribute, "value"]))[:1]
+                for value in values:
+                    label = labels.get((attribute, str(value)), "")
+                    clauses.append(value_phrase(attribute, str(value), label, False))
+        paper = self.corpus[paper_id]
+        name = short_name(paper)
+        if not clauses:
+            subject = f"{name}" if name else _shorten(paper.title.strip().rstrip("."), 10)
+            clauses = [f"presents {subject}"]
+        body = clauses[0] if len(clauses) == 1 else ", ".join(clauses[:-1]) + " and " + clauses[-1]
+        cite = Cite((self.key(paper_id),), textual=True)
+        return DraftSentence([prefix, cite, f" {body}."], "summary", (paper_id,))
 
     def topical_sections(self) -> list[Section]:
         out = []
@@ -434,9 +536,6 @@ class Drafter:
             ]
             parts += _join_names(themes) + ["."]
             sec.blocks.append(Paragraph([DraftSentence(parts, "structural")]))
-            overview = self.overview(ids, self.options.section_sentences, f"section-{section}")
-            if overview:
-                sec.blocks.append(overview)
             for row in rows.itertuples(index=False):
                 sub = Section(str(row.label), f"sec:topic-{_slug(row.topic)}")
                 sub.blocks = self.topic_blocks(row)
