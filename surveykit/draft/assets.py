@@ -60,12 +60,21 @@ def _humanise(name: str) -> str:
     return text[:1].upper() + text[1:] + "."
 
 
+_TEX_CAPTION = re.compile(r"\\caption\{((?:[^{}]|\{[^{}]*\})*)\}")
+_TEX_ESCAPE = re.compile(r"\\([&%$#_{}])")
+
+
 def _caption(path: Path, default: str) -> str:
+    """The sidecar caption, else the fragment's own ``\\caption{...}`` (unescaped), else ``default``."""
     sidecar = path.with_name(path.stem + _CAPTION_FILE_SUFFIX)
     if sidecar.exists():
         text = sidecar.read_text(encoding="utf-8").strip()
         if text:
             return text
+    if path.suffix == ".tex" and path.exists():
+        match = _TEX_CAPTION.search(path.read_text(encoding="utf-8", errors="replace"))
+        if match:
+            return _TEX_ESCAPE.sub(r"\1", match.group(1)).replace("{\\ldots}", "\u2026").strip()
     return default
 
 

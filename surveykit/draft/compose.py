@@ -15,7 +15,7 @@ from pathlib import Path
 from surveykit import io
 from surveykit.draft.assets import TREE_FILE, TREE_LABEL, Asset
 from surveykit.draft.model import DraftSentence, Float, Paragraph, Ref, Segment, SurveyDocument, relpath
-from surveykit.draft.outline import Drafter
+from surveykit.draft.outline import OVERVIEW_TABLE_LABEL, Drafter
 from surveykit.textutil import markdown_escape
 
 ABSTRACT = (
@@ -135,7 +135,10 @@ def build_document(
     placed_figures = [f for f in figures if f.kind == "figure"]
     taxonomy, taxonomy_figures = drafter.taxonomy_section(placed_figures, topical)
     taxonomy.blocks.insert(1, tree)
-    taxonomy.blocks.append(drafter.overview_table())
+    # one overview table: the tables stage's when it wrote one (same label), else the drafter's
+    shared = [t for t in tables if t.label == OVERVIEW_TABLE_LABEL]
+    tables = [t for t in tables if t.label != OVERVIEW_TABLE_LABEL]
+    taxonomy.blocks.append(_table_float(shared[0], draft_dir) if shared else drafter.overview_table())
     taxonomy.blocks += [_figure_float(f, draft_dir) for f in taxonomy_figures]
 
     comparison_figures = [f for f in placed_figures if f.place == "comparison"]

@@ -37,6 +37,7 @@ from surveykit.draft.model import (
 from surveykit.draft.sentences import AUTHOR, SourceSentence, paper_sentences
 from surveykit.draft.summarize import lexrank, mmr_select, similarity_matrix
 from surveykit.draft.synthesis import (
+    COMPONENT_FLAGS,
     comparative_sentence,
     contribution_sentence,
     facet_labels,
@@ -62,6 +63,14 @@ CONNECTIVES = {
     "limitation": ["At the same time, ", "On the other hand, ", "Even so, ", "Still, "],
     "future": ["Looking ahead, ", "Beyond current systems, ", "As a next step, "],
     "background": ["Relatedly, ", "In addition, ", "Beyond this, ", "Similarly, ", "More broadly, "],
+}
+COMPONENT_NAMES = {
+    "tools": "tool use",
+    "memory": "a memory module",
+    "planning": "explicit planning or search",
+    "reflection": "self-reflection or verification",
+    "code_execution": "code execution",
+    "safety": "safety",
 }
 ADDITION_CONNECTIVES = ["Similarly, ", "Likewise, ", "Along the same lines, "]
 FUTURE_CONNECTIVES = ["Looking ahead, ", "Beyond current systems, ", "In the same vein, ", "Relatedly, "]
@@ -704,19 +713,16 @@ class Drafter:
         return sec, placed
 
     def comparison_section(self, tables: list[Asset], figures: list[Asset]) -> Section:
+        """Facets compared across themes, then one sentence per table and figure saying what it shows."""
         sec = Section("Comparison", "sec:comparison")
+        across = self.cross_theme_paragraph()
+        if across:
+            sec.blocks.append(across)
         sentences = []
         for table in tables:
             if table.label:
-                sentences.append(
-                    DraftSentence(
-                        [
-                            Ref(table.label, "Table"),
-                            f" shows the {_caption_phrase(table.caption)}.",
-                        ],
-                        "structural",
-                    )
-                )
+                sentences.append(DraftSentence([Ref(table.label, "Table"), self._table_phrase(table)],
+                                               "structural"))
         for fig in figures:
             sentences.append(
                 DraftSentence(
@@ -725,10 +731,71 @@ class Drafter:
             )
         if sentences:
             sec.blocks.append(Paragraph(sentences))
-        attr = self.attribute_paragraph()
-        if attr:
-            sec.blocks.append(attr)
         return sec
+
+    def _table_phrase(self, table: Asset) -> str:
+        """What a table shows, in one clause (after its reference)."""
+        match = re.fullmatch(r"topic_(\d+)", table.name)
+        if match:
+            rows = self.topics[self.topics["topic"] == int(match.group(1))]
+            if len(rows):
+                n = len(self.members(int(match.group(1))))
+                theme = rows["label"].iloc[0]
+                return (f" compares the {_count(n, 'paper')} on {theme} by contribution type, "
+                        "training, agent organisation, components and domain.")
+        if table.name == "benchmarks":
+            return " lists the benchmarks and data sets of the corpus with the sizes their abstracts state."
+        if table.name == "related_surveys":
+            return " lists the related surveys and reviews."
+        return f" shows the {_caption_phrase(table.caption)}."
+
+    def cross_theme_paragraph(
+        self, facets: Sequence[str] = ("training", "agents", "components")
+    ) -> Paragraph | None:
+        """For each facet value: the theme where it is most and least common, citing those papers."""
+        long = self._attribute_long()
+        if long is None or long.empty:
+            return None
+        themes = [(str(r.label), self.members(int(r.topic))) for s in self.section_ids()
+                  for r in self.section_topics(s).itertuples(index=False)]
+        themes = [(label, ids) for label, ids in themes if len(ids) >= 2]
+        if len(themes) < 2:
+            return None
+        labels = facet_labels(long)
+        sentences = []
+        for facet in facets:
+            if facet == "components":
+                sub = long[long["attribute"].isin(COMPONENT_FLAGS)]
+                pairs = list(zip(sub["attribute"], sub["paper_id"], strict=True))
+            else:
+                sub = long[long["attribute"] == facet]
+                pairs = list(zip(sub["value"], sub["paper_id"], strict=True))
+            values: dict[str, set[str]] = {}
+            for value, pid in pairs:
+                values.setdefault(str(value), set()).add(pid)
+            for value, papers in sorted(values.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:2]:
+                shares = [
+                    (len(papers & set(ids)) / len(ids), label, [p for p in ids if p in papers], len(ids))
+                    for label, ids in themes
+                ]
+                shares.sort(key=lambda t: (-t[0], t[1]))
+                top, low = shares[0], shares[-1]
+                if not top[2] or top[0] == low[0]:
+                    continue
+                name = labels.get((facet, value)) or labels.get((value, "yes")) or value
+                name = COMPONENT_NAMES.get(value, name) if facet == "components" else name
+                parts: list[Segment] = [
+                    f"{_capital(name)} is most common in {top[1]} ({len(top[2])} of {top[3]} papers: ",
+                    Cite(tuple(self.key(p) for p in top[2])), ")"]
+                cited = list(top[2])
+                if low[2]:
+                    parts += [f", least in {low[1]} ({len(low[2])} of {low[3]}: ",
+                              Cite(tuple(self.key(p) for p in low[2])), ")."]
+                    cited += low[2]
+                else:
+                    parts.append(f", and absent from {low[1]}.")
+                sentences.append(DraftSentence(parts, "summary", tuple(cited)))
+        return Paragraph(sentences, lead="Across themes") if sentences else None
 
     def _most_central(self, papers: list[str], n: int) -> list[str]:
         """The ``n`` papers closest to their topic's centre (ties by key): examples, not A-Z."""
