@@ -35,24 +35,30 @@ def draft_metrics(document: SurveyDocument, drafter: Any) -> dict[str, Any]:
     """Counts over the whole document and over the topical sections (``sec:section-*``)."""
     starts = {pid: {s.start: s.index for s in sentences} for pid, sentences in drafter.sentences.items()}
     extracts = background = 0
+    background_list: list[str] = []
     substantive: set[str] = set()
     topical_papers: set[str] = set()
     per_theme: dict[str, int] = {}
+    parents = {s.label for s in document.sections if s.subsections}
     for section, sentence in document.sentences():
         topical = section.label.startswith(("sec:section-", "sec:topic-"))
         if sentence.kind == "extract":
             extracts += 1
-            background += is_background(sentence, drafter.roles, starts)
+            if is_background(sentence, drafter.roles, starts):
+                background += 1
+                background_list.append(f"{section.label}: {sentence.provenance.text[:90]}")
             substantive |= set(sentence.paper_ids)
         elif sentence.kind == "summary" and len(sentence.paper_ids) == 1:
             substantive |= set(sentence.paper_ids)
         if topical:
             topical_papers |= set(sentence.paper_ids)
+        if topical and section.label not in parents:
             per_theme.setdefault(section.label, 0)
             per_theme[section.label] += is_comparative(sentence)
     members = set(drafter.assignments.index)
     name_only = sorted((topical_papers & members) - substantive)
     return {
+        "background": background_list,
         "extracted_sentences": extracts,
         "background_sentences": background,
         "background_share": round(background / extracts, 4) if extracts else 0.0,

@@ -38,6 +38,7 @@ from surveykit.draft.sentences import AUTHOR, SourceSentence, paper_sentences
 from surveykit.draft.summarize import lexrank, mmr_select, similarity_matrix
 from surveykit.draft.synthesis import (
     COMPONENT_FLAGS,
+    EXCLUSIVE_FACETS,
     comparative_sentence,
     contribution_sentence,
     facet_labels,
@@ -462,7 +463,7 @@ class Drafter:
         attribute values."""
         groups: list[list[str]] = []
         placed: set[str] = set()
-        for _, papers in (facet.groups if facet is not None else ()):
+        for _, papers in (facet.groups[:3] if facet is not None else ()):
             group = [p for p in papers if p not in placed]
             placed |= set(group)
             if group:
@@ -475,9 +476,8 @@ class Drafter:
             sentences: list[DraftSentence] = []
             for i, pid in enumerate(group):
                 if i == 0:
-                    prefix = "In contrast, " if g and facet is not None and len(groups[g - 1]) else ""
-                    if g == len(groups) - 1 and rest and facet is not None and group is rest:
-                        prefix = "Beyond these groups, "
+                    exclusive = facet is not None and facet.attribute in EXCLUSIVE_FACETS
+                    prefix = "In contrast, " if g and exclusive and group is not rest else ""
                 else:
                     prefix = ADDITION_CONNECTIVES[(i - 1) % len(ADDITION_CONNECTIVES)]
                 sentences += self.paper_sentences(pid, prefix)
@@ -493,6 +493,9 @@ class Drafter:
         best = contribution_sentence(sentences, roles, name, self.used)
         if best is not None:
             self.used.add((best.paper_id, best.index))
+            first = best.wording.split(" ", 1)[0]
+            if not (best.wording.startswith(AUTHOR) or first in _FUNCTION_WORDS):
+                prefix = ""  # a name may open the sentence: never lower-case it behind a connective
             out.append(extract_sentence(best, self.key(paper_id), prefix))
         else:
             out.append(self.attribute_summary(paper_id, prefix))
@@ -614,11 +617,13 @@ class Drafter:
         ids = sorted(self.related, key=lambda p: (-(self.corpus[p].year or 0), self.key(p)))
         n = len(ids)
         lead = DraftSentence(
-            [f"{_count(n, 'earlier survey').capitalize()} of the field "
-             + ("is" if n == 1 else "are") + " part of the corpus and "
+            [f"{_count(n, 'earlier survey').capitalize()} of the field (",
+             Cite(tuple(self.key(p) for p in ids)),
+             ") " + ("is" if n == 1 else "are") + " part of the corpus and "
              + ("is" if n == 1 else "are") + " discussed here rather than in the thematic sections ("
              "newest first):"],
-            "structural",
+            "summary",
+            tuple(ids),
         )
         return Paragraph([lead, *(self.contribution_line(pid) for pid in ids)])
 

@@ -53,7 +53,14 @@ PHRASES: dict[tuple[str, str], tuple[str, str]] = {
     ("components", "safety"): ("addresses safety and attacks", "address safety and attacks"),
 }
 
-_NUMBER = re.compile(r"\d")
+MAX_NAMED = 4  # a larger group is counted, with a parenthetical citation of all its papers
+_NUMBER = re.compile(r"\d+\.\d+|\d\s?%|\b\d+(?:\.\d+)?\s?(?:x|×|times|points?|pp)\b|\b\d{2,}\b")
+# Sentences that lean on context the survey does not give ("both strategies", "the gap").
+DANGLING = re.compile(
+    r"\b(?:both|these|those|such|aforementioned|the above|the gap|the insight|the former|the latter)\b"
+    r"|^(?:Inspired by|As an effort|To uncover)\b",
+    re.IGNORECASE,
+)
 _PERCENT_OR_FACTOR = re.compile(r"\d+(?:\.\d+)?\s?(?:%|x\b|×|times\b|points?\b|pp\b)", re.IGNORECASE)
 
 
@@ -108,7 +115,10 @@ def theme_facets(long: pd.DataFrame | None, ids: Sequence[str]) -> list[Facet]:
             continue
         if attribute == "contribution" and len(ordered) < 2:
             continue
-        out.append((len(covered), -rank, Facet(attribute, lead, tuple(ordered))))
+        largest = len(ordered[0][1])
+        spread = len(covered) - largest if len(ordered) > 1 else min(largest, len(ids) - largest)
+        spread += min(largest, len(ids) - largest) if len(ordered) > 1 else 0
+        out.append((spread, -rank, Facet(attribute, lead, tuple(ordered))))
     out.sort(key=lambda t: (-t[0], -t[1]))
     return [facet for _, _, facet in out]
 
@@ -131,8 +141,10 @@ def comparative_sentence(
             parts.append(", while ")
         elif i > 1:
             parts.append(", and ")
-        names = [[Cite((key(p),), textual=True)] for p in papers]
-        parts += _join(names)
+        if len(papers) > MAX_NAMED:
+            parts += [f"{len(papers)} papers ", Cite(tuple(key(p) for p in papers))]
+        else:
+            parts += _join([[Cite((key(p),), textual=True)] for p in papers])
         label = labels.get((facet.attribute, value), value)
         parts.append(" " + value_phrase(facet.attribute, value, label, len(papers) > 1))
         cited += [p for p in papers if p not in cited]
@@ -169,9 +181,16 @@ def facet_labels(long: pd.DataFrame | None) -> dict[tuple[str, str], str]:
 # --- each paper's contribution and result ----------------------------------------------------------
 
 
+_ENUMERATED = re.compile(r"^\(?(?:\d+|[ivx]+)[.)]\s|^\w[\w-]*:\s")
+EXCLUSIVE_FACETS = ("training", "agents", "contribution")  # values that exclude each other
+
+
 def is_content(source: SourceSentence, role: str | None) -> bool:
     """A sentence about this paper's own work (not scene-setting): by the role model when known,
-    else by the cue classifier; attributed sentences ("we present ...") always count."""
+    else by the cue classifier; attributed sentences ("we present ...") always count. List items
+    ("2. Perception: ...") never do."""
+    if _ENUMERATED.match(source.text):
+        return False
     if source.attributed:
         return True
     if role is not None:
@@ -190,14 +209,13 @@ def contribution_sentence(
 
     def rank(s: SourceSentence) -> tuple:
         role = roles.get(s.index)
-        return (
-            s.anaphoric,
-            not (s.role == "contribution" and s.attributed),
-            not (bool(name) and name in s.text),
-            role not in ("objective", "method"),
-            s.role == "finding",
-            s.index,
+        score = (
+            (role in ("objective", "method"))
+            + (s.role == "contribution" and s.attributed)
+            + (bool(name) and name in s.text)
+            - (s.role == "finding")
         )
+        return (s.anaphoric, bool(DANGLING.search(s.text)), -score, s.index)
 
     return sorted(pool, key=rank)[0]
 
@@ -213,6 +231,7 @@ def result_sentence(
         and (roles.get(s.index) == "result" or s.role == "finding")
         and s.role not in ("future",)
         and not s.anaphoric
+        and not DANGLING.search(s.text)
     ]
     if not pool:
         return None
@@ -223,6 +242,7 @@ __all__ = [
     "COMPONENT_FLAGS",
     "FACETS",
     "Facet",
+    "EXCLUSIVE_FACETS",
     "comparative_sentence",
     "contribution_sentence",
     "facet_labels",
