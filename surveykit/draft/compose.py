@@ -160,7 +160,8 @@ def build_document(
                     sentence.segments = [_retarget(s) for s in sentence.segments]
     n = len(drafter.assignments)
     bib = relpath(bib_path.with_suffix(""), draft_dir)
-    return SurveyDocument(title, author, ABSTRACT.format(n=n), sections, bib)
+    abstract = drafter.abstract_text(topical) if n else ABSTRACT.format(n=n)
+    return SurveyDocument(title, author, abstract, sections, bib)
 
 
 def _retarget(segment: Segment) -> Segment:

@@ -19,22 +19,32 @@ def is_comparative(sentence: DraftSentence) -> bool:
 
 
 def is_background(sentence: DraftSentence, roles: Mapping[str, Mapping[int, str]],
-                  starts: Mapping[str, Mapping[int, int]]) -> bool:
+                  starts: Mapping[str, Mapping[int, int]],
+                  cues: Mapping[str, Mapping[int, bool]] | None = None) -> bool:
     """An extracted sentence whose source is scene-setting: a background sentence by the role model
-    that is not first person (``we ...``)."""
+    that is not first person (``we ...``); with ``cues``, one stating a limitation or future work
+    (an open challenge) does not count."""
     prov = sentence.provenance
     if prov is None:
         return False
     index = starts.get(prov.paper_id, {}).get(prov.start)
     role = roles.get(prov.paper_id, {}).get(index) if index is not None else None
     attributed = any(getattr(s, "textual", False) for s in sentence.cites)
-    return role == "background" and not attributed
+    challenge = bool(cues and index is not None and cues.get(prov.paper_id, {}).get(index))
+    return role == "background" and not attributed and not challenge
 
 
 def draft_metrics(document: SurveyDocument, drafter: Any) -> dict[str, Any]:
     """Counts over the whole document and over the topical sections (``sec:section-*``)."""
     starts = {pid: {s.start: s.index for s in sentences} for pid, sentences in drafter.sentences.items()}
-    extracts = background = 0
+    # a limitation or future-work statement (by either cue set) is an open challenge, not scene-setting
+    flags = drafter.challenge_cues
+    cues = {
+        pid: {s.index: s.role in ("limitation", "future") or flags.get(pid, {}).get(s.index, False)
+              for s in sentences}
+        for pid, sentences in drafter.sentences.items()
+    }
+    extracts = background = scene_setting = 0
     background_list: list[str] = []
     substantive: set[str] = set()
     topical_papers: set[str] = set()
@@ -46,7 +56,10 @@ def draft_metrics(document: SurveyDocument, drafter: Any) -> dict[str, Any]:
             extracts += 1
             if is_background(sentence, drafter.roles, starts):
                 background += 1
-                background_list.append(f"{section.label}: {sentence.provenance.text[:90]}")
+                scene = is_background(sentence, drafter.roles, starts, cues)
+                scene_setting += scene
+                mark = "scene-setting" if scene else "challenge"
+                background_list.append(f"{section.label} [{mark}]: {sentence.provenance.text[:90]}")
             substantive |= set(sentence.paper_ids)
         elif sentence.kind == "summary" and len(sentence.paper_ids) == 1:
             substantive |= set(sentence.paper_ids)
@@ -62,6 +75,8 @@ def draft_metrics(document: SurveyDocument, drafter: Any) -> dict[str, Any]:
         "extracted_sentences": extracts,
         "background_sentences": background,
         "background_share": round(background / extracts, 4) if extracts else 0.0,
+        "scene_setting_sentences": scene_setting,
+        "scene_setting_share": round(scene_setting / extracts, 4) if extracts else 0.0,
         "papers": len(members),
         "name_only_papers": len(name_only),
         "name_only": name_only,

@@ -259,9 +259,13 @@ class Drafter:
         self.used: set[tuple[str, int]] = set()
         # paper id -> sentence index -> role (background/objective/method/result/other)
         self.roles: dict[str, dict[int, str]] = {}
+        # paper id -> sentence index -> the limitation/future-work cue (a challenge, not scene-setting)
+        self.challenge_cues: dict[str, dict[int, bool]] = {}
         if roles is not None:
             for paper, annotated in zip(corpus.papers, roles, strict=False):
                 self.roles[paper.id] = {r.index: r.role for r in annotated}
+                self.challenge_cues[paper.id] = {r.index: bool(r.limitation or r.future_work)
+                                                 for r in annotated}
 
     # --- helpers --------------------------------------------------------------------------------
 
@@ -484,7 +488,9 @@ class Drafter:
             out.append(Paragraph(sentences))
         return out
 
-    def paper_sentences(self, paper_id: str, prefix: str = "") -> list[DraftSentence]:
+    def paper_sentences(
+        self, paper_id: str, prefix: str = "", with_result: bool = True
+    ) -> list[DraftSentence]:
         """The paper's contribution (extracted, else from its attributes) and its headline result."""
         roles = self.roles.get(paper_id, {})
         sentences = self.sentences.get(paper_id, [])
@@ -499,7 +505,7 @@ class Drafter:
             out.append(extract_sentence(best, self.key(paper_id), prefix))
         else:
             out.append(self.attribute_summary(paper_id, prefix))
-        result = result_sentence(sentences, roles, self.used)
+        result = result_sentence(sentences, roles, self.used) if with_result else None
         if result is not None:
             self.used.add((result.paper_id, result.index))
             out.append(extract_sentence(result, self.key(paper_id)))
@@ -560,15 +566,9 @@ class Drafter:
     def introduction(self, sections: list[Section], has_comparison: bool) -> Section:
         sec = Section("Introduction", "sec:introduction")
         ids = list(self.assignments.index)
-        pool = [
-            s
-            for pid in ids
-            for s in self.sentences[pid]
-            if s.role == "background" and not s.anaphoric and not s.attributed and s.index < 3
-        ]
-        chosen = self._select(pool, self.options.intro_sentences, lambda s: 1.0 / (1 + s.index))
-        if chosen:
-            sec.blocks.append(self._paragraph(chosen, "introduction", order_by_role=False))
+        framing = self.field_framing(sections)
+        if framing:
+            sec.blocks.append(framing)
         years = self.years(ids)
         by_year = pd.Series(years).value_counts().sort_index() if years else pd.Series(dtype=int)
         counts = ", ".join(f"{n} from {y}" for y, n in by_year.items())
@@ -609,6 +609,108 @@ class Drafter:
         sec.blocks.append(Paragraph([DraftSentence(roadmap, "structural")]))
         return sec
 
+    def field_name(self) -> str:
+        """The surveyed field, from ``[survey] title`` ("LLM Based Agents: A Survey" -> its head)."""
+        title = str(getattr(self.config, "title", "") or "") if self.config is not None else ""
+        head = re.split(r":\s*", title, maxsplit=1)[0].strip()
+        if not head or re.fullmatch(r"(?i)an? survey|survey", head):
+            return "the surveyed field"
+        return head
+
+    def corpus_facts(self) -> list[tuple[str, str, int]]:
+        """(facet, value phrase, papers) for the most frequent values over the whole corpus."""
+        long = self._attribute_long()
+        if long is None or long.empty:
+            return []
+        members = set(self.assignments.index)
+        long = long[long["paper_id"].isin(members)]
+        labels = facet_labels(long)
+        facts = []
+        for attribute in ("agents", "training", "domain"):
+            sub = long[long["attribute"] == attribute]
+            counts = sub.groupby("value")["paper_id"].nunique().sort_values(ascending=False, kind="stable")
+            for value, n in list(counts.items())[: (1 if attribute == "agents" else 2)]:
+                label = labels.get((attribute, str(value)), str(value))
+                facts.append((attribute, value_phrase(attribute, str(value), label, True), int(n)))
+        for flag in COMPONENT_FLAGS:
+            n = long.loc[long["attribute"] == flag, "paper_id"].nunique()
+            if n:
+                facts.append(("components", COMPONENT_NAMES.get(flag, flag), int(n)))
+        return facts
+
+    def field_framing(self, sections: list[Section]) -> Paragraph | None:
+        """Scope, size, years, themes and the main approaches of the field, from the corpus."""
+        ids = list(self.assignments.index)
+        if not ids:
+            return None
+        sentences = []
+        years = self.years(ids)
+        themes = [(str(r.label), int(r.topic), len(self.members(int(r.topic))))
+                  for s in self.section_ids() for r in self.section_topics(s).itertuples(index=False)]
+        themes.sort(key=lambda t: (-t[2], t[0]))
+        if themes:
+            parts: list[Segment] = [
+                f"Research on {self.field_name()} is the subject of this survey: "
+                f"{_count(len(ids), 'paper')}" + (f" published {_year_span(years)}" if years else "")
+                + ", whose largest themes are "]
+            parts += _join_names([[f"{label} (", Ref(f"sec:topic-{_slug(topic)}", "Section"),
+                                   f", {_count(n, 'paper')})"] for label, topic, n in themes[:3]])
+            parts.append(".")
+            sentences.append(DraftSentence(parts, "structural"))
+        if len(years) >= 4:
+            last = max(years)
+            recent = [p for p in ids if self.corpus[p].year == last]
+            earlier = sorted({y for y in years if y < last})
+            if recent and earlier:
+                before = sum(1 for y in years if y == earlier[-1])
+                peak = max(set(years), key=lambda y: (years.count(y), y))
+                if len(recent) > before:
+                    text = (f"Output is growing: {len(recent)} of the papers appeared in {last} alone, "
+                            f"against {before} in {earlier[-1]} (")
+                else:
+                    text = (f"Most papers appeared in {peak} ({years.count(peak)}), "
+                            f"{len(recent)} in {last} (")
+                sentences.append(
+                    DraftSentence([text, Ref(OVERVIEW_TABLE_LABEL, "Table"), ")."], "structural"))
+        facts = [f for f in self.corpus_facts() if f[0] != "components"]
+        components = sorted(
+            (f for f in self.corpus_facts() if f[0] == "components"), key=lambda f: -f[2])[:3]
+        if facts:
+            clauses = [f"{n} {phrase}" for _, phrase, n in facts]
+            text = "Across the corpus, " + ", ".join(clauses[:-1]) + (" and " if len(clauses) > 1 else "") \
+                + clauses[-1]
+            if components:
+                text += "; the most frequent agent components are " + ", ".join(
+                    f"{name} ({n} papers)" for _, name, n in components)
+            sentences.append(
+                DraftSentence([text + " (", Ref("sec:comparison", "Section"), ")."], "structural"))
+        return Paragraph(sentences) if sentences else None
+
+    def abstract_text(self, sections: list[Section]) -> str:
+        """The abstract: the field, its size and years, its themes and main approaches, then how the
+        text was made."""
+        ids = list(self.assignments.index)
+        years = self.years(ids)
+        themes = [str(r.label) for s in self.section_ids()
+                  for r in self.section_topics(s).itertuples(index=False)]
+        text = (f"This survey reviews {_count(len(ids), 'paper')} on {self.field_name()}"
+                + (f" published {_year_span(years)}" if years else "")
+                + (f", organised into {_count(len(themes), 'theme')}: " + ", ".join(themes[:-1])
+                   + (" and " if len(themes) > 1 else "") + themes[-1] if themes else "") + ". ")
+        facts = [f for f in self.corpus_facts() if f[0] != "components"]
+        if facts:
+            clauses = [f"{n} {phrase}" for _, phrase, n in facts[:4]]
+            text += "Of these papers, " + ", ".join(clauses[:-1]) + (" and " if len(clauses) > 1 else "") \
+                + clauses[-1] + ". "
+        text += ("Within each theme, the survey compares the papers by training approach, agent "
+                 "organisation, components and domain, states each paper's contribution and the results its "
+                 "abstract reports, and collects open challenges from the papers' limitation and future-work "
+                 "statements. The text was drafted by surveykit and is extractive: each sentence quotes the "
+                 "abstract of the paper it cites, summarises the cited papers, or points to a table, "
+                 "figure or "
+                 "section; provenance.jsonl maps every sentence to its source.")
+        return text
+
     def related_surveys(self) -> Paragraph | None:
         """The "Related surveys" group: a lead sentence, then each survey's own contribution
         sentence (surveys are discussed here, not in the subject sections)."""
@@ -617,15 +719,15 @@ class Drafter:
         ids = sorted(self.related, key=lambda p: (-(self.corpus[p].year or 0), self.key(p)))
         n = len(ids)
         lead = DraftSentence(
-            [f"{_count(n, 'earlier survey').capitalize()} of the field (",
+            [f"{_count(n, 'earlier survey').capitalize()} of the field ",
              Cite(tuple(self.key(p) for p in ids)),
-             ") " + ("is" if n == 1 else "are") + " part of the corpus and "
+             " " + ("is" if n == 1 else "are") + " part of the corpus and "
              + ("is" if n == 1 else "are") + " discussed here rather than in the thematic sections ("
              "newest first):"],
             "summary",
             tuple(ids),
         )
-        return Paragraph([lead, *(self.contribution_line(pid) for pid in ids)])
+        return Paragraph([lead, *(self.paper_sentences(pid, with_result=False)[0] for pid in ids)])
 
     def corpus_sources(self) -> str:
         config = self.config
@@ -906,30 +1008,54 @@ class Drafter:
         sentences = []
         for section, built in zip(self.section_ids(), sections, strict=False):
             ids = self.section_members(section)
-            reps = self._section_representatives(section, 2)
             n_themes = len(built.subsections) or 1
             parts: list[Segment] = [
                 f"{_capital(_theme(built.title))} (",
                 Ref(built.label, "Section"),
                 f") spans {_count(len(ids), 'paper')} in {_count(n_themes, 'theme')}",
             ]
-            if reps:
-                parts += [", with representative work by "]
-                parts += _join_names([[Cite((self.key(p),), textual=True)] for p in reps])
-            parts.append(".")
-            sentences.append(DraftSentence(parts, "summary" if reps else "structural", tuple(reps)))
+            finding = self._dominant_value(ids)
+            if finding:
+                phrase, papers = finding
+                parts += [f"; its most common approach is that {len(papers)} of them {phrase} "]
+                parts += [Cite(tuple(self.key(p) for p in papers))]
+                parts.append(".")
+                sentences.append(DraftSentence(parts, "summary", tuple(papers)))
+            else:
+                parts.append(".")
+                sentences.append(DraftSentence(parts, "structural"))
+        n_challenges = sum(
+            1 for pid in self.assignments.index for s in self.sentences.get(pid, [])
+            if (s.paper_id, s.index) in self.used and s.role in ("limitation", "future"))
         sentences.append(
             DraftSentence(
                 [
-                    "Across the corpus, the open problems the papers report (",
+                    f"What remains open is stated by the papers themselves: {n_challenges} limitation "
+                    "and future-work statements, grouped by section, are collected in ",
                     Ref("sec:challenges", "Section"),
-                    ") point to where the field is heading next.",
+                    ".",
                 ],
                 "structural",
             )
         )
         sec.blocks.append(Paragraph(sentences))
         return sec
+
+    def _dominant_value(self, ids: Sequence[str]) -> tuple[str, list[str]] | None:
+        """The most frequent training or organisation value among ``ids`` (phrase, its papers)."""
+        long = self._attribute_long()
+        if long is None or long.empty or not ids:
+            return None
+        sub = long[long["paper_id"].isin(set(ids)) & long["attribute"].isin(("training", "agents"))]
+        if sub.empty:
+            return None
+        counts = sub.groupby(["attribute", "value"])["paper_id"].apply(lambda s: list(dict.fromkeys(s)))
+        (attribute, value), papers = max(counts.items(), key=lambda kv: (len(kv[1]), kv[0]))
+        if len(papers) < 2:
+            return None
+        label = facet_labels(sub).get((attribute, value), value)
+        order = {p: i for i, p in enumerate(ids)}
+        return value_phrase(attribute, value, label, True), sorted(papers, key=order.__getitem__)
 
     def _section_representatives(self, section: int, n: int) -> list[str]:
         out = []

@@ -228,7 +228,7 @@ def result_sentence(
         s for s in sentences
         if (s.paper_id, s.index) not in used
         and _NUMBER.search(s.text)
-        and (roles.get(s.index) == "result" or s.role == "finding")
+        and (roles.get(s.index) == "result" if roles else s.role == "finding")
         and s.role not in ("future",)
         and not s.anaphoric
         and not DANGLING.search(s.text)
