@@ -109,9 +109,13 @@ def topic_attribute_table(
     keys: Mapping[str, str],
     topic: int,
     columns: list[str] | tuple[str, ...] | None = None,
+    merge_flags: bool | None = None,
 ) -> pd.DataFrame:
     """Papers of one topic x attributes: ``Paper``, ``Ref`` (cite key), ``Year``, one column per
-    attribute (header: its label). Rows by year, then name."""
+    attribute (header: its label). Rows by year, then name. ``merge_flags`` (default: when the
+    columns are the defaults) names the flags a paper has in one ``Components`` column."""
+    if merge_flags is None:
+        merge_flags = columns is None
     _check_frame(assignments, ["topic"], "assignments")
     dropped = attributes.non_discriminative()
     if columns is None:
@@ -140,7 +144,24 @@ def topic_attribute_table(
         rows.append(row)
     frame = pd.DataFrame(rows, columns=["Paper", REF, "Year"] + [labels[c] for c in columns])
     frame = frame.sort_values(["Year", "Paper"], kind="stable").reset_index(drop=True)
+    if merge_flags:
+        frame = _merge_flags(frame, [labels[c] for c in columns if attributes.kind(c) == "flag"])
     return _with_cites(frame, [REF])
+
+
+COMPONENTS = "Components"
+
+
+def _merge_flags(frame: pd.DataFrame, flags: list[str]) -> pd.DataFrame:
+    """One ``Components`` column naming the flags a paper has (``Tools, Memory``) instead of one
+    check column per flag: the table stays narrow enough to print at a readable size."""
+    if len(flags) < 2:
+        return frame
+    position = list(frame.columns).index(flags[0])
+    merged = [", ".join(f for f in flags if row[f]) for _, row in frame.iterrows()]
+    frame = frame.drop(columns=flags)
+    frame.insert(position, COMPONENTS, merged)
+    return frame
 
 
 def topic_attribute_tables(
