@@ -30,7 +30,14 @@ FIGURE_CAPTIONS = {
     "topic_similarity": "Similarity between themes.",
 }
 # Which part of the survey shows a figure (default: the taxonomy overview).
-FIGURE_PLACES = {"attribute_heatmap": "comparison"}
+# Where a figure goes. "omit": its numbers are already shown elsewhere (the per-theme counts of
+# topic_sizes and of the taxonomy sunburst are in the overview table and the taxonomy tree).
+FIGURE_PLACES = {
+    "attribute_heatmap": "comparison",
+    "papers_per_year": "introduction",
+    "topic_sizes": "omit",
+    "taxonomy": "omit",
+}
 _OWN_FLOAT = re.compile(r"\\begin\{(?:table\*?|longtable|landscape|sidewaystable|figure\*?|xltabular)\}")
 _LABEL = re.compile(r"\\label\{([^}]+)\}")
 _CAPTION_FILE_SUFFIX = ".caption.txt"

@@ -15,7 +15,7 @@ from pathlib import Path
 from surveykit import io
 from surveykit.draft.assets import TREE_FILE, TREE_LABEL, Asset
 from surveykit.draft.model import DraftSentence, Float, Paragraph, Ref, Segment, SurveyDocument, relpath
-from surveykit.draft.outline import OVERVIEW_TABLE_LABEL, Drafter
+from surveykit.draft.outline import OVERVIEW_TABLE_LABEL, Drafter, _caption_phrase
 from surveykit.textutil import markdown_escape
 
 ABSTRACT = (
@@ -150,6 +150,11 @@ def build_document(
     comparison.blocks += table_floats + [_figure_float(f, draft_dir) for f in comparison_figures]
 
     introduction = drafter.introduction(topical, has_comparison=True)
+    for fig in (f for f in placed_figures if f.place == "introduction"):
+        sentence = DraftSentence(
+            [Ref(fig.label, "Figure"), f" shows the {_caption_phrase(fig.caption)}."], "structural")
+        introduction.blocks.insert(1, Paragraph([sentence]))
+        introduction.blocks.insert(2, _figure_float(fig, draft_dir))
     challenges = drafter.challenges_section(topical)
     conclusion = drafter.conclusion(topical)
     sections = [introduction, taxonomy, *topical, comparison, challenges, conclusion]
