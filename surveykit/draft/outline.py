@@ -609,6 +609,12 @@ class Drafter:
         sec.blocks.append(Paragraph([DraftSentence(roadmap, "structural")]))
         return sec
 
+    def theme_label(self, section: int, topic: int) -> str:
+        """The label of a theme's section: its subsection, or the section when it has one theme."""
+        if len(self.section_topics(section)) == 1:
+            return f"sec:section-{_slug(section)}"
+        return f"sec:topic-{_slug(topic)}"
+
     def field_name(self) -> str:
         """The surveyed field, from ``[survey] title`` ("LLM Based Agents: A Survey" -> its head)."""
         title = str(getattr(self.config, "title", "") or "") if self.config is not None else ""
@@ -645,7 +651,7 @@ class Drafter:
             return None
         sentences = []
         years = self.years(ids)
-        themes = [(str(r.label), int(r.topic), len(self.members(int(r.topic))))
+        themes = [(str(r.label), self.theme_label(s, int(r.topic)), len(self.members(int(r.topic))))
                   for s in self.section_ids() for r in self.section_topics(s).itertuples(index=False)]
         themes.sort(key=lambda t: (-t[2], t[0]))
         if themes:
@@ -653,8 +659,8 @@ class Drafter:
                 f"Research on {self.field_name()} is the subject of this survey: "
                 f"{_count(len(ids), 'paper')}" + (f" published {_year_span(years)}" if years else "")
                 + ", whose largest themes are "]
-            parts += _join_names([[f"{label} (", Ref(f"sec:topic-{_slug(topic)}", "Section"),
-                                   f", {_count(n, 'paper')})"] for label, topic, n in themes[:3]])
+            parts += _join_names([[f"{label} (", Ref(ref, "Section"),
+                                   f", {_count(n, 'paper')})"] for label, ref, n in themes[:3]])
             parts.append(".")
             sentences.append(DraftSentence(parts, "structural"))
         if len(years) >= 4:
