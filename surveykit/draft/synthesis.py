@@ -131,8 +131,15 @@ def comparative_sentence(
     max_groups: int = 3,
 ) -> DraftSentence | None:
     """"A and B <value 1>, while C <value 2>": each group cites exactly its papers."""
-    groups = [g for g in facet.groups if g[1]][:max_groups]
-    if not groups:
+    groups: list[tuple[str, tuple[str, ...]]] = []
+    seen: set[str] = set()
+    for value, papers in facet.groups:  # disjoint groups: "A ..., while B ..." never names A twice
+        if papers and not seen & set(papers):
+            groups.append((value, papers))
+            seen |= set(papers)
+        if len(groups) == max_groups:
+            break
+    if not groups or (len(groups) == 1 and len(groups[0][1]) >= n_papers):
         return None
     parts: list[Segment] = [facet.lead]
     cited: list[str] = []
@@ -151,8 +158,8 @@ def comparative_sentence(
     if len(groups) == 1:
         rest = n_papers - len(groups[0][1])
         one = rest == 1
-        parts.append(f"; the other {rest} paper{'' if one else 's'} of this theme "
-                     f"do{'es' if one else ''} not state this in {'its' if one else 'their'} abstract")
+        parts.append("; the remaining paper of this theme does not state this in its abstract" if one
+                     else f"; the other {rest} papers of this theme do not state this in their abstracts")
     parts.append(".")
     if len(cited) < 2:
         return None
