@@ -74,8 +74,8 @@ COMPONENT_NAMES = {
     "safety": "safety",
 }
 ADDITION_CONNECTIVES = ["Similarly, ", "Likewise, ", "Along the same lines, "]
-FUTURE_CONNECTIVES = ["Looking ahead, ", "Beyond current systems, ", "In the same vein, ", "Relatedly, "]
-CHALLENGE_CONNECTIVES = ["Moreover, ", "In addition, ", "Relatedly, ", "At the same time, ", "Further, "]
+FUTURE_CONNECTIVES = ["In addition, ", "Further, ", "Moreover, "]  # each direction adds to the last
+CHALLENGE_CONNECTIVES = ["Moreover, ", "In addition, ", "Further, "]  # each challenge adds to the last
 
 
 @dataclass
