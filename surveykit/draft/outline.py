@@ -65,6 +65,13 @@ CONNECTIVES = {
     "future": ["Looking ahead, ", "Beyond current systems, ", "As a next step, "],
     "background": ["Relatedly, ", "In addition, ", "Beyond this, ", "Similarly, ", "More broadly, "],
 }
+FACET_NAMES = {
+    ("training", "finetuning"): "fine-tuning",
+    ("training", "rl"): "reinforcement learning",
+    ("training", "prompting"): "prompting a frozen model",
+    ("agents", "multi"): "a multi-agent organisation",
+    ("agents", "single"): "a single-agent setting",
+}
 COMPONENT_NAMES = {
     "tools": "tool use",
     "memory": "a memory module",
@@ -832,10 +839,21 @@ class Drafter:
         if across:
             sec.blocks.append(across)
         sentences = []
+        topic_tables = [t for t in tables if t.label and re.fullmatch(r"topic_\d+", t.name)]
         for table in tables:
-            if table.label:
+            if table.label and table not in topic_tables:
                 sentences.append(DraftSentence([Ref(table.label, "Table"), self._table_phrase(table)],
                                                "structural"))
+        if len(topic_tables) > 1:  # one sentence for the per-theme tables, not one each
+            refs = _join_names([[Ref(t.label, "Table")] for t in topic_tables])
+            sentences.append(DraftSentence(
+                refs + [" compare the papers of each theme (one table per theme, in the order of the "
+                        "sections) by contribution type, training, agent organisation, components and "
+                        "domain; an empty cell means the abstract does not say."], "structural"))
+        elif topic_tables:
+            table = topic_tables[0]
+            sentences.append(DraftSentence([Ref(table.label, "Table"), self._table_phrase(table)],
+                                           "structural"))
         for fig in figures:
             sentences.append(
                 DraftSentence(
@@ -895,18 +913,19 @@ class Drafter:
                 top, low = shares[0], shares[-1]
                 if not top[2] or top[0] == low[0]:
                     continue
-                name = labels.get((facet, value)) or labels.get((value, "yes")) or value
+                name = FACET_NAMES.get((facet, value)) or labels.get((facet, value)) or value
                 name = COMPONENT_NAMES.get(value, name) if facet == "components" else name
                 parts: list[Segment] = [
-                    f"{_capital(name)} is most common in {top[1]} ({len(top[2])} of {top[3]} papers: ",
-                    Cite(tuple(self.key(p) for p in top[2])), ")"]
+                    f"{_capital(name)} is most common in {top[1]}, "
+                    f"with {len(top[2])} of its {top[3]} papers ",
+                    Cite(tuple(self.key(p) for p in top[2]))]
                 cited = list(top[2])
                 if low[2]:
-                    parts += [f", least in {low[1]} ({len(low[2])} of {low[3]}: ",
-                              Cite(tuple(self.key(p) for p in low[2])), ")."]
+                    parts += [f", and least common in {low[1]}, with {len(low[2])} of {low[3]} ",
+                              Cite(tuple(self.key(p) for p in low[2])), "."]
                     cited += low[2]
                 else:
-                    parts.append(f", and absent from {low[1]}.")
+                    parts.append(f"; no paper of {low[1]} states it.")
                 sentences.append(DraftSentence(parts, "summary", tuple(cited)))
         return Paragraph(sentences, lead="Across themes") if sentences else None
 
