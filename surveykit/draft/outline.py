@@ -26,7 +26,6 @@ from surveykit.draft.model import (
     Cite,
     DraftSentence,
     Float,
-    Item,
     ItemList,
     Paragraph,
     Provenance,
@@ -50,7 +49,6 @@ from surveykit.draft.synthesis import (
 OVERVIEW_TABLE_LABEL = "tab:overview"
 REPRESENTATIVE_TABLE_LABEL = "tab:representatives"
 _ROLE_ORDER = {"background": 0, "contribution": 1, "finding": 2, "limitation": 3, "future": 4}
-_ROLE_WEIGHT = {"background": 1.0, "contribution": 1.15, "finding": 0.9, "limitation": 0.6, "future": 0.5}
 
 CONNECTIVES = {
     "contribution": [
@@ -116,12 +114,6 @@ class DraftOptions:
 
 
 COMPARABLE_KINDS = ("category", "multi", "flag")
-
-
-def _pick(options: Sequence[str], *seed: object) -> str:
-    """A deterministic choice among ``options`` from a seed (stable across runs and platforms)."""
-    text = "|".join(str(s) for s in seed)
-    return options[zlib.crc32(text.encode("utf-8")) % len(options)]
 
 
 _FUNCTION_WORDS = {
@@ -346,82 +338,6 @@ class Drafter:
                 prefix = options[(offset + i // 2) % len(options)]
             sentences.append(extract_sentence(source, self.key(source.paper_id), prefix))
         return Paragraph(sentences)
-
-    @staticmethod
-    def _overview_weight(s: SourceSentence) -> float:
-        weight = _ROLE_WEIGHT.get(s.role, 1.0)
-        if s.anaphoric:
-            weight *= 0.3
-        if s.n_words > 40:
-            weight *= 0.7
-        return weight
-
-    # --- parts ----------------------------------------------------------------------------------
-
-    def overview(self, ids: Sequence[str], k: int, seed: str) -> Paragraph | None:
-        pool = [s for pid in ids for s in self.sentences[pid] if s.role not in ("future",)]
-        chosen = self._select(pool, k, self._overview_weight)
-        return self._paragraph(chosen, seed) if chosen else None
-
-    def contribution_line(self, paper_id: str) -> DraftSentence:
-        """One line per paper: its contribution sentence, else a sentence naming its system, else
-        a summary sentence built from its title."""
-        paper = self.corpus[paper_id]
-        name = short_name(paper)
-        pool = [s for s in self.sentences[paper_id] if (s.paper_id, s.index) not in self.used]
-
-        def rank(s: SourceSentence) -> tuple:
-            names_it = bool(name) and name in s.text and not s.anaphoric
-            return (
-                not (s.role == "contribution" and s.attributed),
-                s.role != "contribution",
-                not names_it,
-                s.anaphoric,
-                s.index,
-            )
-
-        ranked = [s for s in sorted(pool, key=rank) if rank(s)[:3] != (True, True, True)]
-        if ranked:
-            best = ranked[0]
-            self.used.add((best.paper_id, best.index))
-            return extract_sentence(best, self.key(paper_id))
-        title = paper.title.strip().rstrip(".")
-        return DraftSentence(
-            [Cite((self.key(paper_id),), textual=True), f" study \u201c{title}\u201d."],
-            "summary",
-            (paper_id,),
-        )
-
-    def representatives(self, topic: int, ids: Sequence[str]) -> ItemList | None:
-        row = self.topics[self.topics["topic"] == topic]
-        chosen = []
-        if len(row):
-            reps = row["representatives"].iloc[0]
-            chosen = [p for p in (list(reps) if reps is not None else []) if p in ids]
-        for pid in ids:  # top up with the best-scoring members
-            if len(chosen) >= self.options.representatives:
-                break
-            if pid not in chosen:
-                chosen.append(pid)
-        items = []
-        for pid in chosen[: self.options.representatives]:
-            items.append(Item(short_name(self.corpus[pid]), [self.contribution_line(pid)]))
-        return ItemList(items, lead="Representative work") if items else None
-
-    def further_work(self, label: str, ids: Sequence[str], cited: set[str]) -> Paragraph | None:
-        rest = [pid for pid in ids if pid not in cited]
-        if not rest:
-            return None
-        names = []
-        for pid in rest:
-            name = short_name(self.corpus[pid])
-            names.append(
-                [f"{name} ", Cite((self.key(pid),))] if name else [Cite((self.key(pid),), textual=True)]
-            )
-        opener = _pick(["Further work on {} includes ", "Other papers on {} include ",
-                        "Additional work on {} includes "], label)
-        segments: list[Segment] = [opener.replace("{}", _theme(label), 1)] + _join_names(names) + ["."]
-        return Paragraph([DraftSentence(segments, "summary", tuple(rest))])
 
     def topic_blocks(self, topic_row: Any, section_ref: bool = True) -> list:
         """A theme: what it groups, comparative sentences over its facets, then each paper's
@@ -929,69 +845,6 @@ class Drafter:
                 sentences.append(DraftSentence(parts, "summary", tuple(cited)))
         return Paragraph(sentences, lead="Across themes") if sentences else None
 
-    def _most_central(self, papers: list[str], n: int) -> list[str]:
-        """The ``n`` papers closest to their topic's centre (ties by key): examples, not A-Z."""
-        scores = self.assignments.get("score")
-
-        def rank(pid: str) -> tuple[float, str]:
-            score = float(scores.get(pid, 0.0)) if scores is not None else 0.0
-            return (-round(score, 9), self.key(pid))
-
-        return sorted(papers, key=rank)[:n]
-
-    def attribute_paragraph(self, top: int = 3, max_cites: int = 6) -> Paragraph | None:
-        frame = self.attributes
-        if frame is None:
-            return None
-        frame = getattr(frame, "long", frame)
-        if (
-            not isinstance(frame, pd.DataFrame)
-            or frame.empty
-            or not {"paper_id", "attribute", "value"} <= set(frame)
-        ):
-            return None
-        frame = frame[frame["paper_id"].isin(self.keys) & frame["paper_id"].isin(self.assignments.index)]
-        if "kind" in frame:  # properties to compare; not per-paper names, stated counts or URLs
-            frame = frame[frame["kind"].isin(COMPARABLE_KINDS)]
-        sentences = []
-        label_col = "label" if "label" in frame else "attribute"
-        value_col = "value_label" if "value_label" in frame else "value"
-        order = list(getattr(self.attributes, "names", []) or [])  # the schema's order
-        groups = dict(tuple(frame.groupby("attribute", sort=True)))
-        for attribute in [a for a in order if a in groups] + sorted(set(groups) - set(order)):
-            group = groups[attribute]
-            group = group[group[value_col].astype(str).str.strip() != ""]
-            if "kind" in group and len(group) and group["kind"].iloc[0] == "flag":
-                papers = list(dict.fromkeys(group["paper_id"]))
-                shown = self._most_central(papers, max_cites)
-                label = str(group[label_col].iloc[0]).lower()
-                segments = [f"{_count(len(papers), 'paper')} mention {label} ",
-                            Cite(tuple(self.key(p) for p in shown)), "."]
-                sentences.append(DraftSentence(segments, "summary", tuple(papers)))
-                continue
-            counts = group.groupby(value_col)["paper_id"].apply(lambda s: list(dict.fromkeys(s)))
-            if counts.empty:
-                continue
-            counts = sorted(counts.items(), key=lambda kv: (-len(kv[1]), str(kv[0])))[:top]
-            label = str(group[label_col].iloc[0]) if len(group) else str(attribute)
-            parts = []
-            for value, papers in counts:
-                shown = self._most_central(papers, max_cites)
-                parts.append([f"{value} in {_count(len(papers), 'paper')} ",
-                              Cite(tuple(self.key(p) for p in shown))])
-            cited = tuple(p for _, papers in counts for p in papers)
-            segments = (
-                [
-                    f"For {label.lower()}, the most frequent values are "
-                    if len(parts) > 1
-                    else f"For {label.lower()}, the most frequent value is "
-                ]
-                + _join_names(parts)
-                + ["."]
-            )
-            sentences.append(DraftSentence(segments, "summary", cited))
-        return Paragraph(sentences, lead="Attributes") if sentences else None
-
     def challenges_section(self, sections: list[Section]) -> Section:
         sec = Section("Open Challenges and Future Directions", "sec:challenges")
         intro = DraftSentence(
@@ -1082,13 +935,6 @@ class Drafter:
         order = {p: i for i, p in enumerate(ids)}
         return value_phrase(attribute, value, label, True), sorted(papers, key=order.__getitem__)
 
-    def _section_representatives(self, section: int, n: int) -> list[str]:
-        out = []
-        for row in self.section_topics(section).itertuples(index=False):
-            picks = self._topic_representatives(row, self.members(int(row.topic)), 1)
-            if picks and picks[0] not in out:
-                out.append(picks[0])
-        return out[:n]
 
 
 _STRONG_CHALLENGE = re.compile(
