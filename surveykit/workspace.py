@@ -222,6 +222,6 @@ class Workspace:
         """Extract the attributes of every paper (schema: defaults + ``[attributes]``); save them."""
         from surveykit.attributes.extract import build_attributes
 
-        table = build_attributes(self.config, self.corpus)
+        table = build_attributes(self.config, self.corpus, roles=self.sentence_roles)
         self.__dict__["attributes"] = table
         return table

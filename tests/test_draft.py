@@ -341,3 +341,23 @@ def test_bundled_title_is_not_put_on_another_corpus(tmp_path):
     assert survey_title(shipped, other) == NEUTRAL_TITLE  # `surveykit run --source mine.bib`
     own = parse_config({"survey": {"title": "Mine"}}, None, tmp_path)
     assert survey_title(own, other) == "Mine"
+
+
+def test_the_tables_stage_overview_is_the_only_overview_table(tmp_path):
+    from surveykit.tables.export import to_latex
+
+    corpus = fixture_corpus()
+    assignments, topics = fake_taxonomy(corpus)
+    config = fixture_config(tmp_path)
+    config.paths.ensure()
+    frame = pd.DataFrame({"Topic": ["Web Agents & Search"], "Papers": ["2"]})
+    to_latex(frame, config.paths.tables / "overview.tex", caption="Overview of the topics.",
+             label="tab:overview")
+    (config.paths.figures / "topic_sizes.pdf").write_bytes(b"%PDF-1.4\n")
+    keys = citation_keys(config, corpus)
+    result = write_draft(config, corpus, assignments, topics, keys, compile=False)
+    labels = [f.label for f in result.document.floats()]
+    assert labels.count("tab:overview") == 1 and len(labels) == len(set(labels))
+    tex = result.tex.read_text(encoding="utf-8")
+    assert "tables/overview.tex" in tex and "topic_sizes" not in tex  # counts shown once
+    assert result.grounding.ok, result.grounding.summary()

@@ -56,3 +56,16 @@ def test_parse_outputs_reads_undefined_citations(tmp_path):
     report = parse_outputs(tmp_path, "s", bib)
     assert report.undefined_citations == ["ghost2020"] and report.undefined_references == ["tab:x"]
     assert report.unused_entries == ["unused2023"] and report.missing_entries == ["ghost2020"]
+
+
+def test_parse_outputs_counts_multiply_defined_labels_and_wide_overfull_boxes(tmp_path):
+    (tmp_path / "s.log").write_text(
+        "LaTeX Warning: Label `tab:overview' multiply defined.\n"
+        "Overfull \\hbox (3.2pt too wide) in paragraph at lines 10--12\n"
+        "Overfull \\hbox (42.5pt too wide) in alignment at lines 20--30\n"
+    )
+    report = parse_outputs(tmp_path, "s")
+    assert report.multiply_defined == ["tab:overview"]
+    assert report.overfull_boxes == 2 and report.overfull_large == [42.5]
+    assert len(report.problems) == 2
+    assert "2 problem(s)" in report.summary()

@@ -94,8 +94,11 @@ def test_topic_table_has_check_marks_and_cite_keys(bundled):
     frame = topic_attribute_table(corpus, attributes, assignments, topics, keys, topic=0)
     assert list(frame.columns[:4]) == ["Paper", "Ref", "Year", "Type"]
     assert len(frame) == (assignments["topic"] == 0).sum()
-    assert set(frame["Memory"]) <= {CHECK, ""} and CHECK in set(frame["Memory"])
+    assert "Memory" not in frame.columns  # flags are named in one Components column
+    assert any("Memory" in cell for cell in frame["Components"])
     assert frame.attrs["cite_columns"] == ["Ref"]
+    checks = topic_attribute_table(corpus, attributes, assignments, topics, keys, 0, merge_flags=False)
+    assert set(checks["Memory"]) <= {CHECK, ""} and CHECK in set(checks["Memory"])
     assert frame["Year"].tolist() == sorted(frame["Year"].tolist())
     narrow = topic_attribute_table(corpus, attributes, assignments, topics, keys, 0, columns=["memory"])
     assert list(narrow.columns) == ["Paper", "Ref", "Year", "Memory"]

@@ -10,25 +10,30 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from surveykit import io
 from surveykit.attributes.benchmarks import detect_benchmark, title_name
+from surveykit.attributes.claims import negated_hit, own_segments
 from surveykit.attributes.match import Hit, Segment, number_hits, paper_segments, url_hits, value_hits
 from surveykit.attributes.schema import AttributeSpec, Schema, schema_from_config
 from surveykit.corpus.model import Corpus, Paper
+
+if TYPE_CHECKING:
+    from surveykit.roles.annotate import RoleSentence
 
 Embedder = Callable[[list[str]], np.ndarray]
 
 BENCHMARK_ATTRIBUTE = "benchmark"
 BENCHMARK_LABEL = "Benchmark"
 JOIN = "; "
+NON_DISCRIMINATIVE_SHARE = 0.6
 LONG_COLUMNS = [
     "paper_id",
     "attribute",
@@ -126,6 +131,26 @@ class AttributeTable:
                 rows.append((name, label, value, group["paper_id"].nunique()))
             rows.append((name, label, "(none)", len(self.paper_ids) - sub["paper_id"].nunique()))
         return pd.DataFrame(rows, columns=["attribute", "label", "value", "papers"])
+
+    def shares(self) -> pd.DataFrame:
+        """``attribute, value, papers, share`` for every flag and multi value (share of the corpus)."""
+        rows = []
+        total = max(len(self.paper_ids), 1)
+        for name, _, kind in self.attributes:
+            if kind not in ("flag", "multi"):
+                continue
+            sub = self.long[self.long["attribute"] == name]
+            for value, group in sub.groupby("value", sort=True):
+                papers = group["paper_id"].nunique()
+                rows.append((name, value, papers, round(papers / total, 4)))
+        return pd.DataFrame(rows, columns=["attribute", "value", "papers", "share"])
+
+    def non_discriminative(self, threshold: float = NON_DISCRIMINATIVE_SHARE) -> list[tuple[str, str]]:
+        """Flag and multi values that mark more than ``threshold`` of the papers: they separate
+        nothing, so tables leave them out (categories partition the corpus and are kept)."""
+        shares = self.shares()
+        keep = shares[shares["share"] > threshold]
+        return list(zip(keep["attribute"], keep["value"], strict=True))
 
     # --- persistence ---------------------------------------------------------------------------
 
@@ -313,25 +338,35 @@ def extract_attributes(
     schema: Schema | None = None,
     embeddings: Embedder | bool | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
+    roles: Sequence[Sequence[RoleSentence]] | None = None,
 ) -> AttributeTable:
     """Extract every attribute of ``schema`` (default: the bundled defaults) for each paper.
 
     ``embeddings``: the sentence embedder for zero-shot attributes, a callable ``texts -> array``;
     ``None`` uses :func:`default_embedder` (loaded only when a zero-shot decision is needed);
     ``False`` turns zero-shot off (those values stay empty).
+    ``roles``: the sentence roles of each paper (corpus order, from
+    :func:`surveykit.roles.annotate_sentences`); when given, evidence comes only from the title and
+    the sentences that state this paper's own claims (:func:`surveykit.attributes.claims.own_segments`).
     """
     papers = list(corpus)
     schema = schema or schema_from_config(None)
+    if roles is not None and len(roles) != len(papers):
+        raise ValueError(f"roles cover {len(roles)} papers, the corpus has {len(papers)}")
     rows: list[dict[str, Any]] = []
     per_paper: list[dict[str, list[dict[str, Any]]]] = []
     jobs: list[_ZeroShotJob] = []
     all_segments = []
     for index, paper in enumerate(papers):
         segments = paper_segments(paper)
+        if roles is not None:
+            segments = own_segments(segments, roles[index])
         all_segments.append(segments)
         found: dict[str, list[dict[str, Any]]] = {}
         for spec in schema:
             hits = _pattern_values(spec, paper, segments)
+            if roles is not None:
+                hits = [h for h in hits if not negated_hit(h)]
             found[spec.name] = [_row(paper.id, spec, h, spec.value_label(h.value)) for h in hits]
             wants_fallback = spec.zero_shot_mode == "fallback" and not hits
             if embeddings is not False and (wants_fallback or spec.zero_shot_mode == "always"):
@@ -400,12 +435,15 @@ def attributes_path(config: Any) -> Path:
 
 
 def build_attributes(
-    config: Any, corpus: Corpus, embeddings: Embedder | bool | None = None
+    config: Any,
+    corpus: Corpus,
+    embeddings: Embedder | bool | None = None,
+    roles: Sequence[Sequence[RoleSentence]] | None = None,
 ) -> AttributeTable:
     """Stage function: schema from ``config``, extract, save ``build/attributes.parquet`` (+ CSV)."""
     schema = schema_from_config(config)
     cache = Path(config.paths.cache) / "embeddings" if config.paths else None
-    table = extract_attributes(corpus, schema, embeddings=embeddings, cache_dir=cache)
+    table = extract_attributes(corpus, schema, embeddings=embeddings, cache_dir=cache, roles=roles)
     path = attributes_path(config)
     table.save(path)
     table.save(path.with_suffix(".csv"))

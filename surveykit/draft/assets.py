@@ -30,7 +30,14 @@ FIGURE_CAPTIONS = {
     "topic_similarity": "Similarity between themes.",
 }
 # Which part of the survey shows a figure (default: the taxonomy overview).
-FIGURE_PLACES = {"attribute_heatmap": "comparison"}
+# Where a figure goes. "omit": its numbers are already shown elsewhere (the per-theme counts of
+# topic_sizes and of the taxonomy sunburst are in the overview table and the taxonomy tree).
+FIGURE_PLACES = {
+    "attribute_heatmap": "comparison",
+    "papers_per_year": "introduction",
+    "topic_sizes": "omit",
+    "taxonomy": "omit",
+}
 _OWN_FLOAT = re.compile(r"\\begin\{(?:table\*?|longtable|landscape|sidewaystable|figure\*?|xltabular)\}")
 _LABEL = re.compile(r"\\label\{([^}]+)\}")
 _CAPTION_FILE_SUFFIX = ".caption.txt"
@@ -60,12 +67,21 @@ def _humanise(name: str) -> str:
     return text[:1].upper() + text[1:] + "."
 
 
+_TEX_CAPTION = re.compile(r"\\caption\{((?:[^{}]|\{[^{}]*\})*)\}")
+_TEX_ESCAPE = re.compile(r"\\([&%$#_{}])")
+
+
 def _caption(path: Path, default: str) -> str:
+    """The sidecar caption, else the fragment's own ``\\caption{...}`` (unescaped), else ``default``."""
     sidecar = path.with_name(path.stem + _CAPTION_FILE_SUFFIX)
     if sidecar.exists():
         text = sidecar.read_text(encoding="utf-8").strip()
         if text:
             return text
+    if path.suffix == ".tex" and path.exists():
+        match = _TEX_CAPTION.search(path.read_text(encoding="utf-8", errors="replace"))
+        if match:
+            return _TEX_ESCAPE.sub(r"\1", match.group(1)).replace("{\\ldots}", "\u2026").strip()
     return default
 
 

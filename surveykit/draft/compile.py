@@ -29,6 +29,8 @@ _ERROR = re.compile(r"^(?:! |.*:\d+: )(.+)$", re.MULTILINE)
 _BLG_ERROR = re.compile(r"^(.*---line \d+ of file .*|I couldn't open .*|I found no .*)$", re.MULTILINE)
 _BLG_WARNING = re.compile(r"^Warning--(.+)$", re.MULTILINE)
 _OVERFULL = re.compile(r"^Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\)", re.MULTILINE)
+_MULTIPLY = re.compile(r"Label [`']([^']+)' multiply defined")
+OVERFULL_LIMIT = 10.0  # pt: wider overfull boxes are problems (text running into the margin)
 
 
 @dataclass
@@ -46,12 +48,27 @@ class CompileReport:
     unused_entries: list[str] = field(default_factory=list)
     missing_entries: list[str] = field(default_factory=list)
     overfull_boxes: int = 0
+    overfull_large: list[float] = field(default_factory=list)  # widths above OVERFULL_LIMIT
+    multiply_defined: list[str] = field(default_factory=list)
     log: Path | None = None
     message: str = ""
 
     @property
     def ok(self) -> bool:
         return self.status == "ok"
+
+    @property
+    def problems(self) -> list[str]:
+        """Errors, undefined citations and references, multiply-defined labels, BibTeX errors and
+        overfull boxes wider than :data:`OVERFULL_LIMIT`: what a reader would see as broken."""
+        return (
+            self.errors
+            + [f"undefined citation {k}" for k in self.undefined_citations]
+            + [f"undefined reference {k}" for k in self.undefined_references]
+            + [f"label {k} multiply defined" for k in self.multiply_defined]
+            + self.bibtex_errors
+            + [f"overfull box {w:.1f}pt too wide" for w in self.overfull_large]
+        )
 
     def summary(self) -> str:
         if self.status == "skipped":
@@ -61,14 +78,11 @@ class CompileReport:
             f"{len(self.errors)} LaTeX error(s), {len(self.undefined_citations)} undefined citation(s), "
             f"{len(self.undefined_references)} undefined reference(s), {len(self.bibtex_errors)} BibTeX "
             f"error(s), {len(self.bibtex_warnings)} BibTeX warning(s); {len(self.cited_keys)} keys cited, "
-            f"{len(self.unused_entries)} unused bib entries, {self.overfull_boxes} overfull box(es)"
+            f"{len(self.unused_entries)} unused bib entries, {self.overfull_boxes} overfull box(es) "
+            f"({len(self.overfull_large)} above {OVERFULL_LIMIT:g}pt), "
+            f"{len(self.multiply_defined)} multiply-defined label(s); {len(self.problems)} problem(s)"
         )
-        for line in (
-            self.errors
-            + [f"undefined citation {k}" for k in self.undefined_citations]
-            + [f"undefined reference {k}" for k in self.undefined_references]
-            + self.bibtex_errors
-        )[:10]:
+        for line in self.problems[:10]:
             text += f"\n  - {line}"
         if self.message:
             text += f"\n  {self.message}"
@@ -185,7 +199,10 @@ def parse_outputs(build: Path, stem: str, bib_path: str | Path | None = None) ->
     report.errors = list(dict.fromkeys(m.strip() for m in _ERROR.findall(log)))
     report.undefined_citations = sorted(set(_UNDEF_CITE.findall(log)))
     report.undefined_references = sorted(set(_UNDEF_REF.findall(log)))
-    report.overfull_boxes = len(_OVERFULL.findall(log))
+    widths = [float(w) for w in _OVERFULL.findall(log)]
+    report.overfull_boxes = len(widths)
+    report.overfull_large = [w for w in widths if w > OVERFULL_LIMIT]
+    report.multiply_defined = sorted(set(_MULTIPLY.findall(log)))
     blg = _read(build / f"{stem}.blg")
     report.bibtex_errors = [m.strip() for m in _BLG_ERROR.findall(blg)]
     report.bibtex_warnings = [m.strip() for m in _BLG_WARNING.findall(blg)]

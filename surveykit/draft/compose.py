@@ -15,7 +15,7 @@ from pathlib import Path
 from surveykit import io
 from surveykit.draft.assets import TREE_FILE, TREE_LABEL, Asset
 from surveykit.draft.model import DraftSentence, Float, Paragraph, Ref, Segment, SurveyDocument, relpath
-from surveykit.draft.outline import Drafter
+from surveykit.draft.outline import OVERVIEW_TABLE_LABEL, Drafter, _caption_phrase
 from surveykit.textutil import markdown_escape
 
 ABSTRACT = (
@@ -135,7 +135,10 @@ def build_document(
     placed_figures = [f for f in figures if f.kind == "figure"]
     taxonomy, taxonomy_figures = drafter.taxonomy_section(placed_figures, topical)
     taxonomy.blocks.insert(1, tree)
-    taxonomy.blocks.append(drafter.overview_table())
+    # one overview table: the tables stage's when it wrote one (same label), else the drafter's
+    shared = [t for t in tables if t.label == OVERVIEW_TABLE_LABEL]
+    tables = [t for t in tables if t.label != OVERVIEW_TABLE_LABEL]
+    taxonomy.blocks.append(_table_float(shared[0], draft_dir) if shared else drafter.overview_table())
     taxonomy.blocks += [_figure_float(f, draft_dir) for f in taxonomy_figures]
 
     comparison_figures = [f for f in placed_figures if f.place == "comparison"]
@@ -147,6 +150,11 @@ def build_document(
     comparison.blocks += table_floats + [_figure_float(f, draft_dir) for f in comparison_figures]
 
     introduction = drafter.introduction(topical, has_comparison=True)
+    for fig in (f for f in placed_figures if f.place == "introduction"):
+        sentence = DraftSentence(
+            [Ref(fig.label, "Figure"), f" shows the {_caption_phrase(fig.caption)}."], "structural")
+        introduction.blocks.insert(1, Paragraph([sentence]))
+        introduction.blocks.insert(2, _figure_float(fig, draft_dir))
     challenges = drafter.challenges_section(topical)
     conclusion = drafter.conclusion(topical)
     sections = [introduction, taxonomy, *topical, comparison, challenges, conclusion]
@@ -157,7 +165,8 @@ def build_document(
                     sentence.segments = [_retarget(s) for s in sentence.segments]
     n = len(drafter.assignments)
     bib = relpath(bib_path.with_suffix(""), draft_dir)
-    return SurveyDocument(title, author, ABSTRACT.format(n=n), sections, bib)
+    abstract = drafter.abstract_text(topical) if n else ABSTRACT.format(n=n)
+    return SurveyDocument(title, author, abstract, sections, bib)
 
 
 def _retarget(segment: Segment) -> Segment:

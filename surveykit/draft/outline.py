@@ -1,11 +1,12 @@
 """The outline and its text: from the taxonomy and the abstracts to a :class:`SurveyDocument`.
 
-Sections: Introduction (scope from the corpus' most central background sentences, corpus size,
-years and how it was built, roadmap), Taxonomy (tree figure, overview table, other figures), one
-section per top-level topic with a subsection per topic (overview paragraph, representative
-papers, further work), Comparison (tables, attribute summaries), Open challenges and future
-directions, Conclusion. Every sentence is built as a :class:`DraftSentence` whose kind says how it
-is grounded (see :mod:`surveykit.draft.model`).
+:class:`Drafter` holds the data (corpus, taxonomy, keys, attributes, sentence roles) and builds the
+taxonomy, tables and challenges itself; the thematic sections come from
+:class:`~surveykit.draft.themes.ThemeSections` (facet comparisons, each paper's contribution and
+result) and the framing (abstract, introduction, related surveys, comparison across themes,
+conclusion) from :class:`~surveykit.draft.framing.Framing`; wording helpers live in
+:mod:`surveykit.draft.text`. Every sentence is built as a :class:`DraftSentence` whose kind says how
+it is grounded (see :mod:`surveykit.draft.model`).
 """
 
 from __future__ import annotations
@@ -14,49 +15,54 @@ import re
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from surveykit.corpus.model import Corpus, Paper
+from surveykit.corpus.model import Corpus
 from surveykit.draft.assets import TREE_LABEL, Asset
+from surveykit.draft.framing import Framing
 from surveykit.draft.model import (
     Cite,
     DraftSentence,
     Float,
-    Item,
-    ItemList,
     Paragraph,
-    Provenance,
     Ref,
     Section,
     Segment,
 )
 from surveykit.draft.sentences import AUTHOR, SourceSentence, paper_sentences
 from surveykit.draft.summarize import lexrank, mmr_select, similarity_matrix
-
-OVERVIEW_TABLE_LABEL = "tab:overview"
-REPRESENTATIVE_TABLE_LABEL = "tab:representatives"
-_ROLE_ORDER = {"background": 0, "contribution": 1, "finding": 2, "limitation": 3, "future": 4}
-_ROLE_WEIGHT = {"background": 1.0, "contribution": 1.15, "finding": 0.9, "limitation": 0.6, "future": 0.5}
-
-CONNECTIVES = {
-    "contribution": [
-        "In this direction, ",
-        "Along these lines, ",
-        "For instance, ",
-        "As an example, ",
-        "Within this line of work, ",
-    ],
-    "finding": ["Empirically, ", "On the empirical side, ", "In terms of results, ", "Notably, "],
-    "limitation": ["At the same time, ", "On the other hand, ", "Even so, ", "Still, "],
-    "future": ["Looking ahead, ", "Beyond current systems, ", "As a next step, "],
-    "background": ["Relatedly, ", "In addition, ", "Beyond this, ", "Similarly, ", "More broadly, "],
-}
-FUTURE_CONNECTIVES = ["Looking ahead, ", "Beyond current systems, ", "In the same vein, ", "Relatedly, "]
-CHALLENGE_CONNECTIVES = ["Moreover, ", "In addition, ", "Relatedly, ", "At the same time, ", "Further, "]
+from surveykit.draft.text import (  # noqa: F401  (re-exported: tests and callers import them here)
+    _FUNCTION_WORDS,
+    _ROLE_ORDER,
+    ADDITION_CONNECTIVES,
+    CHALLENGE_CONNECTIVES,
+    COMPARABLE_KINDS,
+    COMPONENT_NAMES,
+    CONNECTIVES,
+    FACET_NAMES,
+    FUTURE_CONNECTIVES,
+    OVERVIEW_TABLE_LABEL,
+    REPRESENTATIVE_TABLE_LABEL,
+    _block_papers,
+    _capital,
+    _caption_phrase,
+    _count,
+    _join_list,
+    _join_names,
+    _listlike,
+    _lower_first,
+    _quote_list,
+    _shorten,
+    _slug,
+    _theme,
+    _year_span,
+    extract_sentence,
+    short_name,
+)
+from surveykit.draft.themes import ThemeSections
 
 
 @dataclass
@@ -69,6 +75,7 @@ class DraftOptions:
     representatives: int = 4
     challenges_per_section: int = 3
     future_directions: int = 6
+    comparisons_per_theme: int = 3
     mmr_lambda: float = 0.7
     max_similarity: float = 0.5
     method: str = (
@@ -88,127 +95,10 @@ class DraftOptions:
 # --- sentences ----------------------------------------------------------------------------------
 
 
-COMPARABLE_KINDS = ("category", "multi", "flag")
-
-
-def _pick(options: Sequence[str], *seed: object) -> str:
-    """A deterministic choice among ``options`` from a seed (stable across runs and platforms)."""
-    text = "|".join(str(s) for s in seed)
-    return options[zlib.crc32(text.encode("utf-8")) % len(options)]
-
-
-_FUNCTION_WORDS = {
-    "While",
-    "Although",
-    "Though",
-    "Despite",
-    "Since",
-    "As",
-    "With",
-    "By",
-    "In",
-    "For",
-    "To",
-    "On",
-    "Given",
-    "Unlike",
-    "When",
-    "Because",
-    "Through",
-    "Recent",
-    "Existing",
-    "Current",
-    "Most",
-    "Many",
-    "Some",
-    "The",
-    "A",
-    "An",
-    "There",
-    "Prior",
-    "Previous",
-    "Such",
-    "This",
-    "These",
-    "Its",
-    "It",
-    "Their",
-    "They",
-}
-
-
-def _lower_first(text: str) -> str:
-    """Lower-case the first word after a connective unless it looks like a name or acronym.
-
-    ``Existing LLM agents`` -> ``existing LLM agents``; ``Large Language Models`` (a capitalised
-    phrase), ``BLADE`` and ``GPT-4`` stay as they are.
-    """
-    words = text.split(" ", 2)
-    word = words[0]
-    if word in _FUNCTION_WORDS:
-        return word.lower() + text[len(word) :]
-    if not (
-        len(word) > 1 and word[0].isupper() and word[1:].replace("-", "").isalpha() and word[1:].islower()
-    ):
-        return text
-    following = words[1] if len(words) > 1 else ""
-    if following[:1].isupper() and not following.isupper() and following[1:].replace("-", "").islower():
-        return text
-    return word[0].lower() + text[1:]
-
-
-def extract_sentence(source: SourceSentence, key: str, prefix: str = "") -> DraftSentence:
-    """A sentence quoted from an abstract, citing its paper (textually when attributed)."""
-    wording = source.wording
-    if prefix:
-        wording = prefix + (wording if wording.startswith(AUTHOR) else _lower_first(wording))
-    segments: list[Segment] = []
-    if AUTHOR in wording:
-        before, _, after = wording.partition(AUTHOR)
-        if before:
-            segments.append(before)
-        segments.append(Cite((key,), textual=True))
-        segments.append(after)
-    else:
-        body = wording.rstrip()
-        end = ""
-        while body and body[-1] in ".!\"')":
-            end = body[-1] + end
-            body = body[:-1]
-        if end.startswith(")") or end.startswith('"') or end.startswith("'"):
-            body, end = body + end[:-1], end[-1:]
-        segments += [body, Cite((key,)), end or "."]
-    provenance = Provenance(source.paper_id, source.start, source.end, source.text)
-    return DraftSentence(segments, "extract", (source.paper_id,), provenance)
-
-
-def _join_names(items: Sequence[list[Segment]]) -> list[Segment]:
-    """``a``, ``a and b``, ``a, b and c`` with segment lists."""
-    out: list[Segment] = []
-    for i, item in enumerate(items):
-        if i:
-            out.append(" and " if i == len(items) - 1 else ", ")
-        out += item
-    return out
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def short_name(paper: Paper) -> str | None:
-    """``BLADE: Benchmarking ...`` -> ``BLADE``: a system name before a colon, if short."""
-    head, sep, _ = paper.title.partition(":")
-    head = head.strip()
-    if sep and head and len(head.split()) <= 4 and len(head) <= 40:
-        return head
-    return None
-
-
 # --- the drafter --------------------------------------------------------------------------------
 
 
-class Drafter:
+class Drafter(ThemeSections, Framing):
     """Builds the sections of the survey; each public method returns one part."""
 
     def __init__(
@@ -221,6 +111,7 @@ class Drafter:
         attributes: pd.DataFrame | None = None,
         config: Any = None,
         related: Sequence[str] = (),
+        roles: Sequence[Sequence[Any]] | None = None,
     ) -> None:
         _check_frames(assignments, topics)
         self.corpus = corpus
@@ -236,6 +127,15 @@ class Drafter:
         self.sentences: dict[str, list[SourceSentence]] = {
             pid: paper_sentences(corpus[pid]) for pid in [*ids, *self.related]}
         self.used: set[tuple[str, int]] = set()
+        # paper id -> sentence index -> role (background/objective/method/result/other)
+        self.roles: dict[str, dict[int, str]] = {}
+        # paper id -> sentence index -> the limitation/future-work cue (a challenge, not scene-setting)
+        self.challenge_cues: dict[str, dict[int, bool]] = {}
+        if roles is not None:
+            for paper, annotated in zip(corpus.papers, roles, strict=False):
+                self.roles[paper.id] = {r.index: r.role for r in annotated}
+                self.challenge_cues[paper.id] = {r.index: bool(r.limitation or r.future_work)
+                                                 for r in annotated}
 
     # --- helpers --------------------------------------------------------------------------------
 
@@ -309,217 +209,6 @@ class Drafter:
                 prefix = options[(offset + i // 2) % len(options)]
             sentences.append(extract_sentence(source, self.key(source.paper_id), prefix))
         return Paragraph(sentences)
-
-    @staticmethod
-    def _overview_weight(s: SourceSentence) -> float:
-        weight = _ROLE_WEIGHT.get(s.role, 1.0)
-        if s.anaphoric:
-            weight *= 0.3
-        if s.n_words > 40:
-            weight *= 0.7
-        return weight
-
-    # --- parts ----------------------------------------------------------------------------------
-
-    def overview(self, ids: Sequence[str], k: int, seed: str) -> Paragraph | None:
-        pool = [s for pid in ids for s in self.sentences[pid] if s.role not in ("future",)]
-        chosen = self._select(pool, k, self._overview_weight)
-        return self._paragraph(chosen, seed) if chosen else None
-
-    def contribution_line(self, paper_id: str) -> DraftSentence:
-        """One line per paper: its contribution sentence, else a sentence naming its system, else
-        a summary sentence built from its title."""
-        paper = self.corpus[paper_id]
-        name = short_name(paper)
-        pool = [s for s in self.sentences[paper_id] if (s.paper_id, s.index) not in self.used]
-
-        def rank(s: SourceSentence) -> tuple:
-            names_it = bool(name) and name in s.text and not s.anaphoric
-            return (
-                not (s.role == "contribution" and s.attributed),
-                s.role != "contribution",
-                not names_it,
-                s.anaphoric,
-                s.index,
-            )
-
-        ranked = [s for s in sorted(pool, key=rank) if rank(s)[:3] != (True, True, True)]
-        if ranked:
-            best = ranked[0]
-            self.used.add((best.paper_id, best.index))
-            return extract_sentence(best, self.key(paper_id))
-        title = paper.title.strip().rstrip(".")
-        return DraftSentence(
-            [Cite((self.key(paper_id),), textual=True), f" study \u201c{title}\u201d."],
-            "summary",
-            (paper_id,),
-        )
-
-    def representatives(self, topic: int, ids: Sequence[str]) -> ItemList | None:
-        row = self.topics[self.topics["topic"] == topic]
-        chosen = []
-        if len(row):
-            reps = row["representatives"].iloc[0]
-            chosen = [p for p in (list(reps) if reps is not None else []) if p in ids]
-        for pid in ids:  # top up with the best-scoring members
-            if len(chosen) >= self.options.representatives:
-                break
-            if pid not in chosen:
-                chosen.append(pid)
-        items = []
-        for pid in chosen[: self.options.representatives]:
-            items.append(Item(short_name(self.corpus[pid]), [self.contribution_line(pid)]))
-        return ItemList(items, lead="Representative work") if items else None
-
-    def further_work(self, label: str, ids: Sequence[str], cited: set[str]) -> Paragraph | None:
-        rest = [pid for pid in ids if pid not in cited]
-        if not rest:
-            return None
-        names = []
-        for pid in rest:
-            name = short_name(self.corpus[pid])
-            names.append(
-                [f"{name} ", Cite((self.key(pid),))] if name else [Cite((self.key(pid),), textual=True)]
-            )
-        opener = _pick(["Further work on {} includes ", "Other papers on {} include ",
-                        "Additional work on {} includes "], label)
-        segments: list[Segment] = [opener.replace("{}", _theme(label), 1)] + _join_names(names) + ["."]
-        return Paragraph([DraftSentence(segments, "summary", tuple(rest))])
-
-    def topic_blocks(self, topic_row: Any, section_ref: bool = True) -> list:
-        topic = int(topic_row.topic)
-        label = str(topic_row.label)
-        ids = self.members(topic)
-        blocks: list = []
-        years = self.years(ids)
-        keywords = [str(k) for k in (topic_row.keywords if _listlike(topic_row.keywords) else [])][:4]
-        span = f", published {_year_span(years)}" if years else ""
-        text = f"This theme groups {_count(len(ids), 'paper')}{span}"
-        if keywords:
-            text += f"; its most distinctive terms are {_quote_list(keywords)}"
-        ref = Ref(OVERVIEW_TABLE_LABEL, "Table")
-        intro = DraftSentence([text + " (", ref, ")."], "structural")
-        blocks.append(Paragraph([intro]))
-        reps = self.representatives(topic, ids)  # first: they claim the contribution sentences
-        overview = self.overview(ids, self.options.overview_sentences, f"topic-{topic}")
-        if overview:
-            blocks.append(overview)
-        if reps:
-            blocks.append(reps)
-        cited = {pid for b in blocks for pid in _block_papers(b)}
-        further = self.further_work(label, ids, cited)
-        if further:
-            blocks.append(further)
-        return blocks
-
-    def topical_sections(self) -> list[Section]:
-        out = []
-        for section in self.section_ids():
-            rows = self.section_topics(section)
-            if rows.empty:
-                continue
-            label = self.section_label(section)
-            sec = Section(label, f"sec:section-{_slug(section)}")
-            ids = self.section_members(section)
-            if len(rows) == 1:
-                sec.blocks += self.topic_blocks(next(rows.itertuples(index=False)))
-                out.append(sec)
-                continue
-            parts: list[Segment] = [
-                f"This section covers {_count(len(ids), 'paper')} in {_count(len(rows), 'theme')}: "
-            ]
-            themes = [
-                [f"{row.label} (", Ref(f"sec:topic-{_slug(row.topic)}", "Section"), ")"]
-                for row in rows.itertuples(index=False)
-            ]
-            parts += _join_names(themes) + ["."]
-            sec.blocks.append(Paragraph([DraftSentence(parts, "structural")]))
-            overview = self.overview(ids, self.options.section_sentences, f"section-{section}")
-            if overview:
-                sec.blocks.append(overview)
-            for row in rows.itertuples(index=False):
-                sub = Section(str(row.label), f"sec:topic-{_slug(row.topic)}")
-                sub.blocks = self.topic_blocks(row)
-                sec.subsections.append(sub)
-            out.append(sec)
-        return out
-
-    # --- introduction, taxonomy, comparison, challenges, conclusion -----------------------------
-
-    def introduction(self, sections: list[Section], has_comparison: bool) -> Section:
-        sec = Section("Introduction", "sec:introduction")
-        ids = list(self.assignments.index)
-        pool = [
-            s
-            for pid in ids
-            for s in self.sentences[pid]
-            if s.role == "background" and not s.anaphoric and not s.attributed and s.index < 3
-        ]
-        chosen = self._select(pool, self.options.intro_sentences, lambda s: 1.0 / (1 + s.index))
-        if chosen:
-            sec.blocks.append(self._paragraph(chosen, "introduction", order_by_role=False))
-        years = self.years(ids)
-        by_year = pd.Series(years).value_counts().sort_index() if years else pd.Series(dtype=int)
-        counts = ", ".join(f"{n} from {y}" for y, n in by_year.items())
-        n_topics = sum(len(s.subsections) or 1 for s in sections)
-        text = (
-            f"This survey reviews a corpus of {_count(len(ids), 'paper')}"
-            + (f" published {_year_span(years)} ({counts})" if years else "")
-            + f", organised into {_count(len(sections), 'section')} and {_count(n_topics, 'theme')} ("
-        )
-        corpus_sentence = DraftSentence(
-            [text, Ref(TREE_LABEL, "Figure"), " and ", Ref(OVERVIEW_TABLE_LABEL, "Table"), ")."], "structural"
-        )
-        built = DraftSentence(
-            [
-                f"The corpus was assembled from {self.corpus_sources()}; duplicates were merged "
-                f"by arXiv identifier, DOI and normalised title, and {self.options.method} (",
-                Ref(TREE_LABEL, "Figure"),
-                ").",
-            ],
-            "structural",
-        )
-        sec.blocks.append(Paragraph([corpus_sentence, built]))
-        related = self.related_surveys()
-        if related:
-            sec.blocks.append(related)
-        roadmap: list[Segment] = []
-        parts = [[Ref("sec:taxonomy", "Section"), " presents the taxonomy"]]
-        for s in sections:
-            parts.append([Ref(s.label, "Section"), f" reviews {_theme(s.title)}"])
-        if has_comparison:
-            parts.append([Ref("sec:comparison", "Section"), " compares the papers side by side"])
-        parts.append([Ref("sec:challenges", "Section"), " collects open challenges and future directions"])
-        roadmap += (
-            ["The rest of the survey is organised as follows: "]
-            + _join_list(parts, "; ")
-            + ["; and ", Ref("sec:conclusion", "Section"), " concludes."]
-        )
-        sec.blocks.append(Paragraph([DraftSentence(roadmap, "structural")]))
-        return sec
-
-    def related_surveys(self) -> Paragraph | None:
-        """The "Related surveys" group: a lead sentence, then each survey's own contribution
-        sentence (surveys are discussed here, not in the subject sections)."""
-        if not self.related:
-            return None
-        ids = sorted(self.related, key=lambda p: (-(self.corpus[p].year or 0), self.key(p)))
-        n = len(ids)
-        lead = DraftSentence(
-            [f"{_count(n, 'earlier survey').capitalize()} of the field "
-             + ("is" if n == 1 else "are") + " part of the corpus and "
-             + ("is" if n == 1 else "are") + " discussed here rather than in the thematic sections ("
-             "newest first):"],
-            "structural",
-        )
-        return Paragraph([lead, *(self.contribution_line(pid) for pid in ids)])
-
-    def corpus_sources(self) -> str:
-        config = self.config
-        if config is None or getattr(config, "uses_bundled_corpus", True):
-            return f"surveykit's bundled corpus ({self.corpus.name})"
-        names = [Path(str(s.get("path"))).name for s in config.sources]
-        return "the source file" + ("s " if len(names) > 1 else " ") + ", ".join(names)
 
     def overview_table(self) -> Float:
         """Themes with their section, number of papers, years and representative papers."""
@@ -604,96 +293,6 @@ class Drafter:
         sec.blocks.append(Paragraph(sentences))
         return sec, placed
 
-    def comparison_section(self, tables: list[Asset], figures: list[Asset]) -> Section:
-        sec = Section("Comparison", "sec:comparison")
-        sentences = []
-        for table in tables:
-            if table.label:
-                sentences.append(
-                    DraftSentence(
-                        [
-                            Ref(table.label, "Table"),
-                            f" shows the {_caption_phrase(table.caption)}.",
-                        ],
-                        "structural",
-                    )
-                )
-        for fig in figures:
-            sentences.append(
-                DraftSentence(
-                    [Ref(fig.label, "Figure"), f" shows the {_caption_phrase(fig.caption)}."], "structural"
-                )
-            )
-        if sentences:
-            sec.blocks.append(Paragraph(sentences))
-        attr = self.attribute_paragraph()
-        if attr:
-            sec.blocks.append(attr)
-        return sec
-
-    def _most_central(self, papers: list[str], n: int) -> list[str]:
-        """The ``n`` papers closest to their topic's centre (ties by key): examples, not A-Z."""
-        scores = self.assignments.get("score")
-
-        def rank(pid: str) -> tuple[float, str]:
-            score = float(scores.get(pid, 0.0)) if scores is not None else 0.0
-            return (-round(score, 9), self.key(pid))
-
-        return sorted(papers, key=rank)[:n]
-
-    def attribute_paragraph(self, top: int = 3, max_cites: int = 6) -> Paragraph | None:
-        frame = self.attributes
-        if frame is None:
-            return None
-        frame = getattr(frame, "long", frame)
-        if (
-            not isinstance(frame, pd.DataFrame)
-            or frame.empty
-            or not {"paper_id", "attribute", "value"} <= set(frame)
-        ):
-            return None
-        frame = frame[frame["paper_id"].isin(self.keys) & frame["paper_id"].isin(self.assignments.index)]
-        if "kind" in frame:  # properties to compare; not per-paper names, stated counts or URLs
-            frame = frame[frame["kind"].isin(COMPARABLE_KINDS)]
-        sentences = []
-        label_col = "label" if "label" in frame else "attribute"
-        value_col = "value_label" if "value_label" in frame else "value"
-        order = list(getattr(self.attributes, "names", []) or [])  # the schema's order
-        groups = dict(tuple(frame.groupby("attribute", sort=True)))
-        for attribute in [a for a in order if a in groups] + sorted(set(groups) - set(order)):
-            group = groups[attribute]
-            group = group[group[value_col].astype(str).str.strip() != ""]
-            if "kind" in group and len(group) and group["kind"].iloc[0] == "flag":
-                papers = list(dict.fromkeys(group["paper_id"]))
-                shown = self._most_central(papers, max_cites)
-                label = str(group[label_col].iloc[0]).lower()
-                segments = [f"{_count(len(papers), 'paper')} mention {label} ",
-                            Cite(tuple(self.key(p) for p in shown)), "."]
-                sentences.append(DraftSentence(segments, "summary", tuple(papers)))
-                continue
-            counts = group.groupby(value_col)["paper_id"].apply(lambda s: list(dict.fromkeys(s)))
-            if counts.empty:
-                continue
-            counts = sorted(counts.items(), key=lambda kv: (-len(kv[1]), str(kv[0])))[:top]
-            label = str(group[label_col].iloc[0]) if len(group) else str(attribute)
-            parts = []
-            for value, papers in counts:
-                shown = self._most_central(papers, max_cites)
-                parts.append([f"{value} in {_count(len(papers), 'paper')} ",
-                              Cite(tuple(self.key(p) for p in shown))])
-            cited = tuple(p for _, papers in counts for p in papers)
-            segments = (
-                [
-                    f"For {label.lower()}, the most frequent values are "
-                    if len(parts) > 1
-                    else f"For {label.lower()}, the most frequent value is "
-                ]
-                + _join_names(parts)
-                + ["."]
-            )
-            sentences.append(DraftSentence(segments, "summary", cited))
-        return Paragraph(sentences, lead="Attributes") if sentences else None
-
     def challenges_section(self, sections: list[Section]) -> Section:
         sec = Section("Open Challenges and Future Directions", "sec:challenges")
         intro = DraftSentence(
@@ -729,46 +328,6 @@ class Drafter:
             )
         sec.subsections = [s for s in (challenges, future) if s.blocks]
         return sec
-
-    def conclusion(self, sections: list[Section]) -> Section:
-        sec = Section("Conclusion", "sec:conclusion")
-        sentences = []
-        for section, built in zip(self.section_ids(), sections, strict=False):
-            ids = self.section_members(section)
-            reps = self._section_representatives(section, 2)
-            n_themes = len(built.subsections) or 1
-            parts: list[Segment] = [
-                f"{_capital(_theme(built.title))} (",
-                Ref(built.label, "Section"),
-                f") spans {_count(len(ids), 'paper')} in {_count(n_themes, 'theme')}",
-            ]
-            if reps:
-                parts += [", with representative work by "]
-                parts += _join_names([[Cite((self.key(p),), textual=True)] for p in reps])
-            parts.append(".")
-            sentences.append(DraftSentence(parts, "summary" if reps else "structural", tuple(reps)))
-        sentences.append(
-            DraftSentence(
-                [
-                    "Across the corpus, the open problems the papers report (",
-                    Ref("sec:challenges", "Section"),
-                    ") point to where the field is heading next.",
-                ],
-                "structural",
-            )
-        )
-        sec.blocks.append(Paragraph(sentences))
-        return sec
-
-    def _section_representatives(self, section: int, n: int) -> list[str]:
-        out = []
-        for row in self.section_topics(section).itertuples(index=False):
-            picks = self._topic_representatives(row, self.members(int(row.topic)), 1)
-            if picks and picks[0] not in out:
-                out.append(picks[0])
-        return out[:n]
-
-
 _STRONG_CHALLENGE = re.compile(
     r"\b(?:remains?|still|lack\w*|struggl\w*|fail\w*|under-?explored|open (?:problem|question)s?|"
     r"far from|bottleneck\w*|challeng\w*|limited)\b",
@@ -804,66 +363,3 @@ def _check_frames(assignments: pd.DataFrame, topics: pd.DataFrame) -> None:
         raise ValueError(f"topics: missing column(s) {', '.join(missing_t)}")
 
 
-def _listlike(value: Any) -> bool:
-    return isinstance(value, list | tuple | np.ndarray | pd.Series)
-
-
-def _block_papers(block: Any) -> set[str]:
-    out: set[str] = set()
-    if isinstance(block, Paragraph):
-        for s in block.sentences:
-            out |= set(s.paper_ids)
-    elif isinstance(block, ItemList):
-        for item in block.items:
-            for s in item.sentences:
-                out |= set(s.paper_ids)
-    return out
-
-
-def _join_list(items: Sequence[list[Segment]], sep: str) -> list[Segment]:
-    out: list[Segment] = []
-    for i, item in enumerate(items):
-        if i:
-            out.append(sep)
-        out += item
-    return out
-
-
-def _year_span(years: Sequence[int], dash: str = " to ") -> str:
-    if not years:
-        return ""
-    lo, hi = min(years), max(years)
-    if lo == hi:
-        return f"in {lo}" if dash == " to " else str(lo)
-    return f"from {lo} to {hi}" if dash == " to " else f"{lo}{dash}{hi}"
-
-
-def _quote_list(words: Sequence[str]) -> str:
-    quoted = [f"\u201c{w}\u201d" for w in words]
-    if len(quoted) == 1:
-        return quoted[0]
-    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
-
-
-def _theme(label: str) -> str:
-    """A topic label used inside a sentence (as curated: labels are often names)."""
-    return label.strip()
-
-
-def _shorten(text: str, words: int) -> str:
-    parts = text.split()
-    return text if len(parts) <= words else " ".join(parts[:words]) + "\u2026"
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _caption_phrase(caption: str) -> str:
-    text = caption.strip().rstrip(".")
-    text = re.sub(r"^(?:The|A|An)\s+", "", text)
-    return _lower_first(text)
-
-
-def _slug(value: object) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", str(value)).strip("-").lower() or "x"

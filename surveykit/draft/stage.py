@@ -3,6 +3,7 @@ and, with TeX, ``survey.pdf``. Each step is also callable alone (see :func:`draf
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from surveykit.draft.grounding import (
     provenance_rows,
     write_provenance,
 )
+from surveykit.draft.metrics import draft_metrics
 from surveykit.draft.model import SurveyDocument
 from surveykit.draft.outline import Drafter, DraftOptions
 from surveykit.draft.render import render_latex, render_markdown
@@ -80,7 +82,7 @@ def draft_document(
     paths = config.paths.ensure()
     options = DraftOptions.from_config(config.section("draft"))
     drafter = Drafter(corpus, assignments, topics, keys, options, attributes=attributes, config=config,
-                      related=related)
+                      related=related, roles=sentence_roles(config, corpus))
     tables = find_tables(paths.tables)
     figures = find_figures(paths.figures)
     document = build_document(
@@ -88,6 +90,28 @@ def draft_document(
         config.author,
     )
     return document, drafter
+
+
+def sentence_roles(config: SurveyConfig, corpus: Corpus) -> list[list[Any]]:
+    """The sentence roles of every abstract: ``build/sentence_roles.parquet`` when it covers the
+    corpus (written by the topics stage), else annotated now (embeddings from the cache)."""
+    from surveykit.roles import RoleSentence, annotate_sentences
+
+    path = config.paths.build / "sentence_roles.parquet"
+    if path.exists():
+        frame = pd.read_parquet(path)
+        if set(frame["paper_id"]) >= {p.id for p in corpus.papers if p.abstract}:
+            fields = [f for f in RoleSentence.__dataclass_fields__]
+            by_paper: dict[str, list[RoleSentence]] = {}
+            for row in frame[["paper_id", *fields]].itertuples(index=False):
+                values = dict(zip(fields, row[1:], strict=True))
+                by_paper.setdefault(row[0], []).append(RoleSentence(**values))
+            return [by_paper.get(p.id, []) for p in corpus.papers]
+    from surveykit.embed import embed_texts
+
+    cache = config.paths.cache / "embeddings"
+    return annotate_sentences(corpus.papers, embed=lambda texts: embed_texts(texts, cache_dir=cache,
+                                                                            progress=False))
 
 
 NEUTRAL_TITLE = "A Survey"
@@ -164,6 +188,8 @@ def write_draft(
     prov_path = write_provenance(
         paths.draft / "provenance.jsonl", provenance_rows(document, corpus, drafter.keys)
     )
+    metrics = draft_metrics(document, drafter)
+    io.write_text(paths.draft / "metrics.json", json.dumps(metrics, indent=1, sort_keys=True) + "\n")
     report = (
         compile_tex(tex_path, paths.references, timeout)
         if compile

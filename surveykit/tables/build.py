@@ -86,6 +86,16 @@ def _cell(attributes: AttributeTable, wide: pd.DataFrame, paper_id: str, attribu
     return value
 
 
+def _discriminative(attributes: AttributeTable, dropped: list[tuple[str, str]]) -> AttributeTable:
+    """The table without the multi values that mark most of the corpus."""
+    drop = {(a, v) for a, v in dropped if attributes.kind(a) == "multi"}
+    if not drop:
+        return attributes
+    long = attributes.long
+    mask = [(a, v) not in drop for a, v in zip(long["attribute"], long["value"], strict=True)]
+    return AttributeTable(long[mask].reset_index(drop=True), attributes.paper_ids, attributes.attributes)
+
+
 def _with_cites(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     frame.attrs["cite_columns"] = columns
     return frame
@@ -99,19 +109,26 @@ def topic_attribute_table(
     keys: Mapping[str, str],
     topic: int,
     columns: list[str] | tuple[str, ...] | None = None,
+    merge_flags: bool | None = None,
 ) -> pd.DataFrame:
     """Papers of one topic x attributes: ``Paper``, ``Ref`` (cite key), ``Year``, one column per
-    attribute (header: its label). Rows by year, then name."""
+    attribute (header: its label). Rows by year, then name. ``merge_flags`` (default: when the
+    columns are the defaults) names the flags a paper has in one ``Components`` column."""
+    if merge_flags is None:
+        merge_flags = columns is None
     _check_frame(assignments, ["topic"], "assignments")
+    dropped = attributes.non_discriminative()
     if columns is None:
-        columns = [c for c in DEFAULT_TOPIC_COLUMNS if c in attributes.names]
+        flags = {a for a, v in dropped if attributes.kind(a) == "flag"}
+        columns = [c for c in DEFAULT_TOPIC_COLUMNS if c in attributes.names and c not in flags]
     columns = list(columns)
     unknown = [c for c in columns if c not in attributes.names]
     if unknown:
         raise TableError(
             f"unknown attribute column(s) {', '.join(unknown)}; known: {', '.join(attributes.names)}"
         )
-    wide = attributes.wide(labels=True).rename(columns={v: k for k, v in attributes.labels().items()})
+    wide = _discriminative(attributes, dropped).wide(labels=True)
+    wide = wide.rename(columns={v: k for k, v in attributes.labels().items()})
     labels = attributes.labels()
     members = [pid for pid in assignments.index[assignments["topic"] == topic] if pid in corpus]
     rows = []
@@ -127,7 +144,24 @@ def topic_attribute_table(
         rows.append(row)
     frame = pd.DataFrame(rows, columns=["Paper", REF, "Year"] + [labels[c] for c in columns])
     frame = frame.sort_values(["Year", "Paper"], kind="stable").reset_index(drop=True)
+    if merge_flags:
+        frame = _merge_flags(frame, [labels[c] for c in columns if attributes.kind(c) == "flag"])
     return _with_cites(frame, [REF])
+
+
+COMPONENTS = "Components"
+
+
+def _merge_flags(frame: pd.DataFrame, flags: list[str]) -> pd.DataFrame:
+    """One ``Components`` column naming the flags a paper has (``Tools, Memory``) instead of one
+    check column per flag: the table stays narrow enough to print at a readable size."""
+    if len(flags) < 2:
+        return frame
+    position = list(frame.columns).index(flags[0])
+    merged = [", ".join(f for f in flags if row[f]) for _, row in frame.iterrows()]
+    frame = frame.drop(columns=flags)
+    frame.insert(position, COMPONENTS, merged)
+    return frame
 
 
 def topic_attribute_tables(

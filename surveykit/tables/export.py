@@ -80,6 +80,55 @@ def _is_number_column(values: list[str]) -> bool:
     return bool(present) and all(re.fullmatch(r"-?\d+(?:\.\d+)?", v) for v in present)
 
 
+_TEXT_WIDTH_CM = 15.0  # a conservative \textwidth of the draft's article layout
+_TEXT_HEIGHT_CM = 20.5  # ... and its \textheight: the width of a landscape page
+_SMALL_CHAR_CM = 0.17  # average character width at \\footnotesize (9 pt in an 11 pt document), generous
+_COLUMN_SEP_CM = 0.21  # 2\tabcolsep at 3pt (set with the small font)
+_MIN_WRAP_CM = 1.5
+_WRAP_SHORT = 10  # when fitting, left-aligned text columns wider than this may wrap too
+
+
+def fit_columns(
+    spec: str, widths: list[int], words: list[int] | None = None, width_cm: float = _TEXT_WIDTH_CM
+) -> str | None:
+    """The spec with its ``p{}`` columns narrowed so the table fits ``\\textwidth`` at 8 pt, or
+    ``None`` when even the narrowest wrap does not fit (then the caller shrinks the table)."""
+    parts = re.findall(r"p\{[^}]*\}|[lcr]", spec)
+    if len(parts) != len(widths):
+        return None
+    parts = ["p{}" if p == "l" and w > _WRAP_SHORT else p for p, w in zip(parts, widths, strict=True)]
+    fixed = sum(w * _SMALL_CHAR_CM for p, w in zip(parts, widths, strict=True) if not p.startswith("p"))
+    budget = width_cm - fixed - _COLUMN_SEP_CM * len(parts)
+    wrapped = [w for p, w in zip(parts, widths, strict=True) if p.startswith("p")]
+    if not wrapped or budget < _MIN_WRAP_CM * len(wrapped):
+        return None
+    words = words or [0] * len(parts)
+    floors = [max(_MIN_WRAP_CM, words[i] * _SMALL_CHAR_CM + 0.1) for i, p in enumerate(parts)]
+    if sum(f for f, p in zip(floors, parts, strict=True) if p.startswith("p")) > budget:
+        return None
+    wrap = [i for i, p in enumerate(parts) if p.startswith("p")]
+    sizes = _allocate(budget, {i: widths[i] * _SMALL_CHAR_CM for i in wrap}, {i: floors[i] for i in wrap})
+    out = [f"p{{{sizes[i]:.1f}cm}}" if i in sizes else part for i, part in enumerate(parts)]
+    return "".join(out)
+
+
+def _allocate(budget: float, wanted: dict[int, float], floors: dict[int, float]) -> dict[int, float]:
+    """Widths within ``budget``: each column its wanted width when all fit, else shares in
+    proportion to what it wants, never below its floor (floors are fixed first)."""
+    if sum(wanted.values()) <= budget:
+        return {i: max(w, floors[i]) for i, w in wanted.items()}
+    fixed: dict[int, float] = {}
+    while True:
+        free = {i: w for i, w in wanted.items() if i not in fixed}
+        left = budget - sum(fixed.values())
+        total = sum(free.values()) or 1.0
+        share = {i: left * w / total for i, w in free.items()}
+        low = {i: floors[i] for i, s in share.items() if s < floors[i]}
+        if not low:
+            return {**fixed, **{i: min(s, wanted[i]) for i, s in share.items()}}
+        fixed.update(low)
+
+
 def column_spec(df: pd.DataFrame) -> tuple[str, list[int]]:
     """A tabular column spec (``c`` checks, ``r`` numbers, ``l`` short text, ``p{}`` long text)
     and the estimated width of each column in characters."""
@@ -123,6 +172,16 @@ def to_latex(
     cites = set(cite_columns(df, cite))
     spec, widths = column_spec(frame)
     resize = wide == "resize" or (wide == "auto" and sum(widths) + 3 * len(widths) > _WIDE_CHARS)
+    small = False
+    if resize and wide == "auto":
+        words = [max([len(w) for v in frame[c].tolist() for w in _text(v).split()] + [len(str(c))])
+                 for c in frame.columns]
+        fitted = fit_columns(spec, widths, words)
+        if fitted is None:  # a landscape page of its own (still shrunk when even that is too narrow)
+            fitted = fit_columns(spec, widths, words, _TEXT_HEIGHT_CM)
+            wide = "landscape"
+        if fitted is not None:  # small type with narrower wrapped columns, not a shrunken table
+            spec, resize, small = fitted, False, True
     header = " & ".join(escape_latex(str(c)) for c in frame.columns) + r" \\"
     body = []
     for _, row in frame.iterrows():
@@ -149,6 +208,8 @@ def to_latex(
         rf"\begin{{table}}[{placement}]",
         r"\centering",
     ]
+    if small:
+        lines += [r"\footnotesize", r"\setlength{\tabcolsep}{3pt}"]
     if caption:
         lines.append(rf"\caption{{{escape_latex(caption)}}}")
     if label:

@@ -1,0 +1,372 @@
+"""Framing from the corpus: abstract, introduction, related surveys, comparison across themes and
+conclusion."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from surveykit.draft.assets import TREE_LABEL, Asset
+from surveykit.draft.model import (
+    Cite,
+    DraftSentence,
+    Paragraph,
+    Ref,
+    Section,
+    Segment,
+)
+from surveykit.draft.synthesis import (
+    COMPONENT_FLAGS,
+    facet_labels,
+    value_phrase,
+)
+from surveykit.draft.text import (
+    COMPONENT_NAMES,
+    FACET_NAMES,
+    OVERVIEW_TABLE_LABEL,
+    _capital,
+    _caption_phrase,
+    _count,
+    _join_list,
+    _join_names,
+    _slug,
+    _theme,
+    _year_span,
+)
+
+
+class Framing:
+    """The framing sections of :class:`~surveykit.draft.outline.Drafter`."""
+
+    def introduction(self, sections: list[Section], has_comparison: bool) -> Section:
+        sec = Section("Introduction", "sec:introduction")
+        ids = list(self.assignments.index)
+        framing = self.field_framing(sections)
+        if framing:
+            sec.blocks.append(framing)
+        years = self.years(ids)
+        by_year = pd.Series(years).value_counts().sort_index() if years else pd.Series(dtype=int)
+        counts = ", ".join(f"{n} from {y}" for y, n in by_year.items())
+        n_topics = sum(len(s.subsections) or 1 for s in sections)
+        text = (
+            f"This survey reviews a corpus of {_count(len(ids), 'paper')}"
+            + (f" published {_year_span(years)} ({counts})" if years else "")
+            + f", organised into {_count(len(sections), 'section')} and {_count(n_topics, 'theme')} ("
+        )
+        corpus_sentence = DraftSentence(
+            [text, Ref(TREE_LABEL, "Figure"), " and ", Ref(OVERVIEW_TABLE_LABEL, "Table"), ")."], "structural"
+        )
+        built = DraftSentence(
+            [
+                f"The corpus was assembled from {self.corpus_sources()}; duplicates were merged "
+                f"by arXiv identifier, DOI and normalised title, and {self.options.method} (",
+                Ref(TREE_LABEL, "Figure"),
+                ").",
+            ],
+            "structural",
+        )
+        sec.blocks.append(Paragraph([corpus_sentence, built]))
+        related = self.related_surveys()
+        if related:
+            sec.blocks.append(related)
+        roadmap: list[Segment] = []
+        parts = [[Ref("sec:taxonomy", "Section"), " presents the taxonomy"]]
+        for s in sections:
+            parts.append([Ref(s.label, "Section"), f" reviews {_theme(s.title)}"])
+        if has_comparison:
+            parts.append([Ref("sec:comparison", "Section"), " compares the papers side by side"])
+        parts.append([Ref("sec:challenges", "Section"), " collects open challenges and future directions"])
+        roadmap += (
+            ["The rest of the survey is organised as follows: "]
+            + _join_list(parts, "; ")
+            + ["; and ", Ref("sec:conclusion", "Section"), " concludes."]
+        )
+        sec.blocks.append(Paragraph([DraftSentence(roadmap, "structural")]))
+        return sec
+
+    def theme_label(self, section: int, topic: int) -> str:
+        """The label of a theme's section: its subsection, or the section when it has one theme."""
+        if len(self.section_topics(section)) == 1:
+            return f"sec:section-{_slug(section)}"
+        return f"sec:topic-{_slug(topic)}"
+
+    def field_name(self) -> str:
+        """The surveyed field, from ``[survey] title`` ("LLM Based Agents: A Survey" -> its head)."""
+        title = str(getattr(self.config, "title", "") or "") if self.config is not None else ""
+        head = re.split(r":\s*", title, maxsplit=1)[0].strip()
+        if not head or re.fullmatch(r"(?i)an? survey|survey", head):
+            return "the surveyed field"
+        return head
+
+    def corpus_facts(self) -> list[tuple[str, str, int]]:
+        """(facet, value phrase, papers) for the most frequent values over the whole corpus."""
+        long = self._attribute_long()
+        if long is None or long.empty:
+            return []
+        members = set(self.assignments.index)
+        long = long[long["paper_id"].isin(members)]
+        labels = facet_labels(long)
+        facts = []
+        for attribute in ("agents", "training", "domain"):
+            sub = long[long["attribute"] == attribute]
+            counts = sub.groupby("value")["paper_id"].nunique().sort_values(ascending=False, kind="stable")
+            for value, n in list(counts.items())[: (1 if attribute == "agents" else 2)]:
+                label = labels.get((attribute, str(value)), str(value))
+                facts.append((attribute, value_phrase(attribute, str(value), label, True), int(n)))
+        for flag in COMPONENT_FLAGS:
+            n = long.loc[long["attribute"] == flag, "paper_id"].nunique()
+            if n:
+                facts.append(("components", COMPONENT_NAMES.get(flag, flag), int(n)))
+        return facts
+
+    def field_framing(self, sections: list[Section]) -> Paragraph | None:
+        """Scope, size, years, themes and the main approaches of the field, from the corpus."""
+        ids = list(self.assignments.index)
+        if not ids:
+            return None
+        sentences = []
+        years = self.years(ids)
+        themes = [(str(r.label), self.theme_label(s, int(r.topic)), len(self.members(int(r.topic))))
+                  for s in self.section_ids() for r in self.section_topics(s).itertuples(index=False)]
+        themes.sort(key=lambda t: (-t[2], t[0]))
+        if themes:
+            parts: list[Segment] = [
+                f"Research on {self.field_name()} is the subject of this survey: "
+                f"{_count(len(ids), 'paper')}" + (f" published {_year_span(years)}" if years else "")
+                + ", whose largest themes are "]
+            parts += _join_names([[f"{label} (", Ref(ref, "Section"),
+                                   f", {_count(n, 'paper')})"] for label, ref, n in themes[:3]])
+            parts.append(".")
+            sentences.append(DraftSentence(parts, "structural"))
+        if len(years) >= 4:
+            last = max(years)
+            recent = [p for p in ids if self.corpus[p].year == last]
+            earlier = sorted({y for y in years if y < last})
+            if recent and earlier:
+                before = sum(1 for y in years if y == earlier[-1])
+                peak = max(set(years), key=lambda y: (years.count(y), y))
+                if len(recent) > before:
+                    text = (f"Output is growing: {len(recent)} of the papers appeared in {last} alone, "
+                            f"against {before} in {earlier[-1]} (")
+                else:
+                    text = (f"Most papers appeared in {peak} ({years.count(peak)}), "
+                            f"{len(recent)} in {last} (")
+                sentences.append(
+                    DraftSentence([text, Ref(OVERVIEW_TABLE_LABEL, "Table"), ")."], "structural"))
+        facts = [f for f in self.corpus_facts() if f[0] != "components"]
+        components = sorted(
+            (f for f in self.corpus_facts() if f[0] == "components"), key=lambda f: -f[2])[:3]
+        if facts:
+            clauses = [f"{n} {phrase}" for _, phrase, n in facts]
+            text = "Across the corpus, " + ", ".join(clauses[:-1]) + (" and " if len(clauses) > 1 else "") \
+                + clauses[-1]
+            if components:
+                text += "; the most frequent agent components are " + ", ".join(
+                    f"{name} ({n} papers)" for _, name, n in components)
+            sentences.append(
+                DraftSentence([text + " (", Ref("sec:comparison", "Section"), ")."], "structural"))
+        return Paragraph(sentences) if sentences else None
+
+    def abstract_text(self, sections: list[Section]) -> str:
+        """The abstract: the field, its size and years, its themes and main approaches, then how the
+        text was made."""
+        ids = list(self.assignments.index)
+        years = self.years(ids)
+        themes = [str(r.label) for s in self.section_ids()
+                  for r in self.section_topics(s).itertuples(index=False)]
+        text = (f"This survey reviews {_count(len(ids), 'paper')} on {self.field_name()}"
+                + (f" published {_year_span(years)}" if years else "")
+                + (f", organised into {_count(len(themes), 'theme')}: " + ", ".join(themes[:-1])
+                   + (" and " if len(themes) > 1 else "") + themes[-1] if themes else "") + ". ")
+        facts = [f for f in self.corpus_facts() if f[0] != "components"]
+        if facts:
+            clauses = [f"{n} {phrase}" for _, phrase, n in facts[:4]]
+            text += "Of these papers, " + ", ".join(clauses[:-1]) + (" and " if len(clauses) > 1 else "") \
+                + clauses[-1] + ". "
+        text += ("Within each theme, the survey compares the papers by training approach, agent "
+                 "organisation, components and domain, states each paper's contribution and the results its "
+                 "abstract reports, and collects open challenges from the papers' limitation and future-work "
+                 "statements. The text was drafted by surveykit and is extractive: each sentence quotes the "
+                 "abstract of the paper it cites, summarises the cited papers, or points to a table, "
+                 "figure or "
+                 "section; provenance.jsonl maps every sentence to its source.")
+        return text
+
+    def related_surveys(self) -> Paragraph | None:
+        """The "Related surveys" group: a lead sentence, then each survey's own contribution
+        sentence (surveys are discussed here, not in the subject sections)."""
+        if not self.related:
+            return None
+        ids = sorted(self.related, key=lambda p: (-(self.corpus[p].year or 0), self.key(p)))
+        n = len(ids)
+        lead = DraftSentence(
+            [f"{_count(n, 'earlier survey').capitalize()} of the field ",
+             Cite(tuple(self.key(p) for p in ids)),
+             " " + ("is" if n == 1 else "are") + " part of the corpus and "
+             + ("is" if n == 1 else "are") + " discussed here rather than in the thematic sections ("
+             "newest first):"],
+            "summary",
+            tuple(ids),
+        )
+        return Paragraph([lead, *(self.paper_sentences(pid, with_result=False)[0] for pid in ids)])
+
+    def corpus_sources(self) -> str:
+        config = self.config
+        if config is None or getattr(config, "uses_bundled_corpus", True):
+            return f"surveykit's bundled corpus ({self.corpus.name})"
+        names = [Path(str(s.get("path"))).name for s in config.sources]
+        return "the source file" + ("s " if len(names) > 1 else " ") + ", ".join(names)
+
+    def comparison_section(self, tables: list[Asset], figures: list[Asset]) -> Section:
+        """Facets compared across themes, then one sentence per table and figure saying what it shows."""
+        sec = Section("Comparison", "sec:comparison")
+        across = self.cross_theme_paragraph()
+        if across:
+            sec.blocks.append(across)
+        sentences = []
+        topic_tables = [t for t in tables if t.label and re.fullmatch(r"topic_\d+", t.name)]
+        for table in tables:
+            if table.label and table not in topic_tables:
+                sentences.append(DraftSentence([Ref(table.label, "Table"), self._table_phrase(table)],
+                                               "structural"))
+        if len(topic_tables) > 1:  # one sentence for the per-theme tables, not one each
+            refs = _join_names([[Ref(t.label, "Table")] for t in topic_tables])
+            sentences.append(DraftSentence(
+                refs + [" compare the papers of each theme (one table per theme, in the order of the "
+                        "sections) by contribution type, training, agent organisation, components and "
+                        "domain; an empty cell means the abstract does not say."], "structural"))
+        elif topic_tables:
+            table = topic_tables[0]
+            sentences.append(DraftSentence([Ref(table.label, "Table"), self._table_phrase(table)],
+                                           "structural"))
+        for fig in figures:
+            sentences.append(
+                DraftSentence(
+                    [Ref(fig.label, "Figure"), f" shows the {_caption_phrase(fig.caption)}."], "structural"
+                )
+            )
+        if sentences:
+            sec.blocks.append(Paragraph(sentences))
+        return sec
+
+    def _table_phrase(self, table: Asset) -> str:
+        """What a table shows, in one clause (after its reference)."""
+        match = re.fullmatch(r"topic_(\d+)", table.name)
+        if match:
+            rows = self.topics[self.topics["topic"] == int(match.group(1))]
+            if len(rows):
+                n = len(self.members(int(match.group(1))))
+                theme = rows["label"].iloc[0]
+                return (f" compares the {_count(n, 'paper')} on {theme} by contribution type, "
+                        "training, agent organisation, components and domain.")
+        if table.name == "benchmarks":
+            return " lists the benchmarks and data sets of the corpus with the sizes their abstracts state."
+        if table.name == "related_surveys":
+            return " lists the related surveys and reviews."
+        return f" shows the {_caption_phrase(table.caption)}."
+
+    def cross_theme_paragraph(
+        self, facets: Sequence[str] = ("training", "agents", "components")
+    ) -> Paragraph | None:
+        """For each facet value: the theme where it is most and least common, citing those papers."""
+        long = self._attribute_long()
+        if long is None or long.empty:
+            return None
+        themes = [(str(r.label), self.members(int(r.topic))) for s in self.section_ids()
+                  for r in self.section_topics(s).itertuples(index=False)]
+        themes = [(label, ids) for label, ids in themes if len(ids) >= 2]
+        if len(themes) < 2:
+            return None
+        labels = facet_labels(long)
+        sentences = []
+        for facet in facets:
+            if facet == "components":
+                sub = long[long["attribute"].isin(COMPONENT_FLAGS)]
+                pairs = list(zip(sub["attribute"], sub["paper_id"], strict=True))
+            else:
+                sub = long[long["attribute"] == facet]
+                pairs = list(zip(sub["value"], sub["paper_id"], strict=True))
+            values: dict[str, set[str]] = {}
+            for value, pid in pairs:
+                values.setdefault(str(value), set()).add(pid)
+            for value, papers in sorted(values.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:2]:
+                shares = [
+                    (len(papers & set(ids)) / len(ids), label, [p for p in ids if p in papers], len(ids))
+                    for label, ids in themes
+                ]
+                shares.sort(key=lambda t: (-t[0], t[1]))
+                top, low = shares[0], shares[-1]
+                if not top[2] or top[0] == low[0]:
+                    continue
+                name = FACET_NAMES.get((facet, value)) or labels.get((facet, value)) or value
+                name = COMPONENT_NAMES.get(value, name) if facet == "components" else name
+                parts: list[Segment] = [
+                    f"{_capital(name)} is most common in {top[1]}, "
+                    f"with {len(top[2])} of its {top[3]} papers ",
+                    Cite(tuple(self.key(p) for p in top[2]))]
+                cited = list(top[2])
+                if low[2]:
+                    parts += [f", and least common in {low[1]}, with {len(low[2])} of {low[3]} ",
+                              Cite(tuple(self.key(p) for p in low[2])), "."]
+                    cited += low[2]
+                else:
+                    parts.append(f"; no paper of {low[1]} states it.")
+                sentences.append(DraftSentence(parts, "summary", tuple(cited)))
+        return Paragraph(sentences, lead="Across themes") if sentences else None
+
+    def conclusion(self, sections: list[Section]) -> Section:
+        sec = Section("Conclusion", "sec:conclusion")
+        sentences = []
+        for section, built in zip(self.section_ids(), sections, strict=False):
+            ids = self.section_members(section)
+            n_themes = len(built.subsections) or 1
+            parts: list[Segment] = [
+                f"{_capital(_theme(built.title))} (",
+                Ref(built.label, "Section"),
+                f") spans {_count(len(ids), 'paper')} in {_count(n_themes, 'theme')}",
+            ]
+            finding = self._dominant_value(ids)
+            if finding:
+                phrase, papers = finding
+                parts += [f"; its most common approach is that {len(papers)} of them {phrase} "]
+                parts += [Cite(tuple(self.key(p) for p in papers))]
+                parts.append(".")
+                sentences.append(DraftSentence(parts, "summary", tuple(papers)))
+            else:
+                parts.append(".")
+                sentences.append(DraftSentence(parts, "structural"))
+        n_challenges = sum(
+            1 for pid in self.assignments.index for s in self.sentences.get(pid, [])
+            if (s.paper_id, s.index) in self.used and s.role in ("limitation", "future"))
+        sentences.append(
+            DraftSentence(
+                [
+                    f"What remains open is stated by the papers themselves: {n_challenges} limitation "
+                    "and future-work statements, grouped by section, are collected in ",
+                    Ref("sec:challenges", "Section"),
+                    ".",
+                ],
+                "structural",
+            )
+        )
+        sec.blocks.append(Paragraph(sentences))
+        return sec
+
+    def _dominant_value(self, ids: Sequence[str]) -> tuple[str, list[str]] | None:
+        """The most frequent training or organisation value among ``ids`` (phrase, its papers)."""
+        long = self._attribute_long()
+        if long is None or long.empty or not ids:
+            return None
+        sub = long[long["paper_id"].isin(set(ids)) & long["attribute"].isin(("training", "agents"))]
+        if sub.empty:
+            return None
+        counts = sub.groupby(["attribute", "value"])["paper_id"].apply(lambda s: list(dict.fromkeys(s)))
+        (attribute, value), papers = max(counts.items(), key=lambda kv: (len(kv[1]), kv[0]))
+        if len(papers) < 2:
+            return None
+        label = facet_labels(sub).get((attribute, value), value)
+        order = {p: i for i, p in enumerate(ids)}
+        return value_phrase(attribute, value, label, True), sorted(papers, key=order.__getitem__)

@@ -1,0 +1,260 @@
+"""Facet-grouped synthesis of one theme: comparative sentences from the attribute table, then each
+paper's contribution and headline result (extracted, with its number).
+
+A *facet* is an attribute whose values split the papers of a theme (training approach, single vs
+multi-agent, domain, contribution type, agent components). A comparative sentence names the
+papers of each value with textual citations, so every claim cites exactly the papers whose
+attribute evidence supports it: "A and B fine-tune the model, while C trains with reinforcement
+learning." Connectives between paper sentences follow the relation: ``Similarly,`` for a paper
+sharing the previous paper's value, ``In contrast,`` for a different value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from surveykit.draft.model import Cite, DraftSentence, Segment
+from surveykit.draft.sentences import SourceSentence
+
+# (attribute, lead phrase) in order of preference; "components" merges the component flags.
+FACETS: tuple[tuple[str, str], ...] = (
+    ("training", "In how they obtain the agent's behaviour, "),
+    ("agents", "In how the agents are organised, "),
+    ("domain", "By application domain, "),
+    ("components", "In the components of the agent, "),
+    ("contribution", "By kind of contribution, "),
+    ("modality", "By input modality, "),
+)
+COMPONENT_FLAGS = ("tools", "memory", "planning", "reflection", "code_execution", "safety")
+
+# (attribute, value) -> (singular verb phrase, plural verb phrase)
+PHRASES: dict[tuple[str, str], tuple[str, str]] = {
+    ("training", "prompting"): ("prompts a frozen model", "prompt a frozen model"),
+    ("training", "finetuning"): (
+        "fine-tunes the model on curated data", "fine-tune the model on curated data"),
+    ("training", "rl"): ("trains with reinforcement learning", "train with reinforcement learning"),
+    ("agents", "multi"): ("builds a multi-agent system", "build multi-agent systems"),
+    ("agents", "single"): ("studies a single agent", "study single agents"),
+    ("contribution", "method"): ("proposes a method or framework", "propose methods or frameworks"),
+    ("contribution", "benchmark"): ("contributes a benchmark", "contribute benchmarks"),
+    ("contribution", "survey"): ("surveys the literature", "survey the literature"),
+    ("contribution", "empirical"): ("reports an empirical study", "report empirical studies"),
+    ("contribution", "position"): ("argues a position", "argue positions"),
+    ("components", "tools"): ("equips the agent with tools or APIs", "equip their agents with tools or APIs"),
+    ("components", "memory"): ("gives the agent a memory", "give their agents a memory"),
+    ("components", "planning"): ("plans or searches explicitly", "plan or search explicitly"),
+    ("components", "reflection"): (
+        "adds self-reflection or verification", "add self-reflection or verification"),
+    ("components", "code_execution"): ("acts by writing and running code", "act by writing and running code"),
+    ("components", "safety"): ("addresses safety and attacks", "address safety and attacks"),
+}
+
+MAX_NAMED = 4  # a larger group is counted, with a parenthetical citation of all its papers
+_NUMBER = re.compile(r"\d+\.\d+|\d\s?%|\b\d+(?:\.\d+)?\s?(?:x|×|times|points?|pp)\b|\b\d{2,}\b")
+# Sentences that lean on context the survey does not give ("both strategies", "the gap").
+DANGLING = re.compile(
+    r"\b(?:both|these|those|such|aforementioned|the above|the gap|the insight|the former|the latter)\b"
+    r"|^(?:Inspired by|As an effort|To uncover)\b",
+    re.IGNORECASE,
+)
+_PERCENT_OR_FACTOR = re.compile(r"\d+(?:\.\d+)?\s?(?:%|x\b|×|times\b|points?\b|pp\b)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One attribute within a theme: value -> the theme's papers with that value (theme order)."""
+
+    attribute: str
+    lead: str
+    groups: tuple[tuple[str, tuple[str, ...]], ...]
+
+    @property
+    def papers(self) -> set[str]:
+        return {p for _, papers in self.groups for p in papers}
+
+
+def value_phrase(attribute: str, value: str, label: str, plural: bool) -> str:
+    known = PHRASES.get((attribute, value))
+    if known:
+        return known[1] if plural else known[0]
+    if attribute == "domain":
+        return f"target{'' if plural else 's'} {label.lower()} tasks"
+    if attribute == "modality":
+        return f"handle{'' if plural else 's'} {label.lower()} input"
+    return f"{'are' if plural else 'is'} described as {label.lower()}"
+
+
+def theme_facets(long: pd.DataFrame | None, ids: Sequence[str]) -> list[Facet]:
+    """The facets that split the papers ``ids``: at least two values, or one value some papers lack.
+
+    Ordered by how many papers they cover (then :data:`FACETS` order)."""
+    if long is None or long.empty or len(ids) < 2:
+        return []
+    order = {pid: i for i, pid in enumerate(ids)}
+    rows = long[long["paper_id"].isin(order)]
+    out = []
+    for rank, (attribute, lead) in enumerate(FACETS):
+        if attribute == "components":
+            sub = rows[rows["attribute"].isin(COMPONENT_FLAGS)]
+            values = sub["attribute"]
+        else:
+            sub = rows[rows["attribute"] == attribute]
+            values = sub["value"]
+        groups: dict[str, list[str]] = {}
+        for value, pid in zip(values, sub["paper_id"], strict=True):
+            if pid not in groups.setdefault(str(value), []):
+                groups[str(value)].append(pid)
+        ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        ordered = [(v, tuple(sorted(p, key=order.__getitem__))) for v, p in ordered]
+        covered = {p for _, papers in ordered for p in papers}
+        if len(covered) < 2 or (len(ordered) < 2 and len(covered) == len(ids)):
+            continue
+        if attribute == "contribution" and len(ordered) < 2:
+            continue
+        largest = len(ordered[0][1])
+        spread = len(covered) - largest if len(ordered) > 1 else min(largest, len(ids) - largest)
+        spread += min(largest, len(ids) - largest) if len(ordered) > 1 else 0
+        out.append((spread, -rank, Facet(attribute, lead, tuple(ordered))))
+    out.sort(key=lambda t: (-t[0], -t[1]))
+    return [facet for _, _, facet in out]
+
+
+def comparative_sentence(
+    facet: Facet,
+    key: Callable[[str], str],
+    labels: Mapping[tuple[str, str], str],
+    n_papers: int,
+    max_groups: int = 3,
+) -> DraftSentence | None:
+    """"A and B <value 1>, while C <value 2>": each group cites exactly its papers."""
+    groups: list[tuple[str, tuple[str, ...]]] = []
+    seen: set[str] = set()
+    for value, papers in facet.groups:  # disjoint groups: "A ..., while B ..." never names A twice
+        if papers and not seen & set(papers):
+            groups.append((value, papers))
+            seen |= set(papers)
+        if len(groups) == max_groups:
+            break
+    if not groups or (len(groups) == 1 and len(groups[0][1]) >= n_papers):
+        return None
+    parts: list[Segment] = [facet.lead]
+    cited: list[str] = []
+    for i, (value, papers) in enumerate(groups):
+        if i == 1:
+            parts.append(", while ")
+        elif i > 1:
+            parts.append(", and ")
+        if len(papers) > MAX_NAMED:
+            parts += [f"{len(papers)} papers ", Cite(tuple(key(p) for p in papers))]
+        else:
+            parts += _join([[Cite((key(p),), textual=True)] for p in papers])
+        label = labels.get((facet.attribute, value), value)
+        parts.append(" " + value_phrase(facet.attribute, value, label, len(papers) > 1))
+        cited += [p for p in papers if p not in cited]
+    if len(groups) == 1:
+        rest = n_papers - len(groups[0][1])
+        one = rest == 1
+        parts.append("; the remaining paper of this theme does not state this in its abstract" if one
+                     else f"; the other {rest} papers of this theme do not state this in their abstracts")
+    parts.append(".")
+    if len(cited) < 2:
+        return None
+    return DraftSentence(parts, "summary", tuple(cited))
+
+
+def _join(items: Sequence[list[Segment]]) -> list[Segment]:
+    out: list[Segment] = []
+    for i, item in enumerate(items):
+        if i:
+            out.append(" and " if i == len(items) - 1 else ", ")
+        out += item
+    return out
+
+
+def facet_labels(long: pd.DataFrame | None) -> dict[tuple[str, str], str]:
+    """(attribute, value) -> value label, for the phrases of unknown values."""
+    if long is None or long.empty or "value_label" not in long:
+        return {}
+    out = {}
+    for attribute, value, label in zip(long["attribute"], long["value"], long["value_label"], strict=True):
+        out.setdefault((str(attribute), str(value)), str(label))
+    return out
+
+
+# --- each paper's contribution and result ----------------------------------------------------------
+
+
+_ENUMERATED = re.compile(r"^\(?(?:\d+|[ivx]+)[.)]\s|^\w[\w-]*:\s")
+EXCLUSIVE_FACETS = ("training", "agents", "contribution")  # values that exclude each other
+
+
+def is_content(source: SourceSentence, role: str | None) -> bool:
+    """A sentence about this paper's own work (not scene-setting): by the role model when known,
+    else by the cue classifier; attributed sentences ("we present ...") always count. List items
+    ("2. Perception: ...") never do."""
+    if _ENUMERATED.match(source.text):
+        return False
+    if source.attributed:
+        return True
+    if role is not None:
+        return role in ("objective", "method", "result")
+    return source.role in ("contribution", "finding")
+
+
+def contribution_sentence(
+    sentences: Sequence[SourceSentence], roles: Mapping[int, str], name: str | None, used: set
+) -> SourceSentence | None:
+    """The sentence that best states what the paper contributes."""
+    pool = [s for s in sentences if (s.paper_id, s.index) not in used and is_content(s, roles.get(s.index))]
+    pool = [s for s in pool if s.role not in ("future", "limitation")]
+    if not pool:
+        return None
+
+    def rank(s: SourceSentence) -> tuple:
+        role = roles.get(s.index)
+        score = (
+            (role in ("objective", "method"))
+            + (s.role == "contribution" and s.attributed)
+            + (bool(name) and name in s.text)
+            - (s.role == "finding")
+        )
+        return (s.anaphoric, bool(DANGLING.search(s.text)), -score, s.index)
+
+    return sorted(pool, key=rank)[0]
+
+
+def result_sentence(
+    sentences: Sequence[SourceSentence], roles: Mapping[int, str], used: set
+) -> SourceSentence | None:
+    """The headline result with a number (a percentage or factor preferred), if the abstract has one."""
+    pool = [
+        s for s in sentences
+        if (s.paper_id, s.index) not in used
+        and _NUMBER.search(s.text)
+        and (roles.get(s.index) == "result" if roles else s.role == "finding")
+        and s.role not in ("future",)
+        and not s.anaphoric
+        and not DANGLING.search(s.text)
+    ]
+    if not pool:
+        return None
+    return sorted(pool, key=lambda s: (not _PERCENT_OR_FACTOR.search(s.text), s.index))[0]
+
+
+__all__ = [
+    "COMPONENT_FLAGS",
+    "FACETS",
+    "Facet",
+    "EXCLUSIVE_FACETS",
+    "comparative_sentence",
+    "contribution_sentence",
+    "facet_labels",
+    "is_content",
+    "result_sentence",
+    "theme_facets",
+    "value_phrase",
+]
