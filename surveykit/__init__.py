@@ -31,6 +31,10 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "display":
+        import importlib
+
+        return importlib.import_module("surveykit.display")
     if name in _LAZY:
         import importlib
 

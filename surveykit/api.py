@@ -408,10 +408,21 @@ def fit_topics(corpus: Corpus, embeddings: np.ndarray | None = None, curation: P
     -------
     TopicResult
     """
+    import dataclasses
+    import difflib
+
     from surveykit.topics import TopicConfig, TopicModel
 
+    names = [f.name for f in dataclasses.fields(TopicConfig)]
+    for key in params:
+        if key not in names:
+            close = difflib.get_close_matches(key, names, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; settings: {', '.join(names)}"
+            raise TypeError(f"fit_topics() got an unknown topic setting {key!r}{hint}")
     vectors = embed(corpus) if embeddings is None else embeddings
-    return TopicModel(TopicConfig.from_dict(params), curation).fit(corpus, vectors)
+    model = TopicModel(TopicConfig.from_dict(params), curation)
+    model.fit(corpus, vectors)
+    return model.result_
 
 
 __all__ = ["Survey", "Tables", "embed", "fit_topics", "load"]

@@ -222,6 +222,51 @@ def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} B"
 
 
+def snippet(text: str, path: str | os.PathLike[str] | None = None, lines: int = 12) -> HTMLView:
+    """The first ``lines`` lines of a long text (LaTeX, say) and where the rest is.
+
+    Parameters
+    ----------
+    text : str
+    path : path, optional
+        The file holding the full text.
+    lines : int
+        Lines shown.
+    """
+    all_lines = text.splitlines()
+    head = "\n".join(all_lines[:lines])
+    where = f" (full text: {path})" if path else ""
+    note = (f"showing {lines} of {len(all_lines)} lines{where}" if len(all_lines) > lines
+            else f"{len(all_lines)} lines{where}")
+    body = (f'<div class="sk-table">{_STYLE}<pre style="max-height:16em;overflow:auto;font-size:11px">'
+            f'{html.escape(head)}</pre><div class="sk-note">{html.escape(note)}</div></div>')
+    return HTMLView(body, head + "\n" + note)
+
+
+def strip_front_matter(text: str) -> str:
+    """Markdown without a leading YAML front matter block (``---`` ... ``---``)."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return text
+    for n, line in enumerate(lines[1:], start=1):
+        if line.strip() in ("---", "..."):
+            return "".join(lines[n + 1:]).lstrip("\n")
+    return text
+
+
+def markdown(path: str | os.PathLike[str]) -> Any:
+    """A Markdown file rendered in the notebook, without its YAML front matter.
+
+    Parameters
+    ----------
+    path : path
+        The Markdown file (e.g. ``draft/survey.md``).
+    """
+    from IPython.display import Markdown
+
+    return Markdown(strip_front_matter(Path(path).read_text(encoding="utf-8")))
+
+
 # --- reports of the stages (registered as Jupyter formatters by setup_notebook) -------------
 
 
@@ -326,8 +371,8 @@ def frame_html(frame: pd.DataFrame) -> str:
         return frame.to_html(max_rows=MAX_ROWS, escape=True)
     shown = frame.head(MAX_ROWS).copy()
     for col in shown.columns:
-        if shown[col].dtype == object:
-            shown[col] = shown[col].map(_cell)
+        if not pd.api.types.is_numeric_dtype(shown[col]):
+            shown[col] = shown[col].astype(object).map(_cell)
     shown.index = pd.Index([html.escape(str(i)) for i in shown.index],
                            name=None if frame.index.name is None else html.escape(str(frame.index.name)))
     shown.columns = [html.escape(str(c)) for c in shown.columns]
@@ -376,5 +421,6 @@ def setup_notebook(wrap_frames: bool = True) -> None:
 __all__ = [
     "CELL_HEIGHT", "MAX_ROWS", "FileList", "HTMLView", "bib_validation", "bib_warnings", "collapse",
     "compile_html", "curation", "frame_html", "grounding_html", "html_table", "keys", "markdown_table",
-    "provenance", "references_html", "setup_notebook", "summarise",
+    "markdown", "provenance", "references_html", "setup_notebook", "snippet", "strip_front_matter",
+    "summarise",
 ]
