@@ -139,3 +139,24 @@ def test_notebooks_use_the_facade():
         assert "sk.Survey.open(config_path, output_dir" in code, path.name
         assert "sk.setup_notebook()" in code, path.name
         assert "Workspace" not in code and "load_config" not in code, path.name
+
+
+def test_lab_command_adds_allow_root_only_as_root(tmp_path):
+    from surveykit.lab import configure_widgets, lab_command
+
+    as_root = lab_command("notebooks", port=8899, no_browser=True, root=True)
+    assert as_root[1:4] == ["-m", "jupyterlab", "notebooks"]
+    assert "--allow-root" in as_root and "--port=8899" in as_root and "--no-browser" in as_root
+    assert "--allow-root" not in lab_command("notebooks", root=False)
+    assert lab_command("nb", extra=["--allow-root"], root=True).count("--allow-root") == 1
+    path = configure_widgets(tmp_path)
+    assert json.loads(path.read_text())["@jupyter-widgets/jupyterlab-manager:plugin"]["saveState"] is True
+
+
+def test_cli_lab_parses():
+    from surveykit.cli import parse_args
+
+    args = parse_args(["lab", "--port", "9000", "--no-browser", "--ServerApp.token=x"])
+    assert args.port == 9000 and args.no_browser and args.lab_args == ["--ServerApp.token=x"]
+    with pytest.raises(SystemExit):
+        parse_args(["bib", "--ServerApp.token=x"])
