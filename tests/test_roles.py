@@ -19,8 +19,10 @@ from surveykit.roles import (
     sentence_cues,
 )
 from surveykit.roles.classifier import (
+    Lexicon,
     RoleModel,
     marginals,
+    ngrams,
     position_features,
     sentence_features,
     transition_logs,
@@ -73,6 +75,9 @@ def test_prior_work_sentences(text: str) -> None:
         "Unlike existing methods, our approach needs no fine-tuning.",
         "In this paper, previous work is extended to multiple agents.",
         "Large language models can plan.",  # background, but not about named prior work
+        "PlanAct needs 1800x fewer training examples compared to prior work.",
+        "BLADE consists of 12 datasets drawn from existing scientific literature.",
+        "It outperforms existing methods by 5 points.",
     ],
 )
 def test_not_prior_work_sentences(text: str) -> None:
@@ -117,8 +122,11 @@ def test_viterbi_matches_brute_force_and_marginals_are_distributions() -> None:
     rng = np.random.default_rng(0)
     for _ in range(5):
         emit = np.log(rng.dirichlet(np.ones(3), size=4))
-        start, trans, end = (np.log(rng.dirichlet(np.ones(3))), np.log(rng.dirichlet(np.ones(3), 3)),
-                             np.log(rng.dirichlet(np.ones(3))))
+        start, trans, end = (
+            np.log(rng.dirichlet(np.ones(3))),
+            np.log(rng.dirichlet(np.ones(3), 3)),
+            np.log(rng.dirichlet(np.ones(3))),
+        )
         assert viterbi(emit, start, trans, end).tolist() == brute_force(emit, start, trans, end)
         marg = marginals(emit, start, trans, end)
         assert marg.shape == (4, 3)
@@ -130,8 +138,9 @@ def test_transitions_smooth_the_sequence() -> None:
     # sentences is decoded as background once transitions count.
     labels = [[0, 0, 1, 2, 3], [0, 1, 2, 2, 3], [0, 0, 0, 1, 3]]
     start, trans, end = transition_logs(labels, len(ROLES))
-    probs = np.array([[0.9, 0.02, 0.02, 0.04, 0.02], [0.45, 0.02, 0.02, 0.49, 0.02],
-                      [0.9, 0.02, 0.02, 0.04, 0.02]])
+    probs = np.array(
+        [[0.9, 0.02, 0.02, 0.04, 0.02], [0.45, 0.02, 0.02, 0.49, 0.02], [0.9, 0.02, 0.02, 0.04, 0.02]]
+    )
     emit = np.log(probs)
     assert viterbi(emit, 0 * start, 0 * trans, 0 * end).tolist() == [0, 3, 0]
     assert viterbi(emit, start, trans, end).tolist() == [0, 0, 0]
@@ -160,6 +169,15 @@ def test_model_round_trip_is_byte_identical(tmp_path) -> None:
     np.testing.assert_allclose(probs.sum(axis=1), 1.0)
 
 
+def test_lexicon_tfidf_rows() -> None:
+    lexicon = Lexicon.fit(["we propose a model", "we propose a method", "results show gains"], min_df=2)
+    assert lexicon.terms == ("a", "propose", "propose a", "we", "we propose")
+    rows = lexicon.transform(["We propose a new model.", "Nothing here."]).toarray()
+    np.testing.assert_allclose(np.linalg.norm(rows[0]), 1.0)
+    assert rows[1].sum() == 0
+    assert ngrams("We propose X") == ["we", "propose", "x", "we propose", "propose x"]
+
+
 # --- shipped weights ------------------------------------------------------------------------------
 
 
@@ -167,7 +185,9 @@ def test_shipped_weights_load() -> None:
     assert weights_path().is_file()
     model = load_role_model()
     assert model.roles == ROLES
-    assert model.layers[0][0].shape[0] == 4 * 384 + position_features(1).shape[1]
+    n_terms = len(model.lexicon.terms) if model.lexicon is not None else 0
+    width = n_terms + (4 if model.context else 1) * 384 + position_features(1).shape[1]
+    assert model.layers[0][0].shape[0] == width
     assert model.log_trans.shape == (5, 5)
 
 

@@ -9,6 +9,7 @@ from surveykit.roles.annotate import (
     RoleSentence,
     annotate_sentences,
     contribution_text,
+    contribution_texts,
     roles_frame,
 )
 from surveykit.roles.classifier import ROLES, RoleModel, load_role_model
@@ -25,6 +26,7 @@ __all__ = [
     "RoleSentence",
     "annotate_sentences",
     "contribution_text",
+    "contribution_texts",
     "detect_paper_type",
     "detect_paper_types",
     "load_role_model",

@@ -78,7 +78,7 @@ def annotate_sentences(
     for sentences in split:
         block = vectors[row : row + len(sentences)]
         row += len(sentences)
-        roles, marg = role_model.predict(block)
+        roles, marg = role_model.predict(block, [s.text for s in sentences])
         annotated = []
         for s, role, probs in zip(sentences, roles, marg, strict=True):
             cues = sentence_cues(s.text)
@@ -114,6 +114,11 @@ def contribution_text(title: str, sentences: Sequence[RoleSentence]) -> str:
     title = (title or "").strip()
     parts = ([title.rstrip(".") + "."] if title else []) + kept
     return " ".join(parts)
+
+
+def contribution_texts(papers: Sequence[Paper], annotations: Sequence[Sequence[RoleSentence]]) -> list[str]:
+    """:func:`contribution_text` of each paper (title + its own claims), in input order."""
+    return [contribution_text(p.title, s) for p, s in zip(papers, annotations, strict=True)]
 
 
 def roles_frame(papers: Sequence[Paper], annotations: Sequence[Sequence[RoleSentence]]) -> pd.DataFrame:

@@ -4,10 +4,11 @@ The model is trained on CSAbstruct (Cohan, Beltagy, King, Dalvi and Weld, "Pretr
 Models for Sequential Sentence Classification", EMNLP 2019; Apache-2.0; see
 ``surveykit/data/roles/SOURCE.md``) by ``benchmarks/train_sentence_roles.py``.
 
-Features of sentence *i* of an abstract of *n* sentences (:func:`sentence_features`): its MiniLM
-embedding, the embeddings of the previous and next sentences (zeros at the edges), the mean
-embedding of the abstract, and position features (relative position, first, last, length of the
-abstract). A small network (a multinomial logistic regression when it has no hidden layer) gives
+Features of sentence *i* of an abstract of *n* sentences (:func:`model_features`): TF-IDF word
+uni- and bigrams of the sentence (:class:`Lexicon`; cue phrases such as "we propose", "results
+show"), its MiniLM embedding, optionally the embeddings of the previous and next sentences and the
+abstract mean (:func:`sentence_features`), and position features (relative position, first, last,
+length of the abstract). A small network (a multinomial logistic regression when it has no hidden layer) gives
 per-sentence probabilities; a first-order sequence model with transitions counted on the training
 abstracts then decodes the most likely role sequence (Viterbi) and per-sentence marginals
 (forward-backward). The weights ship as ``surveykit/data/roles/sentence_roles.npz`` (no pickle).
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,6 +26,7 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
+from scipy import sparse
 
 ROLES: tuple[str, ...] = ("background", "objective", "method", "result", "other")
 WEIGHTS_FILE = "sentence_roles.npz"
@@ -69,9 +72,82 @@ def sentence_features(embeddings: np.ndarray, context: bool = True) -> np.ndarra
     return np.hstack(parts)
 
 
+_TOKEN = re.compile(r"\w+")
+
+
+def ngrams(text: str) -> list[str]:
+    """Lower-cased word unigrams and bigrams of a sentence."""
+    tokens = _TOKEN.findall(text.lower())
+    return tokens + [f"{a} {b}" for a, b in zip(tokens[:-1], tokens[1:], strict=True)]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """TF-IDF over word uni- and bigrams (sublinear tf, smoothed idf, L2-normalised rows)."""
+
+    terms: tuple[str, ...]
+    idf: np.ndarray
+
+    @classmethod
+    def fit(cls, texts: list[str], min_df: int = 3) -> Lexicon:
+        """Vocabulary of the n-grams in at least ``min_df`` texts (sorted), with their idf."""
+        df: dict[str, int] = {}
+        for text in texts:
+            for gram in set(ngrams(text)):
+                df[gram] = df.get(gram, 0) + 1
+        terms = tuple(sorted(g for g, c in df.items() if c >= min_df))
+        n = len(texts)
+        idf = np.array([np.log((1 + n) / (1 + df[t])) + 1.0 for t in terms])
+        return cls(terms, idf)
+
+    @property
+    def index(self) -> dict[str, int]:
+        return _term_index(self.terms)
+
+    def transform(self, texts: list[str]) -> sparse.csr_matrix:
+        """``(len(texts), len(terms))`` sparse TF-IDF rows."""
+        index = self.index
+        rows, cols, vals = [], [], []
+        for r, text in enumerate(texts):
+            counts: dict[int, int] = {}
+            for gram in ngrams(text):
+                c = index.get(gram)
+                if c is not None:
+                    counts[c] = counts.get(c, 0) + 1
+            if not counts:
+                continue
+            keys = sorted(counts)
+            weights = np.array([(1.0 + np.log(counts[k])) * self.idf[k] for k in keys])
+            weights /= np.linalg.norm(weights)
+            rows += [r] * len(keys)
+            cols += keys
+            vals += weights.tolist()
+        return sparse.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(self.terms)))
+
+
+@lru_cache(maxsize=4)
+def _term_index(terms: tuple[str, ...]) -> dict[str, int]:
+    return {t: i for i, t in enumerate(terms)}
+
+
+def model_features(
+    embeddings: np.ndarray, texts: list[str], context: bool, lexicon: Lexicon | None
+) -> sparse.csr_matrix | np.ndarray:
+    """Full feature rows of one abstract: TF-IDF n-grams (if a lexicon) + embeddings + position."""
+    dense = sentence_features(embeddings, context)
+    if lexicon is None:
+        return dense
+    return sparse.hstack([lexicon.transform(texts), sparse.csr_matrix(dense)], format="csr")
+
+
 @dataclass(frozen=True)
 class RoleModel:
-    """A feed-forward scorer (ReLU between layers) plus a first-order transition model."""
+    """A feed-forward scorer (ReLU between layers) plus a first-order transition model.
+
+    Decoding combines per-sentence posteriors with transitions as in hybrid HMMs: the emission
+    score is ``log p(role | sentence) - prior_weight * log p(role)``, the transition scores are
+    scaled by ``transition_weight`` (both chosen on dev).
+    """
 
     layers: tuple[tuple[np.ndarray, np.ndarray], ...]
     log_start: np.ndarray
@@ -80,32 +156,39 @@ class RoleModel:
     transition_weight: float
     context: bool = True
     roles: tuple[str, ...] = ROLES
+    lexicon: Lexicon | None = None
+    log_prior: np.ndarray | None = None
+    prior_weight: float = 0.0
 
-    def probabilities(self, features: np.ndarray) -> np.ndarray:
+    def probabilities(self, features: np.ndarray | sparse.csr_matrix) -> np.ndarray:
         """Per-sentence role probabilities ``(n, len(roles))`` before decoding."""
-        h = np.asarray(features, dtype=np.float64)
+        h = features
         for i, (w, b) in enumerate(self.layers):
-            h = h @ w + b
+            h = np.asarray(h @ w) + b
             if i < len(self.layers) - 1:
                 h = np.maximum(h, 0.0)
-        h -= h.max(axis=1, keepdims=True)
+        h = h - h.max(axis=1, keepdims=True)
         p = np.exp(h)
         return p / p.sum(axis=1, keepdims=True)
 
     def decode(self, probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Best role sequence (indices) and per-sentence marginals for one abstract."""
         emit = np.log(np.clip(probs, 1e-12, 1.0))
+        if self.log_prior is not None and self.prior_weight:
+            emit = emit - self.prior_weight * self.log_prior
         w = self.transition_weight
-        return viterbi(emit, w * self.log_start, w * self.log_trans, w * self.log_end), marginals(
-            emit, w * self.log_start, w * self.log_trans, w * self.log_end
-        )
+        chain = (w * self.log_start, w * self.log_trans, w * self.log_end)
+        return viterbi(emit, *chain), marginals(emit, *chain)
 
-    def predict(self, embeddings: np.ndarray) -> tuple[list[str], np.ndarray]:
-        """Roles and the ``(n, len(roles))`` marginals of one abstract's sentence embeddings."""
+    def features(self, embeddings: np.ndarray, texts: list[str]) -> np.ndarray | sparse.csr_matrix:
+        """Feature rows of one abstract's sentences (their embeddings and texts, in order)."""
+        return model_features(embeddings, texts, self.context, self.lexicon)
+
+    def predict(self, embeddings: np.ndarray, texts: list[str]) -> tuple[list[str], np.ndarray]:
+        """Roles and the ``(n, len(roles))`` marginals of one abstract's sentences."""
         if len(embeddings) == 0:
             return [], np.zeros((0, len(self.roles)))
-        probs = self.probabilities(sentence_features(embeddings, self.context))
-        path, marg = self.decode(probs)
+        path, marg = self.decode(self.probabilities(self.features(embeddings, texts)))
         return [self.roles[i] for i in path], marg
 
     def save(self, path: str | Path, meta: dict | None = None) -> None:
@@ -118,6 +201,7 @@ class RoleModel:
             "n_layers": len(self.layers),
             "roles": list(self.roles),
             "transition_weight": self.transition_weight,
+            "prior_weight": self.prior_weight,
             "context": self.context,
             **(meta or {}),
         }
@@ -125,6 +209,11 @@ class RoleModel:
         arrays["log_start"] = self.log_start.astype(np.float32)
         arrays["log_trans"] = self.log_trans.astype(np.float32)
         arrays["log_end"] = self.log_end.astype(np.float32)
+        if self.log_prior is not None:
+            arrays["log_prior"] = self.log_prior.astype(np.float32)
+        if self.lexicon is not None:
+            arrays["terms"] = np.array("\n".join(self.lexicon.terms))
+            arrays["idf"] = self.lexicon.idf.astype(np.float32)
         write_npz(path, arrays)
 
     @classmethod
@@ -136,6 +225,9 @@ class RoleModel:
                 (data[f"w{i}"].astype(np.float64), data[f"b{i}"].astype(np.float64))
                 for i in range(header["n_layers"])
             )
+            lexicon = None
+            if "terms" in data.files:
+                lexicon = Lexicon(tuple(str(data["terms"]).split("\n")), data["idf"].astype(np.float64))
             return cls(
                 layers=layers,
                 log_start=data["log_start"].astype(np.float64),
@@ -144,6 +236,9 @@ class RoleModel:
                 transition_weight=float(header["transition_weight"]),
                 context=bool(header.get("context", True)),
                 roles=tuple(header["roles"]),
+                lexicon=lexicon,
+                log_prior=data["log_prior"].astype(np.float64) if "log_prior" in data.files else None,
+                prior_weight=float(header.get("prior_weight", 0.0)),
             )
 
 

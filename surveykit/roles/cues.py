@@ -98,9 +98,27 @@ def is_self_reference(text: str) -> bool:
     return bool(SELF_REFERENCE.search(text))
 
 
+# A mention of other work as a point of comparison or a data source belongs to this paper's claim:
+# "1800x fewer examples compared to prior work", "outperforms existing methods", "drawn from existing
+# literature".
+_COMPARED = re.compile(
+    r"(?:\bthan|\bcompared (?:to|with)|\bover|\boutperform\w*|\bsurpass\w*|\bbeat\w*|\brelative to"
+    r"|\bagainst|\bbeyond|\bfrom|\bvs\.?|\bversus|\bwith)\s+(?:(?:the|all|many|most|several|strong)\s+)?$",
+    _I,
+)
+
+
 def mentions_other_work(text: str) -> bool:
-    """Does the sentence name other or earlier work (``existing methods``, ``X et al.``, ...)?"""
-    return bool(_OTHER_WORK_CI.search(text) or _ET_AL.search(text))
+    """Does the sentence talk about other or earlier work (``existing methods``, ``X et al.``, ...)?
+
+    A mention that is only a point of comparison or a source ("outperforms existing methods",
+    "drawn from existing literature") does not count.
+    """
+    for pattern in (_OTHER_WORK_CI, _ET_AL):
+        for match in pattern.finditer(text):
+            if not _COMPARED.search(text[max(0, match.start() - 40) : match.start()]):
+                return True
+    return False
 
 
 def is_prior_work(text: str) -> bool:
