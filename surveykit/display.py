@@ -254,18 +254,25 @@ def strip_front_matter(text: str) -> str:
     return text
 
 
-def markdown(path: str | os.PathLike[str]) -> Any:
-    """A Markdown file rendered in the notebook, without its YAML front matter.
+def markdown(path: str | os.PathLike[str], height: str = "40em") -> HTMLView:
+    """A Markdown file rendered in the notebook without its YAML front matter, in a scrolling box
+    (raw HTML in the file is escaped).
 
     Parameters
     ----------
     path : path
         The Markdown file (e.g. ``draft/survey.md``).
+    height : str
+        The box's maximum height (CSS).
     """
-    from IPython.display import Markdown
+    import mistune
 
-    return Markdown(strip_front_matter(Path(path).read_text(encoding="utf-8")))
-
+    text = strip_front_matter(Path(path).read_text(encoding="utf-8"))
+    render = mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
+    body = (f'<div class="sk-markdown" style="max-height:{height};overflow:auto;border:1px solid #ddd;'
+            f'padding:4px 12px">{render(text)}</div>'
+            f'<div class="sk-note" style="color:#666;font-size:11px">{html.escape(str(path))}</div>')
+    return HTMLView(body, text)
 
 # --- reports of the stages (registered as Jupyter formatters by setup_notebook) -------------
 

@@ -160,3 +160,10 @@ def test_cli_lab_parses():
     assert args.port == 9000 and args.no_browser and args.lab_args == ["--ServerApp.token=x"]
     with pytest.raises(SystemExit):
         parse_args(["bib", "--ServerApp.token=x"])
+
+
+def test_markdown_view_drops_front_matter_and_escapes(tmp_path):
+    path = tmp_path / "survey.md"
+    path.write_text("---\ntitle: T\n---\n# Intro\n\nText <script>x</script> \\cite{a}.\n")
+    out = display.markdown(path)._repr_html_()
+    assert "<h1>Intro</h1>" in out and "title: T" not in out and "<script>" not in out
