@@ -27,8 +27,8 @@ MAX_ITEMS = 8
 _STYLE = (
     "<style>"
     ".sk-table table{border-collapse:collapse;font-size:12px;table-layout:auto;max-width:100%}"
-    ".sk-table th,.sk-table td{text-align:left;vertical-align:top;padding:2px 8px;"
-    "white-space:normal!important;overflow-wrap:anywhere;max-width:40em}"
+    ".sk-table th,.sk-table td{text-align:left!important;vertical-align:top!important;padding:2px 8px;"
+    "white-space:normal!important;overflow-wrap:break-word;max-width:40em}"
     f".sk-table td>div{{max-height:{CELL_HEIGHT};overflow:auto}}"
     ".sk-table .sk-caption{font-weight:600;margin:2px 0 4px}"
     ".sk-table .sk-note{color:#666;font-size:11px;margin-top:2px}"
