@@ -218,6 +218,25 @@ class FileList(list):
         return f"**{len(self)} files in `{self.folder}`**\n\n" + markdown_table(self._rows(), max_rows=60)
 
 
+def fit_styler(styler: Any, header_width: str = "8em", cell_width: str = "26em") -> Any:
+    """A pandas Styler that fits the notebook: header and cell text wraps (headers at most
+    ``header_width`` wide, cells ``cell_width``) instead of widening the table past the page.
+
+    Parameters
+    ----------
+    styler : pandas Styler
+        E.g. from :func:`surveykit.tables.show_table`.
+    header_width, cell_width : str
+        CSS widths.
+    """
+    return styler.set_table_styles([
+        {"selector": "th", "props": [("white-space", "normal"), ("max-width", header_width),
+                                     ("vertical-align", "bottom"), ("overflow-wrap", "break-word")]},
+        {"selector": "td", "props": [("white-space", "normal"), ("max-width", cell_width),
+                                     ("overflow-wrap", "break-word")]},
+    ], overwrite=False)
+
+
 def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} B"
 
@@ -312,6 +331,13 @@ def compile_html(report: Any) -> str:
     if report.message:
         rows.append({"item": "note", "value": report.message})
     return html_table(rows, title=f"Compile: {report.status}", max_rows=40)
+
+
+def draft_html(draft: Any) -> str:
+    """A DraftResult: the files written, then the grounding and compile reports."""
+    files = [{"file": str(path)} for path in (draft.markdown, draft.tex, draft.provenance, draft.pdf) if path]
+    out = html_table(files, title="Draft " + ("ok" if draft.ok else "with problems"))
+    return out + grounding_html(draft.grounding) + compile_html(draft.compile)
 
 
 def references_html(refs: Any) -> str:
@@ -426,8 +452,27 @@ def setup_notebook(wrap_frames: bool = True) -> None:
 
 
 __all__ = [
-    "CELL_HEIGHT", "MAX_ROWS", "FileList", "HTMLView", "bib_validation", "bib_warnings", "collapse",
-    "compile_html", "curation", "frame_html", "grounding_html", "html_table", "keys", "markdown_table",
-    "markdown", "provenance", "references_html", "setup_notebook", "snippet", "strip_front_matter",
+    "CELL_HEIGHT",
+    "FileList",
+    "HTMLView",
+    "MAX_ROWS",
+    "bib_validation",
+    "bib_warnings",
+    "collapse",
+    "compile_html",
+    "curation",
+    "draft_html",
+    "fit_styler",
+    "frame_html",
+    "grounding_html",
+    "html_table",
+    "keys",
+    "markdown",
+    "markdown_table",
+    "provenance",
+    "references_html",
+    "setup_notebook",
+    "snippet",
+    "strip_front_matter",
     "summarise",
 ]

@@ -114,7 +114,7 @@ def test_frame_html_wraps_and_escapes():
 
     frame = pd.DataFrame({"evidence": ["<b>" + "word " * 50] * 25, "n": range(25)})
     out = display.frame_html(frame)
-    assert "&lt;b&gt;" in out and "<b>" not in out and out.count("word") == 20 * 50
+    assert "&lt;b&gt;" in out and "<b>" not in out and out.count("word ") == 20 * 50
     assert "showing 20 of 25 rows" in out
 
 

@@ -53,6 +53,11 @@ class CompileReport:
     def ok(self) -> bool:
         return self.status == "ok"
 
+    def _repr_html_(self) -> str:
+        from surveykit.display import compile_html
+
+        return compile_html(self)
+
     def summary(self) -> str:
         if self.status == "skipped":
             return f"compile: skipped ({self.message})"
