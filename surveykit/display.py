@@ -21,6 +21,8 @@ import pandas as pd
 MAX_ROWS = 20
 #: a cell taller than this scrolls (the full value stays reachable)
 CELL_HEIGHT = "7.5em"
+#: a table taller than this scrolls inside its output (CSS)
+TABLE_HEIGHT = "900px"
 #: key lists longer than this are summarised
 MAX_ITEMS = 8
 
@@ -30,6 +32,7 @@ _STYLE = (
     ".sk-table th,.sk-table td{text-align:left!important;vertical-align:top!important;padding:2px 8px;"
     "white-space:normal!important;overflow-wrap:break-word;max-width:40em}"
     f".sk-table td>div{{max-height:{CELL_HEIGHT};overflow:auto}}"
+    f".sk-scroll{{max-height:{TABLE_HEIGHT};overflow:auto}}"
     ".sk-table .sk-caption{font-weight:600;margin:2px 0 4px}"
     ".sk-table .sk-note{color:#666;font-size:11px;margin-top:2px}"
     ".sk-ok{color:#1a7f37}.sk-bad{color:#b42318}"
@@ -92,11 +95,11 @@ def html_table(rows: Sequence[Mapping[str, Any]] | pd.DataFrame, title: str = ""
         parts.append(f'<div class="sk-caption">{html.escape(title)}</div>')
     if total:
         cols = [str(c) for c in head.columns]
-        parts.append("<table><thead><tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in cols)
-                     + "</tr></thead><tbody>")
+        header = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
+        parts.append(f'<div class="sk-scroll"><table><thead><tr>{header}</tr></thead><tbody>')
         for row in head.itertuples(index=False):
             parts.append("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>")
-        parts.append("</tbody></table>")
+        parts.append("</tbody></table></div>")
     else:
         parts.append('<div class="sk-note">(none)</div>')
     notes = []
@@ -220,7 +223,8 @@ class FileList(list):
 
 def fit_styler(styler: Any, header_width: str = "8em", cell_width: str = "26em") -> Any:
     """A pandas Styler that fits the notebook: header and cell text wraps (headers at most
-    ``header_width`` wide, cells ``cell_width``) instead of widening the table past the page.
+    ``header_width`` wide, cells ``cell_width``) instead of widening the table past the page, and a
+    table taller than :data:`TABLE_HEIGHT` scrolls.
 
     Parameters
     ----------
@@ -230,6 +234,7 @@ def fit_styler(styler: Any, header_width: str = "8em", cell_width: str = "26em")
         CSS widths.
     """
     return styler.set_table_styles([
+        {"selector": "", "props": [("display", "block"), ("max-height", TABLE_HEIGHT), ("overflow", "auto")]},
         {"selector": "th", "props": [("white-space", "normal"), ("max-width", header_width),
                                      ("vertical-align", "bottom"), ("overflow-wrap", "break-word")]},
         {"selector": "td", "props": [("white-space", "normal"), ("max-width", cell_width),
@@ -414,7 +419,7 @@ def frame_html(frame: pd.DataFrame) -> str:
             f' (all rows: <code>frame.to_csv()</code> or <code>frame.iloc[{MAX_ROWS}:]</code>)</div>'
             if len(frame) > MAX_ROWS else
             f'<div class="sk-note">{len(frame)} rows × {len(frame.columns)} columns</div>')
-    return f'<div class="sk-table">{_STYLE}{table}{note}</div>'
+    return f'<div class="sk-table">{_STYLE}<div class="sk-scroll">{table}</div>{note}</div>'
 
 
 _FORMATTERS = {
