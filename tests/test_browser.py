@@ -101,6 +101,10 @@ def lab(tmp_path_factory):
     for name in ("survey.toml", "curation.toml"):
         if (ROOT / name).exists():
             shutil.copy2(ROOT / name, project / name)
+    shared = os.environ.get("SURVEYKIT_EMBED_CACHE")  # reuse computed embeddings (content-keyed)
+    if shared and Path(shared).is_dir():
+        (project / ".cache" / "surveykit").mkdir(parents=True)
+        (project / ".cache" / "surveykit" / "embeddings").symlink_to(Path(shared).resolve())
     port = free_port()
     env = {**os.environ,
            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
