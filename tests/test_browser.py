@@ -177,9 +177,10 @@ def screenshots(page, stem: str) -> None:
     for old in SHOTS.glob(f"{stem}_*.png"):
         old.unlink()
     scroller = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer"
-    total = page.evaluate(f"() => (document.querySelector('{scroller}') || {{scrollHeight: 0}}).scrollHeight")
+    last = page.evaluate(f"() => {{ const s = document.querySelector('{scroller}'); "
+                         "return s ? s.scrollHeight - s.clientHeight : 0; }")
     step = 1200
-    for n, top in enumerate(range(0, max(int(total), 1), step)):
+    for n, top in enumerate(range(0, max(int(last), 0) + step, step)):
         page.evaluate(f"() => {{ const s = document.querySelector('{scroller}'); "
                       f"if (s) s.scrollTop = {top}; }}")
         page.wait_for_timeout(150)
