@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "build" / "browser"
 #: no cell output may be taller than this (CSS px at a 1280 px wide window)
 MAX_OUTPUT_PX = 1600
+#: printed text longer than this is a dump (a table or a summary view should show it)
+MAX_TEXT_LINES = 40
 #: per notebook (the topic fit is the slowest on a busy 2-core machine)
 NOTEBOOK_TIMEOUT_S = 420
 TOKEN = "surveykit-browser-test"
@@ -189,6 +191,19 @@ def screenshots(page, stem: str) -> None:
             break
 
 
+def raw_dump(output: dict) -> str:
+    """What makes an output a dump: printed text over :data:`MAX_TEXT_LINES` lines, or a result
+    shown only as a long plain-text repr (no HTML, figure or widget view)."""
+    if output.get("output_type") == "stream":
+        text = "".join(output.get("text", ""))
+        return f"{len(text.splitlines())} printed lines" if len(text.splitlines()) > MAX_TEXT_LINES else ""
+    data = output.get("data", {})
+    plain = "".join(data.get("text/plain", ""))
+    if set(data) == {"text/plain"} and (len(plain) > 300 or len(plain.splitlines()) > MAX_TEXT_LINES):
+        return plain[:80]
+    return ""
+
+
 def error_text(cells: list[dict]) -> str:
     for cell in cells:
         for out in cell["outputs"]:
@@ -221,6 +236,8 @@ def test_notebook_runs_in_jupyterlab(lab, page, name):
     if widgets:
         assert dom["widgets"] > 0, f"{name}: {widgets} widget outputs, none rendered"
     assert dom["widget_errors"] == 0, f"{name}: 'Error displaying widget' shown"
+    dumps = [(c["index"], raw_dump(o)) for c in cells for o in c["outputs"] if raw_dump(o)]
+    assert not dumps, f"{name}: raw text dumps instead of a display: {dumps}"
     tall = [o for o in dom["outputs"] if o["h"] > MAX_OUTPUT_PX]
     assert not tall, f"{name}: outputs taller than {MAX_OUTPUT_PX} px: {tall} (screenshots in {SHOTS})"
 
