@@ -345,6 +345,24 @@ def draft_html(draft: Any) -> str:
     return out + grounding_html(draft.grounding) + compile_html(draft.compile)
 
 
+def corpus_html(corpus: Any) -> str:
+    """A Corpus: size, years, then the first papers (id, title, first author, year, venue)."""
+    years = sorted(p.year for p in corpus.papers if p.year)
+    span = f"{years[0]}-{years[-1]}" if years else "no years"
+    rows = [{"id": p.id, "title": p.title, "first author": p.authors[0] if p.authors else "",
+             "year": p.year or "", "venue": p.venue or ""} for p in corpus.papers]
+    return html_table(rows, title=f"Corpus {corpus.name!r}: {len(corpus)} papers, {span}", max_rows=10,
+                      note="all of them: corpus.to_frame()")
+
+
+def topics_html(result: Any) -> str:
+    """A TopicResult: one row per topic in taxonomy order (section, label, size, keywords)."""
+    frame = result.to_frame()
+    keep = [c for c in ("section", "topic_id", "topic", "size", "keywords") if c in frame.columns]
+    return html_table(frame[keep], title=f"{len(frame)} topics in {len(result.sections)} sections",
+                      max_rows=40, note="as a DataFrame: result.to_frame(); as text: result.text_tree()")
+
+
 def references_html(refs: Any) -> str:
     """A written bibliography: summary, warnings collapsed with counts, LaTeX's findings."""
     out = html_table([{"file": str(refs.path), "entries": len(refs.keys),
@@ -426,6 +444,7 @@ _FORMATTERS = {
     ("surveykit.draft.grounding", "GroundingReport"): grounding_html,
     ("surveykit.draft.compile", "CompileReport"): compile_html,
     ("surveykit.bib.stage", "References"): references_html,
+    ("surveykit.topics.taxonomy", "TopicResult"): topics_html,
 }
 
 
@@ -465,6 +484,7 @@ __all__ = [
     "bib_warnings",
     "collapse",
     "compile_html",
+    "corpus_html",
     "curation",
     "draft_html",
     "fit_styler",
@@ -480,4 +500,5 @@ __all__ = [
     "snippet",
     "strip_front_matter",
     "summarise",
+    "topics_html",
 ]

@@ -167,3 +167,9 @@ def test_markdown_view_drops_front_matter_and_escapes(tmp_path):
     path.write_text("---\ntitle: T\n---\n# Intro\n\nText <script>x</script> \\cite{a}.\n")
     out = display.markdown(path)._repr_html_()
     assert "<h1>Intro</h1>" in out and "title: T" not in out and "<script>" not in out
+
+
+def test_corpus_displays_compactly(fixtures_dir):
+    corpus = sk.load(fixtures_dir / "bibtex" / "handwritten.bib")
+    out = corpus._repr_html_()
+    assert f"{len(corpus)} papers" in out and "<table>" in out
