@@ -12,6 +12,7 @@ markdown table of quality (``surveykit.evaluate``) and wall time; the table is a
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -39,21 +40,32 @@ from surveykit.evaluate import evaluate_assignments, markdown_table  # noqa: E40
 
 RESULTS = ROOT / "benchmarks" / "results" / "topics.md"
 STAGE_TIME = ROOT / "benchmarks" / "topic_stage_time.py"
-CACHE_DIR = ROOT / ".cache" / "surveykit" / "embeddings"
+CACHE_DIR = Path(os.environ.get("SURVEYKIT_EMBED_CACHE")
+                 or ROOT / ".cache" / "surveykit" / "embeddings")
 
 
 @dataclass
 class MethodOutput:
-    """What a method hands back: a topic per paper (-1 = outlier) and each topic's top words."""
+    """What a method hands back: a topic per paper (-1 = outlier), each topic's top words and
+    its label (methods without labels: their first three top words, :func:`words_label`)."""
 
     assignments: list[Any]
     topic_words: dict[Any, list[str]]
+    topic_labels: dict[Any, str] | None = None
+
+    def labels(self) -> dict[Any, str]:
+        from surveykit.evaluate import words_label
+
+        if self.topic_labels is not None:
+            return self.topic_labels
+        return {t: words_label(words) for t, words in self.topic_words.items()}
 
 
 # --- methods ---------------------------------------------------------------------------------
 
 
-def fit_bertopic_defaults(data: LabelledSet, embeddings: np.ndarray, seed: int) -> MethodOutput:
+def fit_bertopic_defaults(data: LabelledSet, embeddings: np.ndarray, seed: int,
+                          k: int | None = None) -> MethodOutput:
     """BERTopic with its defaults; only UMAP gets ``random_state`` (else runs differ)."""
     from bertopic import BERTopic
     from umap import UMAP
@@ -87,13 +99,14 @@ def fit_tfidf_nmf(data: LabelledSet, embeddings: np.ndarray, seed: int,
     return MethodOutput(assignments, words)
 
 
-def fit_ward(data: LabelledSet, embeddings: np.ndarray, seed: int) -> MethodOutput:
-    """Ward linkage on the (L2-normalised) embeddings, cut at k = the true number of labels;
-    top words per cluster by TF-IDF mass (for NPMI only). Deterministic (``seed`` unused)."""
+def fit_ward(data: LabelledSet, embeddings: np.ndarray, seed: int,
+             k: int | None = None) -> MethodOutput:
+    """Ward linkage on the (L2-normalised) embeddings, cut at ``k`` (default: the true number of
+    labels); top words per cluster by TF-IDF mass (for NPMI only). Deterministic (``seed`` unused)."""
     from sklearn.cluster import AgglomerativeClustering
 
     points = embeddings / np.linalg.norm(embeddings, axis=1, keepdims=True)
-    labels = AgglomerativeClustering(n_clusters=data.n_classes, linkage="ward").fit_predict(points)
+    labels = AgglomerativeClustering(n_clusters=k or data.n_classes, linkage="ward").fit_predict(points)
     return MethodOutput([int(x) for x in labels], _tfidf_words(data.texts, labels))
 
 
@@ -119,29 +132,38 @@ def _roles(data: LabelledSet) -> list[Any]:
                               embed=lambda texts: embed_texts(texts, cache_dir=CACHE_DIR, progress=False))
 
 
-def fit_surveykit_auto(data: LabelledSet, embeddings: np.ndarray, seed: int,
-                       n_topics: int | None = None) -> MethodOutput:
+def fit_surveykit(data: LabelledSet, embeddings: np.ndarray, seed: int,
+                  n_topics: int | None = None) -> MethodOutput:
     """ADAPTER to surveykit's topic stage as shipped (``surveykit.topics.fit_topics`` with the
     sentence roles, as the workspace calls it); the "Related surveys" group counts as a topic.
 
     ``seed`` is only passed on when the topics config has a ``random_state``/``seed`` field, so the
     benchmark never tunes the method; ``n_topics`` fixes k as a curation file's ``n_topics`` does.
     """
-    from surveykit.evaluate.core import unpack_topic_result
+    from surveykit.evaluate.core import RELATED_TOPIC, unpack_topic_result
     from surveykit.topics import fit_topics
     from surveykit.topics.curation import parse_curation
 
     corpus = data.corpus()
     config = _seeded_topics_config(seed)
     curation = parse_curation({"n_topics": n_topics} if n_topics else {})
-    result = fit_topics(corpus, embeddings, config=config, curation=curation, roles=_roles(data))
+    result = fit_topics(corpus, embeddings, config=config, curation=curation, roles=_roles(data),
+                        phrase_embedder=embed_phrases)
     assignments, words = unpack_topic_result(corpus, result)
-    return MethodOutput([-1 if a is None else a for a in assignments], words or {})
+    labels = {**result.labels(), **({RELATED_TOPIC: "Related surveys"} if result.related else {})}
+    return MethodOutput([-1 if a is None else a for a in assignments], words or {}, labels)
 
 
-def fit_surveykit_human_k(data: LabelledSet, embeddings: np.ndarray, seed: int) -> MethodOutput:
-    """surveykit with the curation file's ``n_topics`` = the true number of labels."""
-    return fit_surveykit_auto(data, embeddings, seed, n_topics=data.n_classes)
+def fit_surveykit_auto(data: LabelledSet, embeddings: np.ndarray, seed: int,
+                       k: int | None = None) -> MethodOutput:
+    """surveykit with k chosen automatically (``k`` is ignored: it is the method's own)."""
+    return fit_surveykit(data, embeddings, seed)
+
+
+def fit_surveykit_k(data: LabelledSet, embeddings: np.ndarray, seed: int,
+                    k: int | None = None) -> MethodOutput:
+    """surveykit with the curation file's ``n_topics`` = ``k`` (default: the true number of labels)."""
+    return fit_surveykit(data, embeddings, seed, n_topics=k or data.n_classes)
 
 
 def _seeded_topics_config(seed: int) -> Any:
@@ -158,12 +180,18 @@ def _seeded_topics_config(seed: int) -> Any:
     return config
 
 
-METHODS: dict[str, Callable[[LabelledSet, np.ndarray, int], MethodOutput]] = {
-    "BERTopic defaults": fit_bertopic_defaults,
-    "TF-IDF + NMF (k given)": fit_tfidf_nmf,
-    "Ward (k given)": fit_ward,
-    "surveykit auto": fit_surveykit_auto,
-    "surveykit (k given)": fit_surveykit_human_k,
+Method = Callable[[LabelledSet, np.ndarray, int, int | None], MethodOutput]
+
+# name -> (method, which k it is given): "own" = it chooses, "auto" = the k surveykit chose on
+# the same set (equal-k comparison at the automatic k), "human" = the true number of labels.
+METHODS: dict[str, tuple[Method, str]] = {
+    "BERTopic defaults": (fit_bertopic_defaults, "own"),
+    "surveykit auto": (fit_surveykit_auto, "own"),
+    "TF-IDF + NMF (surveykit's k)": (fit_tfidf_nmf, "auto"),
+    "Ward (surveykit's k)": (fit_ward, "auto"),
+    "TF-IDF + NMF (human k)": (fit_tfidf_nmf, "human"),
+    "Ward (human k)": (fit_ward, "human"),
+    "surveykit (human k)": (fit_surveykit_k, "human"),
 }
 
 
@@ -188,26 +216,38 @@ def warm_up() -> None:
 
 
 def embed(data: LabelledSet) -> np.ndarray:
+    return embed_phrases(data.texts)
+
+
+def embed_phrases(texts: list[str]) -> np.ndarray:
+    """all-MiniLM-L6-v2 through the cache: papers, label phrases and category names alike."""
     from surveykit.embed import embed_texts
 
-    return embed_texts(data.texts, cache_dir=CACHE_DIR, progress=False)
+    return embed_texts(texts, cache_dir=CACHE_DIR, progress=False)
 
 
 def run_method(name: str, data: LabelledSet, embeddings: np.ndarray,
-               seeds: list[int]) -> dict[str, Any]:
-    """Mean metrics and wall time of one method on one set, over the seeds."""
+               seeds: list[int], auto_k: dict[int, int] | None = None) -> dict[str, Any]:
+    """Mean metrics and wall time of one method on one set, over the seeds; ``auto_k``: the k
+    surveykit chose with each seed (for the methods compared at surveykit's k)."""
+    method, which = METHODS[name]
     runs = []
     for seed in seeds:
+        k = {"own": None, "human": data.n_classes}.get(which, (auto_k or {}).get(seed))
+        if which == "auto" and k is None:
+            raise ValueError(f"{name}: run 'surveykit auto' first (its k is this method's k)")
         start = time.perf_counter()
-        output = METHODS[name](data, embeddings, seed)
+        output = method(data, embeddings, seed, k)
         seconds = time.perf_counter() - start
         metrics = evaluate_assignments(output.assignments, data.labels, texts=data.texts,
-                                       topic_words=output.topic_words)
+                                       topic_words=output.topic_words,
+                                       topic_labels=output.labels(), embed=embed_phrases)
         metrics["time_s"] = seconds
         runs.append(metrics)
-    row: dict[str, Any] = {"dataset": data.name, "method": name}
+    k_by_seed = {seed: int(run["n_topics"]) for seed, run in zip(seeds, runs, strict=True)}
+    row: dict[str, Any] = {"dataset": data.name, "method": name, "k_by_seed": k_by_seed}
     for key in ("n_topics", "nmi", "ari", "purity", "unassigned_share", "npmi", "diversity",
-                "time_s"):
+                "label_score", "label_score_weighted", "time_s"):
         values = [run[key] for run in runs]
         row[key] = statistics.fmean(values)
         if len(values) > 1 and key in {"nmi", "ari"}:
@@ -228,12 +268,15 @@ def run(names: list[str], methods: list[str], seeds: list[int]) -> list[dict[str
         embeddings = embed(data)
         kind = "multi-label" if data.multi_label else "single-label"
         print(f"{dataset}: {len(data)} papers, {data.n_classes} labels ({kind})", file=sys.stderr)
+        auto_k: dict[int, int] = {}
         for method in methods:
             try:
-                row = run_method(method, data, embeddings, seeds)
+                row = run_method(method, data, embeddings, seeds, auto_k)
             except ImportError as exc:  # surveykit.topics not there yet
                 print(f"  {method}: not available ({exc})", file=sys.stderr)
                 continue
+            if method == "surveykit auto":
+                auto_k = row["k_by_seed"]
             row["labels"] = f"{data.n_classes} ({'multi' if data.multi_label else 'single'})"
             rows.append(row)
             print(f"  {method}: NMI {row['nmi']:.3f} ARI {row['ari']:.3f} "
@@ -258,19 +301,24 @@ def render(rows: list[dict[str, Any]], seeds: list[int], command: str) -> str:
     import pandas as pd
 
     columns = ["dataset", "labels", "method", "n_topics", "nmi", "ari", "purity",
-               "unassigned_share", "npmi", "diversity", "time_s"]
+               "unassigned_share", "npmi", "diversity", "label_score", "label_score_weighted",
+               "time_s"]
     if len(seeds) > 1:
         columns[5:5] = ["nmi_sd"]
         columns[7:7] = ["ari_sd"]
     frame = pd.DataFrame(rows)
     frame = frame[[c for c in columns if c in frame.columns]]
-    frame = frame.rename(columns={"unassigned_share": "unassigned", "time_s": "time (s)"})
+    frame = frame.rename(columns={"unassigned_share": "unassigned", "time_s": "time (s)",
+                                  "label_score": "label", "label_score_weighted": "label (w)"})
     header = (
         f"Command: `{command}`\n\n"
         f"Seeds: {', '.join(map(str, seeds))}. Multi-label sets: `nmi` = overlapping NMI "
         "(McDaid et al. 2011), `ari` = omega index; single-label sets: NMI (arithmetic), ARI. "
         "Outliers are one cluster for NMI/ARI and wrong for purity. Time: topic fitting only, "
-        "on precomputed embeddings.\n\n"
+        "on precomputed embeddings. `label`: share of topics whose label is closest (MiniLM "
+        "cosine) to the name of the topic's majority human category among all category names; "
+        "`label (w)`: the same weighted by topic size; NMF and BERTopic are labelled by their "
+        "first three top words.\n\n"
     )
     return header + markdown_table(frame) + "\n"
 
@@ -280,7 +328,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="only the small sets: "
                         + ", ".join(QUICK))
     parser.add_argument("--datasets", nargs="+", choices=list(DATASETS), help="sets to run")
-    parser.add_argument("--methods", nargs="+", choices=list(METHODS), default=list(METHODS))
+    parser.add_argument("--methods", nargs="+", choices=list(METHODS), default=list(METHODS),
+                        help="methods at surveykit's k need 'surveykit auto' before them")
     parser.add_argument("--seeds", default="42", help="comma-separated seeds (mean is shown)")
     parser.add_argument("--output", type=Path, default=RESULTS, help="markdown file to write")
     parser.add_argument("--stage-time", action="store_true",

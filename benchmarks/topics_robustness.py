@@ -41,6 +41,7 @@ from surveykit.evaluate import evaluate_assignments  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "topics_robustness.md"
 OURS = "surveykit auto"
+NMF = "TF-IDF + NMF (human k)"
 SEED = 42
 
 
@@ -104,7 +105,9 @@ def study(data: LabelledSet, embeddings: np.ndarray, methods: list[str], count: 
     for index, rows in enumerate(draws(len(data), count, fraction)):
         part = subsample(data, rows)
         for method in methods:
-            assignments = METHODS[method](part, embeddings[rows], SEED).assignments
+            fit, which = METHODS[method]
+            k = part.n_classes if which == "human" else None
+            assignments = fit(part, embeddings[rows], SEED, k).assignments
             scores[method].append(quality(assignments, part.labels))
             if index == 0:
                 full[method] = assignments
@@ -118,7 +121,7 @@ def study(data: LabelledSet, embeddings: np.ndarray, methods: list[str], count: 
         row: dict[str, Any] = {"k": k, "why": " and ".join(
             w for w, v in (("true number of labels", data.n_classes), ("surveykit's own k", auto_k))
             if v == k)}
-        for method in ("TF-IDF + NMF (k given)", OURS):
+        for method in (NMF, OURS):
             row[method] = quality(fit_with_k(method, data, embeddings, k), data.labels)
         equal_k.append(row)
     return SetReport(data.name, scores, chances, equal_k)
@@ -156,7 +159,7 @@ def render(reports: list[SetReport], count: int, fraction: float, permutations: 
               "|---|---|---|---|---|---|---|"]
     for report in reports:
         for row in report.equal_k:
-            nmf, ours_k = row["TF-IDF + NMF (k given)"], row[OURS]
+            nmf, ours_k = row[NMF], row[OURS]
             lines.append(f"| {report.name} | {row['k']} | {row['why']} | {nmf[0]:.3f} | "
                          f"{nmf[1]:.3f} | {ours_k[0]:.3f} | {ours_k[1]:.3f} |")
     return "\n".join(lines) + "\n"
@@ -165,7 +168,8 @@ def render(reports: list[SetReport], count: int, fraction: float, permutations: 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--datasets", nargs="+", choices=list(DATASETS), default=list(DATASETS))
-    parser.add_argument("--methods", nargs="+", choices=list(METHODS), default=list(METHODS))
+    own_or_human = [m for m, (_, which) in METHODS.items() if which != "auto"]
+    parser.add_argument("--methods", nargs="+", choices=own_or_human, default=own_or_human)
     parser.add_argument("--draws", type=int, default=5, help="subsamples besides the full set")
     parser.add_argument("--fraction", type=float, default=0.6, help="share of papers per draw")
     parser.add_argument("--permutations", type=int, default=50, help="shuffles for the chance level")

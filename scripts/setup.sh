@@ -7,17 +7,17 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 VENV=${SURVEYKIT_VENV:-.venv}
-APT_PACKAGES=(chromium texlive-latex-base texlive-latex-recommended texlive-fonts-recommended texlive-pictures texlive-latex-extra latexmk)
+APT_PACKAGES=(chromium texlive-latex-base texlive-latex-recommended texlive-fonts-recommended texlive-pictures texlive-latex-extra latexmk biber texlive-bibtex-extra)
 
 say() { printf '[setup] %s\n' "$*"; }
 
 missing_tools() {
   local missing=()
   command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing+=(chromium)
-  for tool in pdflatex bibtex latexmk; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+  for tool in pdflatex bibtex latexmk biber; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
   # TeX packages the outputs use (booktabs, natbib, url: texlive-latex-recommended; forest: texlive-pictures + texlive-latex-extra)
   if command -v kpsewhich >/dev/null 2>&1; then
-    for sty in booktabs.sty natbib.sty url.sty forest.sty; do kpsewhich "$sty" >/dev/null || missing+=("$sty"); done
+    for sty in booktabs.sty natbib.sty url.sty forest.sty biblatex.sty; do kpsewhich "$sty" >/dev/null || missing+=("$sty"); done
   fi
   echo "${missing[@]:-}"
 }
@@ -25,7 +25,7 @@ missing_tools() {
 install_system_tools() {
   local missing
   missing=$(missing_tools)
-  [ -z "$missing" ] && { say "system tools present (chromium, pdflatex, bibtex, latexmk)"; return; }
+  [ -z "$missing" ] && { say "system tools present (chromium, pdflatex, bibtex, latexmk, biber)"; return; }
   local sudo=""
   if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; fi

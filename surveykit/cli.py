@@ -21,8 +21,12 @@ def _config(args: argparse.Namespace) -> SurveyConfig:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from surveykit.bib.problems import check_existing
     from surveykit.pipeline import run_notebooks
 
+    early = [p for p in check_existing(_config(args).existing_bib) if p.severity == "error"]
+    for problem in early:  # the author's own .bib first: they can fix it while the run goes on
+        print(f"surveykit run: your bib: {problem}", file=sys.stderr)
     runs = run_notebooks(args.config, args.output_dir, args.notebooks, only=args.only,
                          sources=args.source, refit=args.refit)
     for run in runs:
@@ -31,7 +35,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"outputs in {config.paths.root}")
     for message in dict.fromkeys(f"{o.stage}: {o.message}" for o in runs.degraded):
         print(f"degraded (declared): {message}")
-    return report_failures(runs.failures)
+    status = report_failures(runs.failures)
+    if status:  # which of the author's entries to fix, when the PDF failed on the bibliography
+        from surveykit.bib.problems import draft_problems
+
+        traced = [p for p in draft_problems(config.paths.draft, config.paths.references,
+                                            config.existing_bib) if p.key]
+        for problem in traced[:10]:
+            print(f"surveykit run: bibliography entry to fix: {problem}", file=sys.stderr)
+    return status
 
 
 def report_failures(failures: Sequence[Any], command: str = "run") -> int:
@@ -57,8 +69,17 @@ def cmd_bib(args: argparse.Namespace) -> int:
     from surveykit.bib.stage import write_references
 
     config = _config(args)
+    from surveykit.bib.problems import format_errors
+
     report = write_references(config, validate=not args.no_validate)
     print(report.summary())
+    if report.errors:
+        print(f"surveykit bib: errors to fix:\n{format_errors(report.errors, report.report_path)}",
+              file=sys.stderr)
+    elif not report.ok:
+        unexpected = [p for p in report.problems if p.kind == "bibtex-warning"]
+        print(f"surveykit bib: bibtex warnings the data does not explain:\n"
+              f"{format_errors(unexpected, report.report_path)}", file=sys.stderr)
     return 0 if report.ok else 1
 
 

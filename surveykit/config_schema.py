@@ -147,8 +147,9 @@ SCHEMA = Section(
             "pinned_keys": Key(STR_TABLE, {}, "paper id = citation key, e.g. \"arxiv:2408.09667\" = "
                                "\"gu2024blade\""),
             "style": Key(one_of("bibtex", "biblatex"), "bibtex", "the bibliography backend the .bib is "
-                         "written for"),
-            "regenerate_keys": Key(BOOL, False, "make citation keys afresh instead of keeping earlier ones"),
+                         "written for (biblatex: date, journaltitle, eprinttype, eprintclass added)"),
+            "regenerate_keys": Key(BOOL, False, "Better BibTeX keys for every paper instead of the "
+                                   "keys its .bib source gave it"),
         }),
         "topics": Section("the topic model and the 2-level taxonomy", {
             "curation": Key(STR, "curation.toml", "your edits to the taxonomy, applied after every fit "
@@ -159,7 +160,7 @@ SCHEMA = Section(
             "max_topics": Key(POSITIVE, None, "the largest number of topics searched (default: 2*sqrt(n/2))"),
             "n_sections": Key(POSITIVE, None, "fix the number of top-level sections (default: automatic)"),
             "consensus": Key(BOOL, True, "choose k by the consensus of several views (false: one Ward tree)"),
-            "lexical_weight": Key(NUMBER, 0.5, "weight of the TF-IDF features next to the embeddings"),
+            "lexical_weight": Key(NUMBER, 0.25, "weight of the TF-IDF features next to the embeddings"),
             "lexical_dims": Key(POSITIVE, 100, "dimension of the TF-IDF (LSA) features"),
             "top_n_words": Key(POSITIVE, 10, "keywords kept per topic"),
             "n_representative": Key(POSITIVE, 3, "papers shown per topic"),

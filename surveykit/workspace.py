@@ -158,6 +158,15 @@ class Workspace:
 
     # --- running stages ---------------------------------------------------------------------
 
+    def phrase_embedder(self, texts: list[str]) -> np.ndarray:
+        """Embed label phrases with the papers' model and cache (closeness of a label to its
+        topic's centre)."""
+        from surveykit.embed import embed_texts
+
+        options = self.config.section("topics")
+        return embed_texts(texts, model=options.get("embedding_model"),
+                           cache_dir=self.paths.cache / "embeddings", progress=False)
+
     def fit_topics(self, refit: bool | None = None) -> TopicResult:
         """The topic stage with ``[topics]`` from survey.toml and the curation file; saves
         ``build/topics.json``, ``topic_assignments.parquet`` and the change report
@@ -179,7 +188,8 @@ class Workspace:
         types = dict(zip(self.paper_types["paper_id"], self.paper_types["type"], strict=True))
         result, changes = run_topic_stage(self.corpus, self.embeddings, settings, curation,
                                           folder=self.paths.build, refit=refit, model_id=model_id,
-                                          paper_types=types, roles=self.sentence_roles)
+                                          paper_types=types, roles=self.sentence_roles,
+                                          phrase_embedder=self.phrase_embedder)
         if changes.mode == "placed":  # no fit in this session: BERTopic's figures need a model
             from surveykit.topics.living import attach_model
 

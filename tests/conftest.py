@@ -42,3 +42,18 @@ def need_tex() -> None:
     """Skip unless pdflatex and bibtex are on PATH (CI installs them; a test says so when skipped)."""
     for tool in ("pdflatex", "bibtex"):
         _need(tool)
+
+
+@pytest.fixture(scope="module")
+def bundled(fixtures_dir):
+    """The bundled corpus and its recorded all-MiniLM-L6-v2 embeddings (no model needed)."""
+    import json
+
+    import numpy as np
+
+    from surveykit.corpus.bundled import load_bundled_corpus
+
+    corpus = load_bundled_corpus()
+    ids = json.loads((fixtures_dir / "topics" / "bundled_ids.json").read_text())
+    assert ids == corpus.ids, "recorded embeddings no longer match the bundled corpus"
+    return corpus, np.load(fixtures_dir / "topics" / "bundled_minilm.npy")

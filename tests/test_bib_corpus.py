@@ -47,8 +47,8 @@ def test_73_entries_unique_keys_and_one_missing_author(written):
     assert {w.kind for w in report.warnings if w.severity == "warning"} == {"missing-author"}
     by_title = {p.title: report.keys[p.id] for p in papers}
     assert by_title["BLADE: Benchmarking Language Model Agents for Data-Driven Science"] == \
-        "gu2024blade"
-    assert by_title[AUTHORLESS] == "canagents2025"
+        "guBLADEBenchmarkingLanguage2024"
+    assert by_title[AUTHORLESS] == "CanAgentsFix2025"
 
 
 def test_keys_do_not_depend_on_input_order(written, tmp_path):

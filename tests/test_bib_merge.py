@@ -62,9 +62,10 @@ def test_matched_papers_cite_the_author_key_and_new_keys_avoid_theirs(author_bib
     assert report.keys[items[0].id] == "Gu_BLADE_2024"
     assert report.reused == {items[0].id: "Gu_BLADE_2024", items[1].id: "smith_doi_2021",
                              items[2].id: "koh:treesearch"}
-    # the author already uses huang2023mlagentbench for another paper
-    assert report.keys[items[3].id] == "huang2023mlagentbencha"
-    assert [e.key for e in report.entries] == ["huang2023mlagentbencha", "other2015sentiment"]
+    # (the author's huang2023mlagentbench is another paper; generated keys avoid their keys)
+    assert report.keys[items[3].id] == "huangMLAgentBenchEvaluatingLanguage2023"
+    assert [e.key for e in report.entries] == ["huangMLAgentBenchEvaluatingLanguage2023",
+                                               "otherSentimentAnalysis2015"]
     assert report.existing_keys == ["Gu_BLADE_2024", "smith_doi_2021", "koh:treesearch",
                                     "huang2023mlagentbench", "9361559"]
 

@@ -269,7 +269,7 @@ def test_write_draft_without_compile(tmp_path):
     # every corpus paper is cited somewhere
     assert set(keys.values()) <= set(tex_cite_keys(tex))
     md = result.markdown.read_text(encoding="utf-8")
-    assert "## References" in md and "(#ref-gu2024blade)" in md and "\\cite" not in md
+    assert "## References" in md and f"(#ref-{keys['arxiv:2408.09667']})" in md and "\\cite" not in md
     assert "Müller" in md
     rows = [json.loads(line) for line in result.provenance.read_text(encoding="utf-8").splitlines()]
     extracts = [r for r in rows if r["kind"] == "extract"]

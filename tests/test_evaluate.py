@@ -252,7 +252,42 @@ def test_evaluate_command_reads_a_saved_topic_result(evaluate_dir, tmp_path):
     row = frame.iloc[0]
     assert row["n_topics"] == 2 and row["diversity"] == pytest.approx(1.0)
     assert row["unassigned_share"] == pytest.approx(0.25)
+    assert 0.0 <= row["label_score"] <= 1.0  # the saved labels against the category names
     again = evaluate_command(evaluate_dir / "corpus.jsonl", evaluate_dir / "labels.jsonl",
                              tmp_path / "build" / "topic_assignments.parquet")
     assert again.iloc[0]["nmi"] == pytest.approx(row["nmi"])
     assert math.isnan(again.iloc[0]["diversity"])  # a bare table has no topic words
+
+
+# --- label score ----------------------------------------------------------------------------
+
+
+def _letters_embedder(texts: list[str]):
+    """Bag of letters: enough to tell 'machine translation' from 'sentiment analysis'."""
+    import numpy as np
+
+    out = np.zeros((len(texts), 26))
+    for row, text in enumerate(texts):
+        for ch in text.lower():
+            if "a" <= ch <= "z":
+                out[row, ord(ch) - 97] += 1
+    return out
+
+
+def test_label_score_checks_each_label_against_the_majority_category():
+    from surveykit.evaluate import label_score, words_label
+
+    assignments = [0, 0, 0, 1, 1, 2, -1]
+    labels = [["Machine Translation"], ["Machine Translation"], ["Sentiment Analysis"],
+              ["Sentiment Analysis"], ["Sentiment Analysis", "Machine Translation"],
+              ["Machine Translation"], ["Sentiment Analysis"]]
+    names = {0: "Machine translation", 1: "Sentiment analysis", 2: "Sentiment analysis"}
+    scored = label_score(assignments, labels, names, _letters_embedder)
+    assert scored["label_score"] == pytest.approx(2 / 3)  # topic 2 is translation, named wrong
+    assert scored["label_score_weighted"] == pytest.approx(5 / 6)  # sizes 3, 2, 1
+    assert [row[4] for row in scored["topics"]] == [True, True, False]
+    assert words_label(["translation", "nmt", "bleu", "mt"]) == "translation nmt bleu"
+    metrics = evaluate_assignments(assignments, labels, topic_labels=names,
+                                   embed=_letters_embedder)
+    assert metrics["label_score"] == pytest.approx(2 / 3)
+    assert math.isnan(evaluate_assignments(assignments, labels)["label_score"])

@@ -3,25 +3,11 @@ result, listed in a table and discussed in the introduction."""
 
 from __future__ import annotations
 
-import json
-
-import numpy as np
-import pytest
-
-from surveykit.corpus.bundled import load_bundled_corpus
 from surveykit.evaluate.core import RELATED_TOPIC, unpack_topic_result
 from surveykit.tables.build import related_surveys_table
 from surveykit.topics import TopicConfig, TopicResult, fit_topics
 from surveykit.topics.curation import parse_curation
 from surveykit.topics.engine import related_survey_ids
-
-
-@pytest.fixture(scope="module")
-def bundled(fixtures_dir):
-    corpus = load_bundled_corpus()
-    ids = json.loads((fixtures_dir / "topics" / "bundled_ids.json").read_text())
-    assert ids == corpus.ids
-    return corpus, np.load(fixtures_dir / "topics" / "bundled_minilm.npy")
 
 
 def _survey_types(corpus) -> dict[str, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import textwrap
@@ -11,29 +10,24 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from surveykit.corpus.bundled import load_bundled_corpus
 from surveykit.topics import TopicConfig, TopicResult, fit_topics
 from surveykit.topics.labels import (
+    PHRASE_NOUNS,
     LabelScorer,
     PhraseAnalyzer,
     display_label,
     document_vocabulary,
-    label_word_count,
+    fold_term,
+    is_modifier,
     log_odds_z,
+    same_word_twice,
     stop_words,
     surface_forms,
     term_documents,
+    verb_like_words,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def bundled(fixtures_dir):
-    corpus = load_bundled_corpus()
-    ids = json.loads((fixtures_dir / "topics" / "bundled_ids.json").read_text())
-    assert ids == corpus.ids, "recorded embeddings no longer match the bundled corpus"
-    return corpus, np.load(fixtures_dir / "topics" / "bundled_minilm.npy")
 
 
 @pytest.fixture(scope="module")
@@ -52,30 +46,92 @@ def test_topic_count_and_every_paper_assigned(bundled, result):
     assert sum(t.size for t in result.topics) == len(corpus)
 
 
-def test_labels_are_short_and_free_of_stop_words(result):
-    stops = stop_words()
-    labels = [t.label for t in result.topics] + [s.label for s in result.sections]
-    for label in labels:
-        words = [w for w in label.split() if w != "&"]
-        assert 2 <= len(words) <= 5, label
-        assert label_word_count(label) == len(words)
-        assert not any(w.lower() in stops for w in words), label
-        assert label == display_label(label.lower(), {}) or any(c.isupper() for c in label[1:])
+def _words(label: str) -> list[str]:
+    return [w for w in label.split() if w != "&"]
+
+
+def test_topic_labels_are_one_noun_phrase_of_two_to_five_words(result):
+    stops = stop_words() - PHRASE_NOUNS
+    for topic in result.topics:
+        words = _words(topic.label)
+        assert 2 <= len(words) <= 5, topic.label
+        assert "&" not in topic.label and " and " not in topic.label, topic.label
+        assert not any(w.lower() in stops for w in words), topic.label
+        assert topic.label[0].isupper(), topic.label  # sentence case
+        assert not is_modifier(topic.label.lower()), topic.label
     assert len({t.label for t in result.topics}) == result.n_topics
 
 
-def test_label_head_term_covers_a_quarter_of_its_topic(bundled, result):
+def test_no_label_holds_two_forms_of_one_word(result):
+    labels = [t.label for t in result.topics] + [s.label for s in result.sections]
+    assert not any(same_word_twice(label) for label in labels), labels
+    assert same_word_twice("Word and words") and same_word_twice("Agents & agentic planning")
+    assert not same_word_twice("Web agents")
+
+
+def test_label_phrase_covers_papers_of_its_topic(bundled, result):
     corpus, _ = bundled
     texts = dict(zip(corpus.ids, corpus.texts(), strict=True))
-    analyzer = PhraseAnalyzer(stop_words())
+    analyzer = PhraseAnalyzer(stop_words(), inner=PHRASE_NOUNS)
     for topic in result.topics:
-        head = topic.label.split(" & ")[0].lower()
         papers = result.papers_of(topic.id)
-        covered = sum(head in analyzer(texts[p]) for p in papers)
-        assert covered >= 0.25 * len(papers), (topic.label, covered, len(papers))
+        for part in topic.label.lower().split(" and "):
+            forms = {part, fold_term(part)}
+            covered = sum(bool(forms & {fold_term(t) for t in analyzer(texts[p])}) for p in papers)
+            assert covered >= 2 or topic.size < 4, (topic.label, covered, len(papers))
 
 
-def test_label_scorer_prefers_covering_distinctive_terms():
+def test_sections_have_several_topics_and_their_own_names(result):
+    topic_labels = {t.label.lower() for t in result.topics}
+    for section in result.sections:
+        assert len(section.topic_ids) >= 2, section
+        assert section.label.lower() not in topic_labels, section.label
+        assert 2 <= len(_words(section.label)) <= 5, section.label
+    assert len({s.label for s in result.sections}) == len(result.sections)
+
+
+def test_same_inputs_give_the_same_labels(bundled, result):
+    corpus, embeddings = bundled
+    again = fit_topics(corpus, embeddings)
+    assert [(t.label, t.keywords) for t in again.topics] == [
+        (t.label, t.keywords) for t in result.topics]
+    assert [s.label for s in again.sections] == [s.label for s in result.sections]
+
+
+def _fake_embedder(texts: list[str]) -> np.ndarray:
+    """Deterministic stand-in for MiniLM: hashed character trigrams, 64 dimensions."""
+    import zlib
+
+    out = np.zeros((len(texts), 64))
+    for row, text in enumerate(texts):
+        padded = f"  {text.lower()} "
+        for i in range(len(padded) - 2):
+            out[row, zlib.crc32(padded[i:i + 3].encode()) % 64] += 1.0
+    return out
+
+
+def test_phrase_embedder_and_candidate_texts_are_used(bundled):
+    corpus, embeddings = bundled
+    calls: list[int] = []
+
+    def embed(texts: list[str]) -> np.ndarray:
+        calls.append(len(texts))
+        return np.hstack([_fake_embedder(texts), np.zeros((len(texts), 384 - 64))])
+
+    titles = [p.title for p in corpus.papers]
+    first = fit_topics(corpus, embeddings, phrase_embedder=embed, candidate_texts=titles)
+    assert calls and first.provenance["label_texts"] == "candidate texts"
+    second = fit_topics(corpus, embeddings, phrase_embedder=embed, candidate_texts=titles)
+    assert [t.label for t in first.topics] == [t.label for t in second.topics]
+    lowered = [t.lower() for t in titles]
+    for topic in first.topics:
+        part = topic.label.lower().split(" and ")[0]
+        assert any(part in t or fold_term(part) in fold_term(t) for t in lowered), topic.label
+    with pytest.raises(ValueError, match="candidate texts"):
+        fit_topics(corpus, embeddings, candidate_texts=titles[:3])
+
+
+def test_label_scorer_prefers_covering_distinctive_phrases():
     docs = ["web agents browse pages", "web agents click buttons", "web agents shop online",
             "robot arms grasp objects", "robot arms stack blocks", "robot arms push carts",
             "rare word web"]
@@ -83,24 +139,64 @@ def test_label_scorer_prefers_covering_distinctive_terms():
     vocabulary, _ = document_vocabulary(docs, analyzer)
     scorer = LabelScorer(term_documents(docs, analyzer, vocabulary), len(docs), set())
     terms = [t for t, *_ in scorer.terms(np.array([0, 1, 2]))]
-    assert terms[0] in {"web agents", "agents"}  # in every paper of the group, in no other
+    assert terms[0] == "web agents"  # in every paper of the group, in no other
     assert "robot arms" not in terms  # not distinctive for the group
-    label = scorer.label(np.array([0, 1, 2]))
-    assert 2 <= label_word_count(label) <= 5 and "Agents" in label, label
+    assert scorer.label(np.array([0, 1, 2])) == "Web agents"
     assert log_odds_z(3, 3, 0, 4) > log_odds_z(1, 3, 0, 4) > 0 > log_odds_z(1, 3, 3, 4)
 
 
-def test_display_label_title_case_keeps_acronyms():
+def test_forms_of_a_phrase_count_as_one():
+    docs = ["a web agent clicks", "web agents browse", "web agents shop", "robot arms grasp",
+            "robot arms stack", "robot arms push"]
+    analyzer = PhraseAnalyzer(stop_words())
+    vocabulary, _ = document_vocabulary(docs, analyzer)
+    scorer = LabelScorer(term_documents(docs, analyzer, vocabulary), len(docs), set())
+    best = scorer.terms(np.array([0, 1, 2]))[0]
+    assert best.term == "web agents" and best.coverage == 1.0
+
+
+def test_fragments_verbs_and_acronym_tails_are_not_labels():
+    docs = [f"neural machine translation of {w} text. We answer questions about it."
+            for w in ("german", "french", "czech", "hindi")]
+    docs += ["image captioning with vision", "image captioning of photos", "vision image captioning",
+             "to answer questions we read"]
+    analyzer = PhraseAnalyzer(stop_words())
+    vocabulary, _ = document_vocabulary(docs, analyzer)
+    scorer = LabelScorer(term_documents(docs, analyzer, vocabulary), len(docs), set(),
+                         verbs=verb_like_words(docs))
+    group = np.array([0, 1, 2, 3])
+    terms = [r.term for r in scorer.terms(group)]
+    assert "neural machine" not in terms and "answer questions" not in terms
+    assert scorer.label(group) in {"Neural machine translation", "Machine translation"}
+    assert "answer" in verb_like_words(docs)
+
+
+def test_section_label_is_shared_and_not_a_topic_label():
+    docs = ([f"machine translation for {w} speech" for w in ("german", "french", "czech")]
+            + [f"machine translation quality estimation {w}" for w in ("bleu", "comet", "human")]
+            + [f"graph parsing of {w} trees" for w in ("syntax", "semantics", "discourse")])
+    analyzer = PhraseAnalyzer(stop_words())
+    vocabulary, _ = document_vocabulary(docs, analyzer)
+    scorer = LabelScorer(term_documents(docs, analyzer, vocabulary), len(docs), set())
+    label = scorer.section_label([np.array([0, 1, 2]), np.array([3, 4, 5])],
+                                 avoid=["Speech translation", "Quality estimation"])
+    assert label == "Machine translation"
+    other = scorer.section_label([np.array([0, 1, 2]), np.array([3, 4, 5])],
+                                 avoid=["Machine translation", "Quality estimation"])
+    assert other.lower() != "machine translation"
+
+
+def test_display_label_sentence_case_keeps_acronyms():
     forms = surface_forms(["Deep RL for GUI agents", "RL again", "multi-agent RL"])
-    assert display_label("rl & multi-agent planning", forms) == "RL & Multi-Agent Planning"
-    assert display_label("gui agents", forms) == "GUI Agents"
+    assert display_label("multi-agent rl planning", forms) == "Multi-agent RL planning"
+    assert display_label("gui agents", forms) == "GUI agents"
+    assert display_label("machine translation", forms) == "Machine translation"
 
 
 def test_sections_are_balanced(result):
     total = sum(s.size for s in result.sections)
     assert 2 <= len(result.sections) <= max(2, result.n_topics // 2)
     assert max(s.size for s in result.sections) <= 0.6 * total
-    assert all(1 <= len(s.topic_ids) <= 4 for s in result.sections)
     assert "section_criterion" in result.provenance
 
 
@@ -114,6 +210,29 @@ def test_section_grouping_respects_the_balance_rule():
     groups, _ = group_topics(centres, sizes)
     shares = np.bincount(groups, weights=sizes) / sum(sizes)
     assert shares.max() <= 0.6 and np.bincount(groups).max() <= 4
+
+
+def test_one_topic_sections_join_the_closest_section():
+    from surveykit.topics.clustering import merge_singletons
+
+    centres = np.array([[1, 0, 0], [0.9, 0.1, 0], [0, 1, 0], [0.1, 0.9, 0], [0.8, 0.3, 0]])
+    merged = merge_singletons(np.array([0, 0, 1, 1, 2]), centres, [5, 5, 5, 5, 2])
+    assert merged.tolist() == [0, 0, 1, 1, 0]
+    # two sections, one of them a single topic: it stays, a section without subtopics
+    assert merge_singletons(np.array([0, 0, 1]), centres[:3], [5, 5, 5]).tolist() == [0, 0, 1]
+
+
+def test_many_topics_make_sections_of_several_topics():
+    """27 topics (a 781-paper conference): no more one-section-per-topic fallback."""
+    from surveykit.topics.clustering import group_topics, merge_singletons
+
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(27, 16))
+    sizes = rng.integers(10, 60, size=27).tolist()
+    groups, _ = group_topics(centres, sizes)
+    groups = merge_singletons(groups, centres, sizes)
+    counts = np.bincount(groups)
+    assert (counts >= 2).all() and 2 <= len(counts) <= 13
 
 
 def test_topics_have_keywords_and_three_representatives(result):
@@ -245,3 +364,37 @@ def test_system_names_are_not_label_terms():
     forms = surface_forms(["AgentPoison attacks agents. We train an RL policy on WebShop."])
     assert is_name("agentpoison", forms) and is_name("webshop tasks", forms)
     assert not is_name("rl", forms) and not is_name("backdoor attacks", forms)
+
+
+def test_proper_nouns_keep_their_capital_in_sentence_case():
+    forms = surface_forms(["We translate Chinese text. Chinese is hard; we use Chinese data.",
+                           "Models for English and Chinese. The models are big."])
+    assert forms.get("chinese") == "Chinese" and "models" not in forms and "we" not in forms
+    assert display_label("cross-lingual transfer chinese", forms) == "Cross-lingual transfer Chinese"
+
+
+def test_hyphenated_title_case_is_not_an_acronym():
+    forms = surface_forms(["A Multi-Agent System. Our Multi-Agent setup uses GPT-4o and GUI tools."])
+    assert "multi-agent" not in forms and forms["gpt-4o"] == "GPT-4o" and forms["gui"] == "GUI"
+
+
+def test_conference_sized_corpus_gets_sections_of_several_topics(shared_datasets):
+    """The 828 EMNLP-22 papers at k = 27 (a stand-in for the 781-paper, 27-topic conference where
+    every section score was 0 and the fallback made 12 sections, 4-5 of them one topic)."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        from benchmarks.datasets import load_dataset
+    finally:
+        sys.path.remove(str(ROOT))
+    from surveykit.embed import embed_texts
+
+    data = load_dataset("emnlp22-multi")
+    embeddings = embed_texts(data.texts, progress=False)
+    result = fit_topics(data.corpus(), embeddings, TopicConfig(n_topics=27))
+    topic_labels = {t.label.lower() for t in result.topics}
+    assert 2 <= len(result.sections) <= 13
+    for section in result.sections:
+        assert len(section.topic_ids) >= 2 and section.label.lower() not in topic_labels
+    for topic in result.topics:
+        assert 2 <= len(topic.label.split()) <= 5 and "&" not in topic.label, topic.label
+        assert not same_word_twice(topic.label), topic.label

@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
-import numpy as np
 import pytest
 
-from surveykit.corpus.bundled import load_bundled_corpus
 from surveykit.topics import CurationError, fit_topics, load_curation, parse_curation
-
-
-@pytest.fixture(scope="module")
-def bundled(fixtures_dir):
-    corpus = load_bundled_corpus()
-    assert json.loads((fixtures_dir / "topics" / "bundled_ids.json").read_text()) == corpus.ids
-    return corpus, np.load(fixtures_dir / "topics" / "bundled_minilm.npy")
 
 
 @pytest.fixture(scope="module")
@@ -159,3 +148,20 @@ def test_n_topics_and_n_sections_are_reported(bundled, tmp_path):
     honoured = fit_with(bundled, "n_sections = 2\n", tmp_path)
     assert statuses(honoured, "n_sections") == ["applied"] and len(honoured.sections) == 2
     assert statuses(honoured, "n_topics") == []  # not asked, not reported
+
+
+def test_curation_mistakes_name_the_key_and_what_is_valid(tmp_path):
+    from surveykit.topics.curation import CurationError, load_curation, parse_curation
+
+    with pytest.raises(CurationError, match="did you mean 'n_topics'"):
+        parse_curation({"n_topic": 8}, "curation.toml")
+    with pytest.raises(CurationError, match="same topic twice"):
+        parse_curation({"merge": [["#1", "#1"]]}, "curation.toml")
+    with pytest.raises(CurationError, match="2 or more parts"):
+        parse_curation({"split": {"#1": 1}}, "curation.toml")
+    with pytest.raises(CurationError, match="positive integer"):
+        parse_curation({"split": {"#1": 0}}, "curation.toml")
+    latin = tmp_path / "curation.toml"
+    latin.write_bytes('[rename]\n"#1" = "Caf\xe9"\n'.encode("latin-1"))
+    with pytest.raises(CurationError, match="not UTF-8"):
+        load_curation(latin)

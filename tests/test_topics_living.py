@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from surveykit.corpus.bundled import load_bundled_corpus
 from surveykit.corpus.model import Corpus, Paper
 from surveykit.topics import TopicConfig, TopicResult, fit_topics
 from surveykit.topics.engine import TopicModel
@@ -27,13 +26,6 @@ from surveykit.topics.living import (
 )
 
 MODEL = "test-model"
-
-
-@pytest.fixture(scope="module")
-def bundled(fixtures_dir):
-    corpus = load_bundled_corpus()
-    assert json.loads((fixtures_dir / "topics" / "bundled_ids.json").read_text()) == corpus.ids
-    return corpus, np.load(fixtures_dir / "topics" / "bundled_minilm.npy")
 
 
 @pytest.fixture(scope="module")

@@ -83,6 +83,7 @@ class GeneratedEntry:
     bare: frozenset[str] = frozenset()  # fields written without braces (month macros)
     paper_id: str = ""
     warnings: list[BibWarning] = field(default_factory=list)
+    changes: list = field(default_factory=list)  # FieldChange rows for fields read from a .bib
 
     def render(self) -> str:
         """The entry's BibTeX text (fields aligned, no trailing comma, ends with ``}``)."""
@@ -152,9 +153,14 @@ def paper_to_entry(paper: Paper, key: str, include_abstract: bool = False) -> Ge
 def choose_type(paper: Paper) -> str:
     """The BibTeX entry type for ``paper`` (see the module docstring)."""
     original = (paper.entry_type or "").strip().lower()
+    kind = classify_venue(paper.venue)
+    # the type follows the venue: never a journal field holding a conference, or the reverse
+    if original in {"article", "inproceedings", "conference"} and kind in {CONFERENCE, JOURNAL}:
+        return "inproceedings" if kind == CONFERENCE else "article"
+    if original == "conference":
+        return "inproceedings"
     if original in STANDARD_TYPES:
         return original
-    kind = classify_venue(paper.venue)
     if kind == CONFERENCE:
         return "inproceedings"
     if kind == JOURNAL:

@@ -1,22 +1,20 @@
-"""Citation keys: ``{family}{year}{word}`` (``gu2024blade``), stable under input order.
+"""Citation keys: the author's own, else Better BibTeX's default formula; stable across runs.
 
-Pattern (in the spirit of Better BibTeX / Google Scholar):
+Generated keys follow Better BibTeX's default ``auth.lower + shorttitle(3,3) + year``
+(``guBLADEBenchmarkingLanguage2024``):
 
-- ``family``: the first author's family name, ASCII-folded, lower case, letters only, particles
+- ``auth.lower``: the first author's family name, ASCII-folded, lower case, letters only, particles
   joined (``van der Berg`` -> ``vanderberg``); a group author (``{OpenAI}``) counts as a family.
-- ``year``: the paper's year; left out when unknown.
-- ``word``: the first significant title word (stop words such as *a, the, on, of, towards*
-  skipped), ASCII-folded, lower case, letters and digits only (``MAG-V`` -> ``magv``).
-- No usable author (none, or a name with no ASCII letters): the first two significant title
-  words then the year (``canagents2025``). Nothing usable at all: ``paper{year}``.
+- ``shorttitle(3,3)``: the first three title words that are not function words (*a, the, on, of,
+  towards*...), ASCII-folded, letters and digits only, each with a capital first letter.
+- ``year``: the paper's year; left out when unknown. Nothing usable at all: ``paper{year}``.
 
-Collisions: when several papers share a base key, or the base key is already taken (pinned, or
-used by the author's own .bib), **all** of them get a suffix ``a``, ``b``, ... (then ``aa``...)
-in order of paper id, so the result does not depend on input order, and a key that was once bare
-never silently moves to another paper (it disappears, and LaTeX reports the stale citation).
-
-Keys are compared case-insensitively, as BibTeX does. Pinned keys are checked against
-:data:`KEY_CHARS`, reserved first and never suffixed.
+Order of claims (keys compare case-insensitively, as BibTeX does): pinned keys, then keys the
+paper arrived with in a ``.bib`` source (``preferred``), then the key it had in the previous run
+(``previous``), then generated keys. A key that is already taken is never moved: the newcomer
+gets a suffix ``a``, ``b``, ... (then ``aa``...), claims in the same class are settled in order of
+paper id (so input order does not matter), and with ``previous`` an added paper never renames an
+existing key, and the key of a paper left out of this run is not given to another one.
 """
 
 from __future__ import annotations
@@ -78,17 +76,24 @@ def author_part(paper: Paper) -> str:
     return _NON_LETTER.sub("", fold_ascii(latex_to_unicode(family)).lower())
 
 
+def short_title(title: str, count: int = 3) -> str:
+    """Better BibTeX ``shorttitle(3,3)``: the first ``count`` significant words, capitalised."""
+    words = []
+    for raw in re.split(r"[^\w]+", fold_ascii(latex_to_unicode(title or ""))):
+        word = re.sub(r"[^A-Za-z0-9]+", "", raw)
+        if word and not word.isdigit() and word.lower() not in STOP_WORDS:
+            words.append(word[0].upper() + word[1:])
+        if len(words) == count:
+            break
+    return "".join(words)
+
+
 def base_key(paper: Paper) -> str:
-    """The key before collision suffixes: ``gu2024blade``, ``canagents2025``, ``paper2024``."""
+    """The key before collision suffixes: ``guBLADEBenchmarkingLanguage2024``, ``paper2024``."""
     year = citation_year(paper)
     year = str(year) if year is not None else ""
-    words = title_words(paper.title)
-    family = author_part(paper)
-    if family:
-        return f"{family}{year}{words[0] if words else ''}"
-    if words:
-        return "".join(words[:2]) + year
-    return f"paper{year}"
+    key = author_part(paper) + short_title(paper.title) + year
+    return key if key and not key.isdigit() else f"paper{year}"
 
 
 def suffix(index: int) -> str:
@@ -105,12 +110,15 @@ def make_keys(
     papers: Iterable[Paper],
     pinned: Mapping[str, str] | None = None,
     taken: Iterable[str] = (),
+    preferred: Mapping[str, str] | None = None,
+    previous: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """Citation key per paper id.
 
     ``pinned`` maps paper ids to keys chosen by the author (validated, reserved first, never
     suffixed; pins for ids not among ``papers`` are ignored). ``taken`` are keys already used
-    elsewhere (the author's own .bib) that generated keys must avoid.
+    elsewhere (the author's own .bib) that no paper here may take. ``preferred`` maps paper ids
+    to the key they arrived with (a ``.bib`` source); ``previous`` to their key in the last run.
     """
     papers = list(papers)
     ids = [p.id for p in papers]
@@ -135,22 +143,31 @@ def make_keys(
         claimed[lower] = paper_id
         keys[paper_id] = key
     used |= set(claimed)
-
-    groups: dict[str, list[str]] = {}
+    previous = {k: v for k, v in (previous or {}).items() if KEY_CHARS.match(v or "")}
+    # a key that once named a paper absent now is not given to another (a stale \cite fails)
+    used |= {key.lower() for pid, key in previous.items() if pid not in set(ids)}
+    wanted: dict[str, str] = {}  # paper id -> the key it asks for (source key, else generated)
     for paper in papers:
-        if paper.id not in keys:
-            groups.setdefault(base_key(paper), []).append(paper.id)
-    # bare keys first (unique and free), so a suffixed key never takes another paper's bare key
-    bare = {b for b, members in groups.items() if len(members) == 1 and b not in used}
-    for base in sorted(bare):
-        keys[groups[base][0]] = base
-    used |= bare
-    for base in sorted(set(groups) - bare):
+        if paper.id in keys:
+            continue
+        own = (preferred or {}).get(paper.id, "").strip()
+        wanted[paper.id] = own if KEY_CHARS.match(own) else base_key(paper)
+    # 1. a key the paper already had (last run) or arrived with, when free: older claims first
+    for paper_id in sorted(wanted, key=lambda i: (previous.get(i, "").lower() != wanted[i].lower(), i)):
+        if wanted[paper_id].lower() not in used:
+            keys[paper_id] = wanted[paper_id]
+            used.add(wanted[paper_id].lower())
+    # 2. the key of the previous run (suffixed or not), when free
+    for paper_id in sorted(set(wanted) - set(keys)):
+        old = previous.get(paper_id)
+        if old and old.lower() not in used and old.lower().startswith(wanted[paper_id].lower()):
+            keys[paper_id] = old
+            used.add(old.lower())
+    # 3. newcomers whose key is taken get the first free suffix
+    for paper_id in sorted(set(wanted) - set(keys)):
         index = 0
-        for paper_id in sorted(groups[base]):
-            while (base + suffix(index)) in used:
-                index += 1
-            keys[paper_id] = base + suffix(index)
-            used.add(keys[paper_id])
+        while (wanted[paper_id] + suffix(index)).lower() in used:
             index += 1
+        keys[paper_id] = wanted[paper_id] + suffix(index)
+        used.add(keys[paper_id].lower())
     return keys

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from surveykit.bib.problems import BibProblem
+
 
 @dataclass(frozen=True)
 class BibWarning:
@@ -26,6 +28,20 @@ class BibWarning:
         return f"{self.severity}: {where}{self.kind}: {self.message}"
 
 
+@dataclass(frozen=True)
+class FieldChange:
+    """An input field written differently from how it was read (or not written), and why."""
+
+    key: str
+    field: str
+    before: str | None
+    after: str | None
+    reason: str
+    file: str = ""
+    line: int | None = None
+    severity: str = "info"
+
+
 @dataclass
 class BibReport:
     """Result of :func:`surveykit.bib.write_bib` / :func:`surveykit.bib.render_bib`.
@@ -42,6 +58,23 @@ class BibReport:
     existing_files: list[str] = field(default_factory=list)
     existing_keys: list[str] = field(default_factory=list)
     warnings: list[BibWarning] = field(default_factory=list)
+    changes: list[FieldChange] = field(default_factory=list)
+    aliases: dict[str, list[str]] = field(default_factory=dict)  # kept key -> its other keys
+
+    def problems(self) -> list[BibProblem]:
+        """Warnings and field changes as report rows (the author's file issues come from
+        :func:`surveykit.bib.problems.check_existing`)."""
+        where = str(self.path or "references.bib")
+        rows = [BibProblem(w.severity, w.kind, where, None, w.key or w.paper_id, None, w.message)
+                for w in self.warnings if w.kind != "existing-bib"]
+        rows += [BibProblem(c.severity, "changed" if c.after is not None else "dropped",
+                            c.file or where, c.line, c.key, c.field, c.reason, c.before, c.after)
+                 for c in self.changes]
+        rows += [BibProblem("info", "alias", where, None, key, "ids",
+                            f"also known as {', '.join(others)}: biblatex resolves these through "
+                            f"ids; with bibtex change \\cite{{{others[0]}}} to \\cite{{{key}}}")
+                 for key, others in sorted(self.aliases.items())]
+        return rows
 
     @property
     def n_papers(self) -> int:

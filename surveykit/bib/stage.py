@@ -3,11 +3,20 @@ author's own .bib files and pinned keys from ``survey.toml``, then validated."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from surveykit import io
+from surveykit.bib.problems import (
+    BibProblem,
+    check_existing,
+    compile_problems,
+    user_file_lines,
+    write_report,
+)
 from surveykit.bib.report import BibReport
 from surveykit.bib.validate import BibValidation, validate_bib
 from surveykit.bib.writer import render_bib, write_bib
@@ -22,10 +31,17 @@ class References:
     path: Path
     report: BibReport
     validation: BibValidation | None = None
+    problems: list[BibProblem] = field(default_factory=list)
+    report_path: Path | None = None
+
+    @property
+    def errors(self) -> list[BibProblem]:
+        """What the author must fix (file, line, key, reason), the user's own files first."""
+        return [p for p in self.problems if p.severity == "error"]
 
     @property
     def ok(self) -> bool:
-        return self.validation is None or self.validation.ok
+        return not self.errors and (self.validation is None or self.validation.ok)
 
     @property
     def keys(self) -> dict[str, str]:
@@ -37,6 +53,14 @@ class References:
         if self.validation is not None:
             text += f"\nvalidation: {self.validation.summary()}"
         return text
+
+    def problems_frame(self) -> pd.DataFrame:
+        """``build/bib_report.csv`` as a frame: errors, warnings and every changed input field."""
+        from dataclasses import asdict
+
+        from surveykit.bib.problems import COLUMNS
+
+        return pd.DataFrame([asdict(p) for p in self.problems], columns=list(COLUMNS))
 
     def warnings_frame(self) -> pd.DataFrame:
         """Every warning about an entry: kind, key, paper id, message."""
@@ -72,9 +96,40 @@ def _existing(config: SurveyConfig) -> list[Path]:
     return list(config.existing_bib)
 
 
+STYLES = ("bibtex", "biblatex")
+
+
+def bib_options(config: SurveyConfig) -> dict:
+    """``[bib] regenerate_keys`` (default false: keys from .bib sources are kept), ``[bib] style``
+    (``"bibtex"`` or ``"biblatex"``) and the previous run's keys (``build/bib_keys.json``)."""
+    section = config.section("bib")
+    style = str(section.get("style", "bibtex")).lower()
+    if style not in STYLES:
+        from surveykit.config import ConfigError
+
+        raise ConfigError(f"{config.path or 'survey.toml'}: bib.style must be one of {STYLES}, "
+                          f"not {style!r}")
+    return {"regenerate_keys": bool(section.get("regenerate_keys", False)), "style": style,
+            "previous": _previous_keys(config)}
+
+
+def _keys_path(config: SurveyConfig) -> Path:
+    return config.paths.build / "bib_keys.json"
+
+
+def _previous_keys(config: SurveyConfig) -> dict[str, str]:
+    path = _keys_path(config)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
 def citation_keys(config: SurveyConfig, corpus: Corpus) -> dict[str, str]:
     """Paper id -> the citation key ``references.bib`` uses (the same rules, nothing written)."""
-    _, report = render_bib(list(corpus), pinned=config.pinned_keys, existing=_existing(config))
+    _, report = render_bib(list(corpus), pinned=config.pinned_keys, existing=_existing(config),
+                           **bib_options(config))
     return dict(report.keys)
 
 
@@ -84,9 +139,46 @@ def write_references(config: SurveyConfig, corpus: Corpus | None = None, validat
 
     corpus = corpus if corpus is not None else load_corpus(config)
     path = config.paths.ensure().references
-    report = write_bib(list(corpus), path, pinned=config.pinned_keys, existing=_existing(config))
+    existing = _existing(config)
+    problems = check_existing(existing)  # the author's files first: they are never rewritten
+    options = bib_options(config)
+    report = write_bib(list(corpus), path, pinned=config.pinned_keys, existing=existing, **options)
+    keys = {**options["previous"], **report.keys}  # papers dropped this run keep their claim
+    io.write_text(_keys_path(config), json.dumps(keys, indent=1, sort_keys=True) + "\n")
+    problems += report.problems()
     validation = None
     if validate:
         workdir = config.paths.build / "bibcheck"
-        validation = validate_bib(path, report, papers=list(corpus), workdir=workdir)
-    return References(path, report, validation)
+        validation = validate_bib(path, report, papers=list(corpus), workdir=workdir,
+                                  bib_style=options["style"])
+        problems += _validation_problems(validation, path, existing)
+    report_path = write_report(config.paths.build / "bib_report.csv", problems)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:  # inside `surveykit run` this makes the run exit 1 naming the entries
+        from surveykit.runreport import report_failure
+
+        report_failure("05 bibliography", f"{len(errors)} bibliography errors (all in "
+                       f"{report_path})", path, [str(e) for e in errors])
+    return References(path, report, validation, problems, report_path)
+
+
+def _validation_problems(validation: BibValidation, path: Path, existing: list[Path]) -> list[BibProblem]:
+    spans = user_file_lines(path.read_text(encoding="utf-8"), existing)
+    rows = [BibProblem("error", "roundtrip", str(path), None, None, None, p)
+            for p in validation.roundtrip.problems]
+    compiled = validation.compiled
+    if compiled is not None and not compiled.skipped:
+        rows += compile_problems(compiled.errors, path, spans)
+        rows += [BibProblem("error", "undefined-citation", str(path), None, key, None,
+                            f"citation {key} undefined (the entry did not reach the .bbl)")
+                 for key in compiled.undefined]
+        rows += [BibProblem("warning", "bibtex-warning", *_where(w, spans, path), w.field, w.message)
+                 for w in compiled.warnings if w.expected is False]
+    return rows
+
+
+def _where(message, spans, path: Path) -> tuple[str, int | None, str | None]:
+    from surveykit.bib.problems import locate
+
+    file, line = locate(message.line, spans, str(path))
+    return file, line, message.key

@@ -19,6 +19,7 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser.model import Entry
 
+from surveykit.bib.bibercheck import biber_check
 from surveykit.bib.report import BibReport
 from surveykit.bib.texcheck import (
     CompileResult,
@@ -121,11 +122,15 @@ def validate_bib(
     report: BibReport,
     papers: Iterable[Paper] = (),
     compile: bool = True,
+    bib_style: str = "bibtex",
     **compile_options,
 ) -> BibValidation:
-    """Round-trip check plus (optionally) :func:`compile_check` with classified warnings."""
+    """Round-trip check plus (optionally) :func:`compile_check` with classified warnings; with
+    ``bib_style="biblatex"`` the compile uses biblatex + biber (:func:`biber_check`)."""
     validation = BibValidation(roundtrip_check(path, report))
-    if compile:
+    if compile and bib_style == "biblatex":
+        validation.compiled = biber_check(path, compile_options.get("workdir"))
+    elif compile:
         compiled = compile_check(path, report.all_keys, **compile_options)
         by_id = {p.id: p for p in papers}
         by_key = {e.key: by_id[e.paper_id] for e in report.entries if e.paper_id in by_id}

@@ -4,6 +4,7 @@ and merge each group into one record that keeps the richest fields, with a repor
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -128,16 +129,28 @@ def _link_fuzzy(papers: Sequence[Paper], uf: _UnionFind) -> None:
                     uf.union(i, j, f"similar title ({ratio:.2f}) and first author")
 
 
+_PREPRINT_VENUE = re.compile(
+    r"^\s*(arxiv|corr|preprint|biorxiv|medrxiv|ssrn)\b|arxiv\s+(preprint|e-?prints?)", re.IGNORECASE)
+
+
 def _richness(paper: Paper) -> tuple[int, int, int]:
-    published = int(bool(_published_doi(paper) or paper.venue))
+    """Published (a DOI, or a venue that is not arXiv/CoRR) first, then filled fields, abstract."""
+    venue = paper.venue and not _PREPRINT_VENUE.search(paper.venue)
+    published = int(bool(_published_doi(paper) or venue))
     filled = sum(bool(getattr(paper, f.name)) for f in dataclasses.fields(Paper))
     return published, filled, len(paper.abstract)
+
+
+def _rank(paper: Paper) -> tuple:
+    """Richest first; equal richness ordered by id, source, key and title (order-independent)."""
+    return (tuple(-x for x in _richness(paper)), paper.id, paper.source, paper.source_key or "",
+            paper.title)
 
 
 def merge_records(records: Sequence[Paper]) -> Paper:
     """One record from several of the same work: the richest record's fields, gaps filled from the
     others; longest abstract and author list; URLs and extra fields united; the strongest id."""
-    ranked = sorted(records, key=_richness, reverse=True)  # stable: ties keep input order
+    ranked = sorted(records, key=_rank)  # ties broken by content, never by input order
     base = ranked[0]
     merged = dataclasses.replace(
         base, authors=list(base.authors), urls=list(base.urls), extra=dict(base.extra)
@@ -157,6 +170,11 @@ def merge_records(records: Sequence[Paper]) -> Paper:
                 merged.urls.append(url)
         for key, value in other.extra.items():
             merged.extra.setdefault(key, value)
+    from surveykit.sources.bibtex_record import SOURCE_RECORD, combine_records
+
+    bib_records = [r.extra[SOURCE_RECORD] for r in ranked if r.extra.get(SOURCE_RECORD)]
+    if bib_records:
+        merged.extra[SOURCE_RECORD] = combine_records(bib_records)
     sources = []
     for record in records:
         for source in record.source.split("; "):

@@ -17,6 +17,10 @@ Choices (also in ``benchmarks/README.md``):
   co-occurrence in the corpus's own texts (see :func:`npmi_coherence`). **Diversity**: share of
   distinct words among all topics' top-10 words (Dieng et al. 2020; top-10 because BERTopic keeps
   10 words per topic by default).
+* **Label score** (when topics have labels and an embedder is given): the share of topics whose
+  label is closest, by the same MiniLM embedding, to the name of the topic's majority human
+  category among all category names; ``label_score_weighted`` weighs topics by size
+  (:mod:`surveykit.evaluate.label_score`).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from surveykit.evaluate.core import (
     evaluate_corpus_topics,
     markdown_table,
 )
+from surveykit.evaluate.label_score import label_score, words_label
 from surveykit.evaluate.labels import LabelJoin, LabelRow, join_labels, read_label_rows, read_labels
 from surveykit.evaluate.metrics import ari, nmi, omega_index, overlapping_nmi, purity
 
@@ -41,6 +46,7 @@ __all__ = [
     "evaluate_command",
     "evaluate_corpus_topics",
     "join_labels",
+    "label_score",
     "markdown_table",
     "nmi",
     "npmi_coherence",
@@ -50,4 +56,5 @@ __all__ = [
     "read_label_rows",
     "read_labels",
     "topic_diversity",
+    "words_label",
 ]

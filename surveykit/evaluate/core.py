@@ -14,10 +14,12 @@ import pandas as pd
 
 from surveykit.corpus.model import Corpus
 from surveykit.evaluate.coherence import npmi_coherence, topic_diversity
+from surveykit.evaluate.label_score import Embedder, label_score
 from surveykit.evaluate.labels import LabelJoin, join_labels, split_labels
 from surveykit.evaluate.metrics import ari, nmi, omega_index, overlapping_nmi, purity
 
-METRIC_COLUMNS = ["n_topics", "nmi", "ari", "purity", "unassigned_share", "npmi", "diversity"]
+METRIC_COLUMNS = ["n_topics", "nmi", "ari", "purity", "unassigned_share", "npmi", "diversity",
+                  "label_score", "label_score_weighted"]
 
 
 def _is_outlier(topic: Any, outlier: Hashable) -> bool:
@@ -41,6 +43,8 @@ def evaluate_assignments(
     topic_words: Mapping[Any, Sequence[str]] | Sequence[Sequence[str]] | None = None,
     outlier: Hashable = -1,
     top_n: int = 10,
+    topic_labels: Mapping[Any, str] | None = None,
+    embed: Embedder | None = None,
 ) -> dict[str, float]:
     """Quality of one topic assignment against human labels (see the package docstring).
 
@@ -48,6 +52,8 @@ def evaluate_assignments(
     paper one label, or a list/set of labels (multi-label); empty/None = unlabelled, skipped.
     ``texts`` and ``topic_words`` (topic id -> top words, or a list of word lists; the outlier
     topic's words are ignored) give ``npmi`` and ``diversity``, NaN without them.
+    ``topic_labels`` (topic id -> label) and ``embed`` (texts -> vectors) give ``label_score`` and
+    ``label_score_weighted`` (:mod:`surveykit.evaluate.label_score`), NaN without them.
     """
     if len(assignments) != len(labels):
         raise ValueError(f"{len(assignments)} assignments but {len(labels)} labels")
@@ -82,6 +88,12 @@ def evaluate_assignments(
     has_words = bool(words) and any(words)
     result["npmi"] = npmi_coherence(words, texts, top_n) if has_words and texts else math.nan
     result["diversity"] = topic_diversity(words, top_n) if has_words else math.nan
+    result["label_score"] = result["label_score_weighted"] = math.nan
+    if topic_labels and embed is not None:
+        scored = label_score([topics[i] for i in keep], [list(ls) for ls in kept_labels],
+                             topic_labels, embed, outlier)
+        result["label_score"] = scored["label_score"]
+        result["label_score_weighted"] = scored["label_score_weighted"]
     return result
 
 
@@ -152,6 +164,14 @@ def unpack_topic_result(
     return assignments, words
 
 
+def result_labels(result: Any) -> dict[Any, str] | None:
+    """Topic id -> label of a topic result object (``topics`` with ``id`` and ``label``)."""
+    out = {getattr(t, "id", None): str(t.label) for t in getattr(result, "topics", None) or []
+           if getattr(t, "label", None)}
+    out.pop(None, None)
+    return out or None
+
+
 def _result_words(result: Any) -> dict[Any, list[str]] | None:
     words = getattr(result, "topic_words", None)
     if words is not None:
@@ -175,13 +195,18 @@ def evaluate_corpus_topics(
     topic_words: Mapping[Any, Sequence[str]] | None = None,
     outlier: Hashable = -1,
     top_n: int = 10,
+    topic_labels: Mapping[Any, str] | None = None,
+    embed: Embedder | None = None,
 ) -> pd.DataFrame:
     """One-row table of :data:`METRIC_COLUMNS` plus counts, for a corpus's topics vs its labels.
 
     ``labels`` is a labels file, a ``{key: labels}`` mapping or a :class:`LabelJoin`; keys join to
     papers by id, arXiv id, then normalised title. ``n_unmatched_labels`` counts label rows
-    that name no paper of the corpus.
+    that name no paper of the corpus. The label score needs ``embed`` and topic labels (given,
+    or those of a topic result).
     """
+    if topic_labels is None:
+        topic_labels = result_labels(topic_result_or_assignments)
     assignments, words = unpack_topic_result(corpus, topic_result_or_assignments)
     if topic_words is not None:
         words = {k: _words(v) for k, v in topic_words.items()}
@@ -194,7 +219,8 @@ def evaluate_corpus_topics(
         joined = join_labels(corpus, labels)
     per_paper = [joined.labels.get(pid, []) for pid in corpus.ids]
     metrics = evaluate_assignments(assignments, per_paper, texts=corpus.texts(),
-                                   topic_words=words, outlier=outlier, top_n=top_n)
+                                   topic_words=words, outlier=outlier, top_n=top_n,
+                                   topic_labels=topic_labels, embed=embed)
     metrics["n_unmatched_labels"] = float(len(joined.unmatched))
     metrics["n_skipped_label_rows"] = float(len(joined.issues))
     order = [*METRIC_COLUMNS, "n_papers", "n_labelled", "n_labels", "multi_label",
@@ -266,7 +292,9 @@ def fit_automatic_topics(corpus: Corpus, cache_dir: str | os.PathLike[str] | Non
     from surveykit.topics import fit_topics
 
     embeddings = embed_texts(corpus.texts(), cache_dir=cache_dir, progress=False)
-    return fit_topics(corpus, embeddings)  # TopicConfig() defaults: the automatic mode
+    return fit_topics(corpus, embeddings,  # TopicConfig() defaults: the automatic mode
+                      phrase_embedder=lambda texts: embed_texts(texts, cache_dir=cache_dir,
+                                                                progress=False))
 
 
 def load_corpus_file(path: str | os.PathLike[str]) -> Corpus:
@@ -301,7 +329,9 @@ def evaluate_command(
     """``surveykit evaluate``: the one-row metrics table (see :func:`evaluate_corpus_topics`).
 
     ``corpus_path``: a saved corpus or a source file. Without ``topics_path`` the automatic topic
-    model is fitted on the corpus's cached embeddings. The join summary and every unmatched or
+    model is fitted on the corpus's cached embeddings. Topics with labels (a saved topic result,
+    or the fitted one) get the label score: each label against the human category names, by
+    the bundled MiniLM (embeddings cached in ``cache_dir``). The join summary and every unmatched or
     skipped label row go to stderr; ``stream`` (e.g. ``sys.stdout``) also gets the table as
     markdown; ``output`` saves it as CSV.
     """
@@ -311,7 +341,13 @@ def evaluate_command(
         topics, words = read_topic_assignments(topics_path)
     else:
         topics, words = fit_automatic_topics(corpus, cache_dir), None
-    frame = evaluate_corpus_topics(corpus, topics, joined, topic_words=words, top_n=top_n)
+    from surveykit.embed import embed_texts
+
+    def embed(texts: list[str]) -> Any:
+        return embed_texts(texts, cache_dir=cache_dir, progress=False)
+
+    frame = evaluate_corpus_topics(corpus, topics, joined, topic_words=words, top_n=top_n,
+                                   embed=embed)
     for issue in joined.issues:
         print(f"warning: {issue}", file=sys.stderr)
     for row in joined.unmatched:

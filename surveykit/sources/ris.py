@@ -21,7 +21,7 @@ from pathlib import Path
 
 from surveykit.corpus.model import Paper, normalize_arxiv_id, normalize_doi
 from surveykit.corpus.names import to_bibtex_name
-from surveykit.sources.bibtex import (
+from surveykit.sources.fields import (
     extract_year,
     find_code_url,
     find_urls,

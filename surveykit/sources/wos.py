@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 from surveykit.corpus.model import Paper, normalize_arxiv_id, normalize_doi
-from surveykit.sources.bibtex import (
+from surveykit.sources.fields import (
     extract_year,
     find_code_url,
     find_urls,

@@ -388,7 +388,7 @@ class LexicalAugmentation:
     ``transform`` only serves the fitted documents; BERTopic calls it for nothing else here.
     """
 
-    def __init__(self, documents: list[str], lexical_weight: float = 0.5, dims: int = 100,
+    def __init__(self, documents: list[str], lexical_weight: float = 0.25, dims: int = 100,
                  random_state: int = 42) -> None:
         self.documents = documents
         self.lexical_weight = lexical_weight
@@ -468,11 +468,13 @@ def group_topics(topic_centroids: np.ndarray, sizes: Sequence[int],
                  n_sections: int | None = None) -> tuple[np.ndarray, dict[int, float]]:
     """Sections over topics: cuts of the size-weighted Ward tree over topic centroids.
 
-    Automatic count, searched in :func:`section_range`: among the cuts whose largest section holds
-    at most :data:`MAX_SECTION_SHARE` of the papers and at most :data:`MAX_TOPICS_PER_SECTION`
-    topics, the one with the largest relative jump in merge height (the clearest gap); if no cut
-    is balanced, the one with the smallest largest section. Fewer than 4 topics: one section per
-    topic. Returns the section of each topic and the criterion (count -> jump; 0 = unbalanced).
+    Automatic count, searched in :func:`section_range`: among the balanced cuts (largest section
+    at most :data:`MAX_SECTION_SHARE` of the papers and at most :func:`topic_cap` topics), the one
+    with the largest relative jump in merge height (the clearest gap); if no cut is balanced, the
+    one with the smallest largest section among the cuts with the fewest one-topic sections (so a
+    failed balance test no longer yields the most, mostly one-topic, sections). Fewer than 4
+    topics: one section per topic. Returns the section of each topic and the criterion (count ->
+    jump; 0 = unbalanced). One-topic sections are then merged by :func:`merge_singletons`.
     """
     k = len(topic_centroids)
     if k == 0:
@@ -486,21 +488,57 @@ def group_topics(topic_centroids: np.ndarray, sizes: Sequence[int],
     heights = [h for _, _, h in merges]  # merge i takes k-i clusters to k-i-1
     lo, hi = section_range(k)
     jumps: dict[int, float] = {}
-    largest: dict[int, float] = {}
+    fallback: dict[int, tuple[int, float]] = {}
     for groups in range(lo, hi + 1):
         below = heights[k - groups - 1]
         jump = heights[k - groups] / below if below > 0 else float("inf")
         cut = _cut_merges(k, merges, groups)
         shares = np.bincount(cut, weights=weights) / weights.sum()
         counts = np.bincount(cut)
-        largest[groups] = float(shares.max())
-        balanced = shares.max() <= MAX_SECTION_SHARE and counts.max() <= MAX_TOPICS_PER_SECTION
+        fallback[groups] = (int((counts == 1).sum()), float(shares.max()))
+        balanced = shares.max() <= MAX_SECTION_SHARE and counts.max() <= topic_cap(k, groups)
         jumps[groups] = float(jump) if balanced else 0.0
     if any(v > 0 for v in jumps.values()):
         chosen = max(sorted(jumps), key=lambda g: jumps[g])
     else:
-        chosen = min(sorted(largest), key=lambda g: largest[g])
+        chosen = min(sorted(fallback), key=lambda g: fallback[g])
     return _cut_merges(k, merges, chosen), jumps
+
+
+def topic_cap(k: int, groups: int) -> int:
+    """Most topics a balanced section may hold: :data:`MAX_TOPICS_PER_SECTION`, or twice the
+    mean section for many topics (27 topics in 7 sections may hold 8)."""
+    return max(MAX_TOPICS_PER_SECTION, math.ceil(2 * k / groups))
+
+
+def merge_singletons(groups: np.ndarray, topic_centroids: np.ndarray,
+                     sizes: Sequence[int]) -> np.ndarray:
+    """No one-topic sections: each one-topic section (smallest first) joins the section whose
+    size-weighted centre is closest (cosine), while at least two sections would remain; else it
+    stays, a section without subtopics. Section ids are renumbered by their first topic."""
+    groups = np.asarray(groups, dtype=int).copy()
+    weights = np.asarray(sizes, dtype=np.float64)
+    points = normalise_rows(np.asarray(topic_centroids, dtype=np.float64))
+    while True:
+        ids, counts = np.unique(groups, return_counts=True)
+        single = [int(g) for g, c in zip(ids, counts, strict=True) if c == 1]
+        if not single or len(ids) <= 2:
+            break
+        topic = min((int(np.flatnonzero(groups == g)[0]) for g in single),
+                    key=lambda t: (weights[t], t))
+        best, best_sim = None, -np.inf
+        for g in ids.tolist():
+            if g == groups[topic]:
+                continue
+            inside = groups == g
+            centre = normalise_rows((points[inside] * weights[inside, None]).sum(0, keepdims=True))
+            sim = float(centre[0] @ points[topic])
+            if sim > best_sim:
+                best, best_sim = g, sim
+        groups[topic] = best
+    _, first = np.unique(groups, return_index=True)
+    renumber = {int(groups[i]): n for n, i in enumerate(sorted(first))}
+    return np.array([renumber[int(g)] for g in groups], dtype=int)
 
 
 def split_topic(features: np.ndarray, parts: int) -> np.ndarray:

@@ -105,7 +105,13 @@ def parse_curation(data: dict[str, Any], name: str = "<curation>") -> Curation:
     """Validate a parsed TOML document into a :class:`Curation`."""
     unknown = sorted(set(data) - KNOWN_KEYS)
     if unknown:
-        raise CurationError(f"{name}: unknown key(s) {', '.join(unknown)}; "
+        import difflib
+
+        hints = []
+        for key in unknown:
+            close = difflib.get_close_matches(key, sorted(KNOWN_KEYS), n=1)
+            hints.append(f"{key!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        raise CurationError(f"{name}: unknown key(s) {', '.join(hints)}; "
                             f"known: {', '.join(sorted(KNOWN_KEYS))}")
     cur = Curation()
     if data.get("n_topics") is not None:
@@ -122,9 +128,16 @@ def parse_curation(data: dict[str, Any], name: str = "<curation>") -> Curation:
     for index, group in enumerate(merge):
         if len(group) < 2:
             raise CurationError(f"{name}: merge[{index}] needs at least two topics")
-        cur.merge.append([_ref(v, f"{name}: merge[{index}]") for v in group])
+        refs = [_ref(v, f"{name}: merge[{index}]") for v in group]
+        if len(set(refs)) < len(refs):
+            raise CurationError(f"{name}: merge[{index}] names the same topic twice ({refs}); "
+                                "a merge needs two different topics")
+        cur.merge.append(refs)
     for ref, parts in _table(data, "split", name).items():
-        cur.split[_ref(ref, f"{name}: [split]")] = _positive_int(parts, f"{name}: [split] {ref!r}")
+        count = _positive_int(parts, f"{name}: [split] {ref!r}")
+        if count < 2:
+            raise CurationError(f"{name}: [split] {ref!r} = {count}: a split makes 2 or more parts")
+        cur.split[_ref(ref, f"{name}: [split]")] = count
     for paper, target in _table(data, "move", name).items():
         cur.move[paper.strip()] = _ref(target, f"{name}: [move] {paper!r}")
     for ref, label in _table(data, "rename", name).items():
@@ -149,6 +162,8 @@ def load_curation(path: str | os.PathLike[str] | None, missing_ok: bool = True) 
         raise CurationError(f"{path}: curation file not found")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise CurationError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
     except tomllib.TOMLDecodeError as exc:
         raise CurationError(f"{path}: not valid TOML ({exc})") from exc
     curation = parse_curation(data, str(path))

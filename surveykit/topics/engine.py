@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -32,6 +32,7 @@ from surveykit.topics.clustering import (
     AutoKClustering,
     LexicalAugmentation,
     group_topics,
+    merge_singletons,
     normalise_rows,
 )
 from surveykit.topics.config import TopicConfig
@@ -42,6 +43,8 @@ from surveykit.topics.curation import (
     load_curation,
 )
 from surveykit.topics.taxonomy import Section, Topic, TopicResult
+
+SECTION_KEYWORDS = 5
 
 
 def _vectorizer(vocabulary: list[str], analyzer: lab.PhraseAnalyzer) -> Any:
@@ -60,15 +63,20 @@ class TopicModel:
     """Scikit-learn-style front: ``TopicModel(config).fit(corpus, embeddings) -> TopicResult``."""
 
     def __init__(self, config: TopicConfig | None = None,
-                 curation: Curation | str | os.PathLike[str] | None = None) -> None:
+                 curation: Curation | str | os.PathLike[str] | None = None,
+                 phrase_embedder: Callable[[list[str]], np.ndarray] | None = None) -> None:
         self.config = config or TopicConfig()
         self.curation = curation
+        self.phrase_embedder = phrase_embedder
         self.result_: TopicResult | None = None
 
-    def fit(self, corpus: Corpus, embeddings: np.ndarray) -> TopicResult:
+    def fit(self, corpus: Corpus, embeddings: np.ndarray,
+            candidate_texts: Sequence[str] | None = None) -> TopicResult:
         from surveykit.topics.living import attach_state
 
-        self.result_ = attach_state(fit_topics(corpus, embeddings, self.config, self.curation))
+        self.result_ = attach_state(fit_topics(corpus, embeddings, self.config, self.curation,
+                                               candidate_texts=candidate_texts,
+                                               phrase_embedder=self.phrase_embedder))
         return self.result_
 
     @classmethod
@@ -102,6 +110,9 @@ def fit_topics(
     curation: Curation | str | os.PathLike[str] | None = None,
     paper_types: Mapping[str, str] | None = None,
     roles: Sequence[Sequence[Any]] | None = None,
+    *,
+    candidate_texts: Sequence[str] | None = None,
+    phrase_embedder: Callable[[list[str]], np.ndarray] | None = None,
 ) -> TopicResult:
     """Topics, labels and a 2-level taxonomy for ``corpus`` (rows of ``embeddings`` in corpus
     order); ``curation`` is a :class:`Curation` or the path of a curation TOML file.
@@ -110,7 +121,13 @@ def fit_topics(
     :func:`surveykit.roles.annotate_sentences`); ``paper_types``: paper id -> type, detected from
     ``roles`` (:mod:`surveykit.roles.paper_type`) when not given. With ``config.related_surveys``
     the surveys form the "Related surveys" group (:func:`related_survey_ids`) and the subject
-    topics are fitted on the other papers."""
+    topics are fitted on the other papers.
+
+    ``candidate_texts``: per paper (corpus order), the text label phrases come from (default:
+    title + abstract; e.g. title + contribution sentences). ``phrase_embedder``: texts ->
+    embeddings in the space of ``embeddings`` (e.g. ``surveykit.embed.embed_texts``), for the
+    closeness of a label phrase to its topic's centre; without it a phrase stands for the mean
+    of the papers that use it (no model is loaded)."""
     config = config or TopicConfig()
     if not isinstance(curation, Curation):
         curation = load_curation(curation)
@@ -140,15 +157,20 @@ def fit_topics(
     all_texts = corpus.texts()
     texts = [all_texts[i] for i in keep]
     vectors = embeddings[keep]
+    if candidate_texts is not None and len(candidate_texts) != len(corpus):
+        raise ValueError(f"{len(candidate_texts)} candidate texts for {len(corpus)} papers")
+    phrase_texts = texts if candidate_texts is None else [str(candidate_texts[i]) for i in keep]
 
     stops = lab.stop_words(config.stop_words)
     analyzer = lab.PhraseAnalyzer(stops)
     vocabulary, doc_freq = lab.document_vocabulary(texts, analyzer)
     generic = {t for t, df in doc_freq.items() if " " not in t and df > lab.GENERIC_SHARE * len(texts)}
-    titles = [corpus.papers[i].title for i in keep]
-    scorer = lab.LabelScorer(lab.term_documents(texts, analyzer, vocabulary), len(texts), generic,
-                             lab.surface_forms(texts),
-                             lab.term_documents(titles, analyzer, vocabulary))
+    # keywords: the terms of title + abstract as they are (forms not merged: BERTopic's vocabulary)
+    keyword_scorer = lab.LabelScorer(lab.term_documents(texts, analyzer, vocabulary), len(texts),
+                                     generic, fold=False)
+    scorer = _label_scorer(phrase_texts, [corpus.papers[i].title for i in keep], analyzer,
+                           vectors, phrase_embedder,
+                           [corpus.papers[i].abstract or corpus.papers[i].title for i in keep])
 
     n_topics = curation.n_topics or config.n_topics
     reducer = LexicalAugmentation(texts, config.lexical_weight, config.lexical_dims,
@@ -175,7 +197,8 @@ def fit_topics(
         raise RuntimeError("the clustering model left papers without a topic")
 
     features = reducer.features_ if reducer.features_ is not None else normalise_rows(vectors)
-    automatic, _ = _build_result(model, fitted, {}, vectors, paper_ids, scorer, config, curation)
+    automatic, _ = _build_result(model, fitted, {}, vectors, paper_ids, (scorer, keyword_scorer),
+                                 config, curation)
     # curation refs ("#3", labels) name the topics of the automatic result, as in its topics.json
     auto_labels = {t.id: t.label for t in automatic.topics}
     anchors = {t.id: automatic.papers_of(t.id)[0] for t in automatic.topics}
@@ -190,7 +213,7 @@ def fit_topics(
                             ctfidf_model=_ctfidf())
 
     result, section_jumps = _build_result(model, final, state.fixed_labels, vectors, paper_ids,
-                                          scorer, config, curation)
+                                          (scorer, keyword_scorer), config, curation)
     counts = _count_report(curation, int(clusterer.n_clusters_), result, len(paper_ids))
     position = len(curation.exclude)  # exclude and the counts act before clustering
     report[position:position] = counts
@@ -209,9 +232,14 @@ def fit_topics(
         "k_criterion_values": {str(k): v for k, v in sorted(clusterer.criterion_.items())},
         "k_fixed_by": ("curation" if curation.n_topics else "config" if config.n_topics else None),
         "section_criterion": ("size-weighted Ward over topic centroids; largest merge-height jump "
-                              "among cuts with <= 60% of papers and <= 4 topics per section"),
+                              "among cuts with <= 60% of papers and <= max(4, 2k/sections) "
+                              "topics per section; one-topic sections join the closest section"),
         "section_criterion_values": {str(k): v for k, v in sorted(section_jumps.items())},
-        "label_scorer": "document coverage x log-odds (add-1/2 prior) vs the rest of the corpus",
+        "label_scorer": ("one noun phrase: document coverage x saturated log-odds z (add-1/2 "
+                         "prior) x (1 + title share) x cosine to the topic centre"
+                         + (" (phrase embeddings)" if phrase_embedder else
+                            " (phrase = mean of its papers)")),
+        "label_texts": "title + abstract" if candidate_texts is None else "candidate texts",
         "engine": "BERTopic (LexicalAugmentation + AutoKClustering, c-TF-IDF)",
     }
     result.model = model
@@ -270,6 +298,26 @@ def related_survey_ids(corpus: Corpus, paper_types: Mapping[str, str] | None, co
     return surveys
 
 
+def _label_scorer(texts: list[str], titles: list[str], analyzer: lab.PhraseAnalyzer,
+                  vectors: np.ndarray, embed: Callable[[list[str]], np.ndarray] | None,
+                  prose: list[str]) -> lab.LabelScorer:
+    """The scorer of label and keyword phrases over the papers' candidate texts (phrases may hold
+    the stop words that are nouns: :data:`~surveykit.topics.labels.PHRASE_NOUNS`); spellings
+    (acronyms, proper nouns) come from ``prose``, the abstracts."""
+    analyzer = lab.PhraseAnalyzer(analyzer.stops, analyzer.ngram_range, inner=lab.PHRASE_NOUNS)
+    forms = lab.surface_forms(prose)  # spellings from abstracts: titles are in Title Case
+    for low, form in lab.surface_forms(titles).items():  # acronyms and names of titles too
+        if low not in forms and lab._has_inner_capital(form):
+            forms[low] = form
+    vocabulary, doc_freq = lab.document_vocabulary(texts, analyzer)
+    generic = {t for t, df in doc_freq.items() if " " not in t and df > lab.GENERIC_SHARE * len(texts)}
+    return lab.LabelScorer(lab.term_documents(texts, analyzer, vocabulary), len(texts), generic,
+                           forms,
+                           lab.term_documents(titles, analyzer, vocabulary),
+                           vectors=vectors, embed_phrases=embed,
+                           verbs=lab.verb_like_words(texts))
+
+
 def _centroid_scores(vectors: np.ndarray, topics: np.ndarray) -> tuple[np.ndarray, dict[int, np.ndarray]]:
     base = normalise_rows(vectors.astype(np.float64))
     centres = {t: normalise_rows(base[topics == t].mean(axis=0, keepdims=True))[0]
@@ -286,8 +334,9 @@ def _ranked(scores: np.ndarray, topics: np.ndarray, paper_ids: Sequence[str], to
 
 
 def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors: np.ndarray,
-                  paper_ids: list[str], scorer: lab.LabelScorer, config: TopicConfig,
-                  curation: Curation) -> tuple[TopicResult, dict[int, float]]:
+                  paper_ids: list[str], scorers: tuple[lab.LabelScorer, lab.LabelScorer],
+                  config: TopicConfig, curation: Curation) -> tuple[TopicResult, dict[int, float]]:
+    scorer, keyword_scorer = scorers  # labels, keywords
     scores, centres = _centroid_scores(vectors, topics)
     topic_ids = sorted(set(int(t) for t in topics))
     rows_of = {t: np.flatnonzero(topics == t) for t in topic_ids}
@@ -304,6 +353,8 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
     centroid_matrix = np.stack([centres[t] for t in old_ids])
     groups, section_jumps = group_topics(centroid_matrix, [sizes[t] for t in old_ids],
                                          curation.n_sections or config.n_sections)
+    if not (curation.n_sections or config.n_sections):
+        groups = merge_singletons(groups, centroid_matrix, [sizes[t] for t in old_ids])
     section_of = {t: int(g) for t, g in zip(old_ids, groups, strict=True)}
     members: dict[int, list[int]] = {}
     for topic in old_ids:
@@ -312,8 +363,11 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
     def section_size(group: int) -> int:
         return sum(sizes[t] for t in members[group])
 
-    section_keys = {g: _section_label(members[g], topics, scorer, labels) for g in members}
-    order = sorted(members, key=lambda g: (-section_size(g), section_keys[g][0]))
+    order = sorted(members, key=lambda g: (-section_size(g), min(labels[t] for t in members[g])))
+    section_keys: dict[int, tuple[str, list[str]]] = {}
+    for group in order:
+        section_keys[group] = _section_label(members[group], rows_of, scorers, labels,
+                                             {k for k, _ in section_keys.values()})
     new_id: dict[int, int] = {}
     sections: list[Section] = []
     taken_section_labels: set[str] = set()
@@ -322,7 +376,7 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
         for topic in inside:
             new_id[topic] = len(new_id)
         label, words = section_keys[group]
-        if label in taken_section_labels:
+        if label in taken_section_labels or (len(inside) > 1 and label in {labels[t] for t in inside}):
             label = f"{label} ({section_id + 1})"
         taken_section_labels.add(label)
         sections.append(Section(section_id, label, section_size(group),
@@ -334,7 +388,7 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
             label=labels[topic],
             size=sizes[topic],
             section=next(s.id for s in sections if new_id[topic] in s.topic_ids),
-            keywords=scorer.keywords(rows_of[topic], config.top_n_words),
+            keywords=keyword_scorer.keywords(rows_of[topic], config.top_n_words),
             representative_ids=_ranked(scores, topics, paper_ids, topic, config.n_representative),
             auto_label=auto[topic],
         ))
@@ -350,16 +404,20 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
     return TopicResult(assignments=frame, topics=topic_objects, sections=sections), section_jumps
 
 
-def _section_label(members: list[int], topics: np.ndarray, scorer: lab.LabelScorer,
-                   labels: dict[int, str]) -> tuple[str, list[str]]:
-    """A section's label: its single topic's label, else the scorer on the section's papers."""
-    rows = np.flatnonzero(np.isin(topics, members))
-    words = [t for t, *_ in scorer.terms(rows)]
-    keywords = lab.keywords([(t, 0.0) for t in words], 5)
+def _section_label(members: list[int], rows_of: dict[int, np.ndarray],
+                   scorers: tuple[lab.LabelScorer, lab.LabelScorer], labels: dict[int, str],
+                   taken: set[str]) -> tuple[str, list[str]]:
+    """A section's label and keywords: a section without subtopics (one topic) is its topic;
+    otherwise the phrase its topics share (:meth:`LabelScorer.section_label`), never one of its
+    topics' labels (nor of ``taken``, the other sections' labels)."""
+    scorer, keyword_scorer = scorers
+    rows = np.sort(np.concatenate([rows_of[t] for t in members]))
+    keywords = keyword_scorer.keywords(rows, SECTION_KEYWORDS)
     if len(members) == 1:
         return labels[members[0]], keywords
-    taken = {labels[t] for t in members}
-    return scorer.label(rows, taken=taken), keywords
+    groups = [rows_of[t] for t in sorted(members)]
+    avoid = [labels[t] for t in members]
+    return scorer.section_label(groups, avoid=avoid, taken=taken), keywords
 
 
 def _set_bertopic_labels(model: Any, topics: np.ndarray, new_id: dict[int, int],

@@ -3,43 +3,61 @@
 Terms are real phrases: n-grams (1-3 words) of consecutive tokens none of which is an English or a
 domain stop word, so no term spans a removed word. The vocabulary keeps the terms found in at least
 two documents (counted over documents, before BERTopic's c-TF-IDF joins each topic into one
-document, where ``min_df`` would count topics: BERTopic issue #2402).
+document, where ``min_df`` would count topics: BERTopic issue #2402). Forms of one term ("web
+agent", "web agents") are counted as one (:func:`fold_postings`).
 
-Labels and keywords (:class:`LabelScorer`) are scored over *documents*, not word counts:
+A topic's label is ONE noun phrase (:class:`LabelScorer`), chosen among candidate phrases of the
+papers' candidate texts (title + abstract by default; any per-paper text, e.g. title + contribution
+sentences, can be passed). Candidates are 2-3 word phrases whose last word is not a modifier, that
+neither start nor end with a word the corpus uses as a verb ("answer questions"), that are not cut
+before the word that nearly always follows them ("neural machine"), not generic (in more than
+:data:`GENERIC_SHARE` of the corpus) and not a system's name. Each is scored by
 
-* coverage ``c = df_topic(term) / n_topic``: the share of the topic's papers that use the term;
-* distinctiveness ``d``: the log-odds ratio of the term's document frequency inside the topic
-  against the rest of the corpus, with an add-½ prior (Monroe et al. 2008, "Fightin' Words";
-  the prior keeps a term seen in two papers from beating one seen in twenty);
-* score ``c · d`` (only terms with ``d > 0``), and terms with ``c`` below :data:`MIN_COVERAGE`
-  (25 %) are used only when no term reaches it.
+* coverage ``c = df_topic(term) / n_topic``: the share of the topic's papers that use it;
+* distinctiveness: the log-odds z of its document frequency inside the topic against the rest of
+  the corpus, add-½ prior (Monroe et al. 2008), saturated at :data:`Z_SATURATE` (a clearly
+  distinctive phrase is not beaten by a rarer, more distinctive one);
+* its share of the topic's titles (``1 + share``: a title says what a paper is about);
+* closeness: the cosine of the phrase's embedding (same model as the papers) to the topic's mean
+  embedding, less :data:`CONTRAST` times its cosine to the corpus's mean embedding (a phrase near
+  the whole field is not near one topic), computed for the :data:`PRESELECT` best candidates.
 
-The best term is the head of the label (a single word becomes the phrase it mostly occurs in:
-"extraction" -> "relation extraction"); a second, non-overlapping term is joined with " & " when
-the head is a single word or covers less than :data:`SOLO_COVERAGE` of the topic (the second term is
-the one that adds most to the covered papers, times its own distinctiveness). "&" is not a word:
-a label has 2-5 words and no stop word. Words found in more than :data:`GENERIC_SHARE` of the
-corpus's documents never make a label alone ("agents" in an agents corpus). Labels are shown in
-title case, keeping the corpus's own spelling of acronyms ("RL", "GUI").
+"A and B" only when the best phrase covers less than :data:`JOIN_BELOW` of the topic and a second
+phrase with no shared word stem, used by at least :data:`MIN_PART_PAPERS` papers, adds papers.
+Keywords are the best coverage x distinctiveness terms (``keywords(diverse=True)``: without
+modifiers and verbs, re-ranked by MMR, KeyBERT-style; not the default, it lowers NPMI). A
+section's label is the phrase its topics share (:meth:`LabelScorer.section_label`). Labels are in
+sentence case, keeping the corpus's spelling of acronyms ("LLM", "GUI").
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
 TOKEN = re.compile(r"[a-z][a-z0-9]*(?:[-'][a-z0-9]+)*")
 GENERIC_SHARE = 0.35
+PHRASE_GENERIC_SHARE = 0.15  # a phrase in more of the corpus's papers names no part of it
+PHRASE_GENERIC_MIN = 10  # ... and in more than this many papers (a share needs a corpus)
 MAX_LABEL_WORDS = 5
-MIN_COVERAGE = 0.25
-SOLO_COVERAGE = 0.5
 PRIOR = 0.5
-SEPARATOR = " & "
-MIN_PHRASE_COVERAGE = 0.15
-PHRASE_BONUS = 1.5
+SEPARATOR = " & "  # older labels; new ones join two phrases with JOIN
+JOIN = " and "
+Z_SATURATE = 2.0  # log-odds z above ~2 (5 % level): distinct enough
+PRESELECT = 40  # candidates whose closeness to the centre is computed
+JOIN_BELOW = 0.15  # "A and B" only when the best phrase covers less of the topic
+MIN_PART_PAPERS = 2
+MIN_PART_SHARE = 0.1
+JOIN_GAIN = 0.5  # the second phrase adds at least half as many papers as the first covers
+PARTNERS = 15
+FRAGMENT_SHARE = 0.8
+CONTRAST = 0.5  # weight of the closeness to the corpus's centre, subtracted
+MMR_DIVERSITY = 0.3
+MMR_POOL = 3
 # Single words that only modify (adjectives, adverbs, participles): never a label's head alone
 # ("Strategic", "Automated"), while phrases keep them ("strategic planning").
 _MODIFIER = re.compile(r"(?:ed|ly|ive|ic|ical|al|ous|ful|able|ible|less|ary)$")
@@ -94,6 +112,16 @@ DOMAIN_STOP_WORDS = frozenset(
         "source publicly leverage leverages leveraging language languages model models modeling llm",
         "llms lm lms large-scale framework frameworks system systems data dataset datasets analysis",
         "evaluate evaluated evaluating evaluation evaluations benchmark benchmarks",
+        "million millions billion billions thousand thousands hundred hundreds dozen dozens",
+    ]).split()
+)
+# Stop words that are nouns: never a term alone, but a label phrase may hold them ("multi-agent
+# systems", "LLM agents", "data augmentation"); a phrase made only of them ("language models") not.
+PHRASE_NOUNS = frozenset(
+    " ".join([
+        "language languages model models llm llms lm lms framework frameworks system systems data",
+        "dataset datasets analysis evaluation evaluations benchmark benchmarks task tasks",
+        "performance method methods approach approaches problem problems",
     ]).split()
 )
 # "benchmark", "evaluation", "dataset" and "framework" are stop words of the label vocabulary
@@ -123,13 +151,15 @@ class PhraseAnalyzer:
 
     MEMO_SIZE = 50000
 
-    def __init__(self, stops: frozenset[str], ngram_range: tuple[int, int] = (1, 3)) -> None:
+    def __init__(self, stops: frozenset[str], ngram_range: tuple[int, int] = (1, 3),
+                 inner: frozenset[str] = frozenset()) -> None:
         self.stops = stops
         self.ngram_range = ngram_range
+        self.inner = inner  # stop words allowed inside phrases (:data:`PHRASE_NOUNS`)
         self._memo: dict[str, tuple[str, ...]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"stops": self.stops, "ngram_range": self.ngram_range}
+        return {"stops": self.stops, "ngram_range": self.ngram_range, "inner": self.inner}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
@@ -148,12 +178,14 @@ class PhraseAnalyzer:
         low, high = self.ngram_range
         terms: list[str] = []
         run: list[str] = []
+        inner = getattr(self, "inner", frozenset())
         for token in [*TOKEN.findall(text.lower()), ""]:
-            if token and not _is_stop(token, self.stops):
+            if token and (token in inner or not _is_stop(token, self.stops)):
                 run.append(token)
                 continue
             for size in range(low, high + 1):
-                terms.extend(" ".join(run[i:i + size]) for i in range(len(run) - size + 1))
+                terms.extend(" ".join(gram) for i in range(len(run) - size + 1)
+                             if not set(gram := run[i:i + size]) <= inner)
             run = []
         return terms
 
@@ -170,28 +202,6 @@ def document_vocabulary(documents: Sequence[str], analyzer: PhraseAnalyzer,
     if not vocabulary:
         vocabulary = sorted(counts)
     return vocabulary, {t: counts[t] for t in vocabulary}
-
-
-def _stem(word: str) -> str:
-    """Crude stem for overlap tests: ``agents``/``agentic``/``agent`` -> ``agent``."""
-    return word[:5] if len(word) > 5 else word
-
-
-def _stems(term: str) -> set[str]:
-    return {_stem(w) for w in term.split()}
-
-
-def keywords(ranked: Sequence[tuple[str, float]], n: int) -> list[str]:
-    """Top ``n`` keywords, skipping a word already inside a higher-ranked phrase and vice versa."""
-    chosen: list[str] = []
-    for term, _ in ranked:
-        words = set(term.split())
-        if any(words <= set(c.split()) or set(c.split()) <= words for c in chosen):
-            continue
-        chosen.append(term)
-        if len(chosen) == n:
-            break
-    return chosen
 
 
 def term_documents(documents: Sequence[str], analyzer: PhraseAnalyzer,
@@ -222,172 +232,450 @@ def log_odds_z(df_in: int, n_in: int, df_out: int, n_out: int) -> float:
                                   np.array([df_out], dtype=float), n_out)[0])
 
 
+# --- candidate phrases ---------------------------------------------------------------------------
+
+# Words that, right before a token, mark it as a verb ("to answer", "we generate", "can detect").
+VERB_CUES = frozenset({"to", "we", "can", "could", "will", "would", "may", "might", "must", "should",
+                       "cannot", "also"})
+VERB_SHARE = 0.25
+
+
+def verb_like_words(texts: Iterable[str], cues: frozenset[str] = VERB_CUES,
+                    share: float = VERB_SHARE) -> frozenset[str]:
+    """Tokens used as verbs in ``texts``: at least ``share`` of their (>= 2) occurrences follow
+    a verb cue ("to answer questions", "we generate"). POS-free; a phrase that starts or ends in
+    one ("answer questions", "models generate") is not a noun phrase."""
+    after: dict[str, int] = {}
+    total: dict[str, int] = {}
+    for text in texts:
+        previous = ""
+        for token in TOKEN.findall(text.lower()):
+            total[token] = total.get(token, 0) + 1
+            if previous in cues:
+                after[token] = after.get(token, 0) + 1
+            previous = token
+    return frozenset(t for t, n in after.items() if n >= 2 and n >= share * total[t])
+
+
+def fold_word(word: str) -> str:
+    """Singular of a plural word for grouping forms ("agents" -> "agent", "studies" -> "study")."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "ics")):
+        return word[:-1]
+    return word
+
+
+def fold_term(term: str) -> str:
+    """A term with each word folded (:func:`fold_word`): one key for "web agent(s)"."""
+    return " ".join(fold_word(w) for w in term.split())
+
+
+def fold_postings(postings: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    """Postings of the forms of one term merged under its most common form (ties: shorter, then
+    alphabetical); and form -> that shown form."""
+    groups: dict[str, list[str]] = {}
+    for term in postings:
+        groups.setdefault(fold_term(term), []).append(term)
+    merged: dict[str, np.ndarray] = {}
+    shown: dict[str, str] = {}
+    for forms in groups.values():
+        best = min(forms, key=lambda t: (-len(postings[t]), len(t), t))
+        merged[best] = np.unique(np.concatenate([postings[t] for t in forms]))
+        for form in forms:
+            shown[form] = best
+    return dict(sorted(merged.items())), shown
+
+
+def _stem(word: str) -> str:
+    """Crude stem for overlap tests: ``agents``/``agentic``/``agent`` -> ``agent``."""
+    return word[:5] if len(word) > 5 else word
+
+
+def _stems(term: str) -> set[str]:
+    return {_stem(fold_word(w.replace("-", ""))) for w in term.lower().split()
+            if w not in {"&", "and"}}
+
+
+def same_word_twice(label: str) -> bool:
+    """Two forms of one word in a label ("Word and words", "agents & agentic")."""
+    words = [w for w in label.lower().split() if w not in {"&", JOIN.strip()}]
+    stems = [_stem(fold_word(w.replace("-", ""))) for w in words]
+    return len(set(stems)) < len(stems)
+
+
+def keywords(ranked: Sequence[tuple[str, float]], n: int) -> list[str]:
+    """Top ``n`` keywords, skipping a word already inside a higher-ranked phrase and vice versa."""
+    chosen: list[str] = []
+    for term, _ in ranked:
+        words = set(term.split())
+        if any(words <= set(c.split()) or set(c.split()) <= words for c in chosen):
+            continue
+        chosen.append(term)
+        if len(chosen) == n:
+            break
+    return chosen
+
+
+def mmr(relevance: np.ndarray, vectors: np.ndarray, n: int, diversity: float = MMR_DIVERSITY
+        ) -> list[int]:
+    """Maximal marginal relevance (Carbonell & Goldstein 1998, as in KeyBERT): indices of ``n``
+    items, each maximising ``(1 - diversity)·relevance - diversity·max cosine to those chosen``."""
+    if len(relevance) == 0:
+        return []
+    unit = _unit(vectors)
+    chosen = [int(np.argmax(relevance))]
+    while len(chosen) < min(n, len(relevance)):
+        redundancy = (unit @ unit[chosen].T).max(axis=1)
+        value = (1 - diversity) * relevance - diversity * redundancy
+        value[chosen] = -np.inf
+        chosen.append(int(np.argmax(value)))
+    return chosen
+
+
+def _unit(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float64)
+    norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
+    return matrix / np.where(norms > 0, norms, 1.0)
+
+
+class Scored(NamedTuple):
+    """A term scored for a group: ``score = coverage · z``; ``rows``: the members holding it."""
+
+    term: str
+    score: float
+    coverage: float
+    rows: frozenset[int]
+    z: float
+
+
 class LabelScorer:
-    """Scores terms for a group of papers against the rest of the corpus (module docstring)."""
+    """Scores terms for a group of papers against the rest of the corpus (module docstring).
+
+    ``postings``: term -> rows of the papers whose candidate text holds it (forms of one term are
+    merged: :func:`fold_postings`); ``generic``: words too common to name a group alone;
+    ``forms``: corpus spellings (acronyms); ``title_postings``: the same for titles only;
+    ``vectors``: the papers' embeddings (rows), whose mean is a group's centre;
+    ``embed_phrases``: texts -> embeddings in the same space (e.g. ``surveykit.embed.embed_texts``);
+    without it a phrase's vector is the mean of the papers that use it; ``verbs``: tokens used as
+    verbs (:func:`verb_like_words`), never the first or last word of a label.
+    """
 
     def __init__(self, postings: dict[str, np.ndarray], n_documents: int, generic: set[str],
                  display: dict[str, str] | None = None,
-                 title_postings: dict[str, np.ndarray] | None = None) -> None:
-        self.postings = postings
-        self.n = n_documents
-        self.generic = generic
-        self.display = display or {}
-        self.title_postings = title_postings
+                 title_postings: dict[str, np.ndarray] | None = None, *,
+                 vectors: np.ndarray | None = None,
+                 embed_phrases: Callable[[list[str]], np.ndarray] | None = None,
+                 verbs: Iterable[str] = (), fold: bool = True) -> None:
         from scipy.sparse import csr_matrix
 
-        self._terms = list(postings)
-        cols = [np.full(len(docs), j) for j, docs in enumerate(postings.values())]
-        data_rows = [docs for docs in postings.values()]
+        if fold:
+            self.postings, self._shown = fold_postings(postings)
+        else:
+            self.postings, self._shown = dict(sorted(postings.items())), {t: t for t in postings}
+        self.n = n_documents
+        self.generic = generic
+        # words that cannot name a group, folded: generic words ("agents" in an agents corpus),
+        # folded words in more than GENERIC_SHARE of the papers, the nouns among the stop words
+        self._plain = {fold_word(w) for w in generic} | {fold_word(w) for w in PHRASE_NOUNS} | {
+            fold_term(t) for t, rows in self.postings.items()
+            if " " not in t and len(rows) > max(GENERIC_SHARE * n_documents, PHRASE_GENERIC_MIN)}
+        self.display = display or {}
+        self.title_postings = None
+        if title_postings is not None:
+            merged: dict[str, list[np.ndarray]] = {}
+            for term, rows in title_postings.items():
+                merged.setdefault(self._shown.get(term, term), []).append(rows)
+            self.title_postings = {t: np.unique(np.concatenate(r)) for t, r in merged.items()}
+        self.vectors = None if vectors is None else _unit(vectors)
+        self.embed_phrases = embed_phrases
+        self.verbs = frozenset(verbs)
+        # words that end a phrase of the corpus: nouns ("reinforcement learning"), unlike a
+        # gerund that only starts one ("enhancing agents")
+        self.heads = frozenset(t.split()[-1] for t in self.postings if " " in t)
+        self._terms = list(self.postings)
+        self._index = {t: j for j, t in enumerate(self._terms)}
+        # term -> the longer terms that extend it by one word on either side
+        self._extensions: dict[str, list[int]] = {}
+        for j, term in enumerate(self._terms):
+            words = term.split()
+            for part in (" ".join(words[1:]), " ".join(words[:-1])):
+                if part in self._index:
+                    self._extensions.setdefault(part, []).append(j)
+        cols = [np.full(len(docs), j) for j, docs in enumerate(self.postings.values())]
         if cols:
-            r, c = np.concatenate(data_rows), np.concatenate(cols)
+            r, c = np.concatenate(list(self.postings.values())), np.concatenate(cols)
         else:
             r = c = np.zeros(0, dtype=int)
         self._matrix = csr_matrix((np.ones(len(r)), (r, c)), shape=(n_documents, len(self._terms)))
         self._df = np.asarray(self._matrix.sum(axis=0)).ravel()
-        self._scored: dict[bytes, tuple[tuple[str, float, float, frozenset[int]], ...]] = {}
+        self._scored: dict[bytes, tuple[Scored, ...]] = {}
+        self._group_df: dict[bytes, np.ndarray] = {}
+        self._phrase_vectors: dict[str, np.ndarray] = {}
+        self._corpus_centre: np.ndarray | None = None
 
-    def scored(self, members: np.ndarray) -> tuple[tuple[str, float, float, frozenset[int]], ...]:
-        """``(term, score, coverage, covered rows)`` for the group ``members`` (row indices),
-        best first; ties by term. Remembered per group: a topic's label, keywords and its
-        section's label, and the fit after curation, all ask for the same groups."""
+    # --- scores ------------------------------------------------------------------------------
+
+    def scored(self, members: np.ndarray) -> tuple[Scored, ...]:
+        """Distinctive terms (z > 0) of the group ``members`` (row indices), best ``score``
+        first; ties by term. Remembered per group."""
         members = np.asarray(members, dtype=int)
         key = members.tobytes()
         if key not in self._scored:
-            self._scored[key] = self._score(members)
+            self._scored[key] = self._score(members, key)
         return self._scored[key]
 
-    def _score(self, members: np.ndarray) -> tuple[tuple[str, float, float, frozenset[int]], ...]:
+    def _score(self, members: np.ndarray, key: bytes) -> tuple[Scored, ...]:
         n_in = len(set(members.tolist()))
-        n_out = self.n - n_in
         group = self._matrix[members]
         df_in = np.asarray(group.sum(axis=0)).ravel()
-        df_out = self._df - df_in
         keep = np.flatnonzero(df_in >= (1 if n_in <= 2 else 2))  # tiny groups: any of their terms
-        distinct = log_odds_z_array(df_in[keep], n_in, df_out[keep], n_out)
+        distinct = log_odds_z_array(df_in[keep], n_in, self._df[keep] - df_in[keep], self.n - n_in)
+        if self.n - n_in <= 0:  # the whole corpus: nothing to be distinct from
+            distinct = np.full(len(keep), Z_SATURATE)
         keep, distinct = keep[distinct > 0], distinct[distinct > 0]
-        inside = group[:, keep].tocsc()  # which members hold each kept term
+        self._group_df[key] = df_in
+        inside = group[:, keep].tocsc()
         rows = []
         for column, (index, z) in enumerate(zip(keep.tolist(), distinct.tolist(), strict=True)):
             coverage = float(df_in[index]) / n_in
             hits = members[inside.indices[inside.indptr[column]:inside.indptr[column + 1]]]
-            rows.append((self._terms[index], coverage * z, coverage, frozenset(hits.tolist())))
-        rows.sort(key=lambda r: (-round(r[1], 9), r[0]))
+            rows.append(Scored(self._terms[index], coverage * z, coverage,
+                               frozenset(hits.tolist()), z))
+        rows.sort(key=lambda r: (-round(r.score, 9), r.term))
         return tuple(rows)
 
-    def terms(self, members: np.ndarray) -> list[tuple[str, float, float, frozenset[int]]]:
-        """Label candidates, best first: scored terms that are not generic words alone, nor a lone
-        modifier (:func:`is_modifier`), nor hold a system's name (:func:`is_name`), their score
-        raised by their share of the group's titles (a title says what a paper is about) and, for
-        phrases, by :data:`PHRASE_BONUS`; terms of
-        coverage >= :data:`MIN_COVERAGE` (phrases: :data:`MIN_PHRASE_COVERAGE`) come first."""
-        rows = [r for r in self.scored(members)
-                if not set(r[0].split()) <= self.generic and not is_modifier(r[0])
-                and not is_name(r[0], self.display)]
-        inside = np.zeros(self.n, dtype=bool)
-        inside[np.asarray(members, dtype=int)] = True
-        empty = np.zeros(0, dtype=int)
-        size = max(int(inside.sum()), 1)
-        titled, untitled = [], []
-        for term, score, coverage, covered in rows:
-            title_share = 0.0
-            if self.title_postings is not None:
-                title_share = int(inside[self.title_postings.get(term, empty)].sum()) / size
-            bonus = (1.0 + title_share) * (PHRASE_BONUS if " " in term else 1.0)
-            (titled if title_share > 0 else untitled).append((term, score * bonus, coverage, covered))
+    def distinctiveness(self, row: Scored, members: np.ndarray) -> float:
+        """How much a term belongs to the group, in [0, 1]: its log-odds z saturated at
+        :data:`Z_SATURATE` (significance) times ``1 - p_out / p_in`` (effect size: a phrase as
+        common outside the group as inside scores 0, whatever the group's size)."""
+        n_in = len(members)
+        p_in = row.coverage
+        df_out = float(len(self.postings[row.term])) - p_in * n_in
+        p_out = df_out / (self.n - n_in) if self.n > n_in else 0.0
+        lift = max(0.0, 1.0 - p_out / p_in) if p_in > 0 else 0.0
+        return min(1.0, row.z / Z_SATURATE) * lift
 
-        def floor(term: str) -> float:
-            return MIN_PHRASE_COVERAGE if " " in term else MIN_COVERAGE
+    def is_fragment(self, term: str, members: np.ndarray) -> bool:
+        """A phrase nearly always extended by the same word in the group ("neural machine" ->
+        "neural machine translation", "language processing" -> "natural language processing"):
+        a longer term holds at least :data:`FRAGMENT_SHARE` of its uses."""
+        df = self._group_df.get(np.asarray(members, dtype=int).tobytes())
+        own = self._index.get(term)
+        if df is None or own is None or df[own] <= 0:
+            return False
+        longer = self._extensions.get(term, [])
+        return bool(longer) and float(df[longer].max()) >= FRAGMENT_SHARE * float(df[own])
 
-        ordered = []
-        for group in (titled, untitled):  # terms in the group's titles first
-            group.sort(key=lambda r: (-round(r[1], 9), r[0]))
-            ordered += [r for r in group if r[2] >= floor(r[0])]
-            ordered += [r for r in group if r[2] < floor(r[0])]
-        return ordered
+    def centre(self, members: np.ndarray) -> np.ndarray | None:
+        """The group's mean embedding (unit length), or None without paper vectors."""
+        if self.vectors is None:
+            return None
+        return _unit(self.vectors[np.asarray(members, dtype=int)].mean(axis=0))
 
-    def keywords(self, members: np.ndarray, n: int) -> list[str]:
-        """The group's ``n`` keywords: its best-scored terms (coverage x distinctiveness, so
-        words its papers share, which also makes them coherent), without corpus-generic words
-        and without a word already inside a better-ranked phrase (:func:`keywords`)."""
-        rows = [(t, s) for t, s, *_ in self.scored(members) if not set(t.split()) <= self.generic]
-        return keywords(rows, n)
+    def phrase_vectors(self, terms: Sequence[str]) -> np.ndarray | None:
+        """Unit vectors of ``terms``: embedded by ``embed_phrases`` (remembered), else the centre
+        of the papers that use each term; None without paper vectors and embedder."""
+        if self.vectors is None and self.embed_phrases is None:
+            return None
+        missing = sorted({t for t in terms if t not in self._phrase_vectors})
+        if missing:
+            if self.embed_phrases is not None:
+                found = _unit(np.asarray(self.embed_phrases(missing), dtype=np.float64))
+            else:
+                found = np.stack([_unit(self.vectors[self.postings[t]].mean(axis=0))  # type: ignore[index]
+                                  for t in missing])
+            self._phrase_vectors.update(zip(missing, found, strict=True))
+        if not terms:
+            return np.zeros((0, 1))
+        return np.stack([self._phrase_vectors[t] for t in terms])
+
+    def closeness(self, terms: Sequence[str], members: np.ndarray) -> np.ndarray:
+        """How near each term's vector is to the group's centre, compared with the corpus's:
+        ``cos(term, group centre) - CONTRAST · cos(term, corpus centre)``, at least 0 (a phrase
+        near every paper of the field, "natural language understanding" in an NLP corpus, is not
+        near this group in particular); 1 when there are no vectors."""
+        centre = self.centre(members)
+        vectors = self.phrase_vectors(terms)
+        if vectors is None or centre is None or not len(terms):
+            return np.ones(len(terms))
+        if self._corpus_centre is None:
+            self._corpus_centre = self.centre(np.arange(self.n))
+        near = vectors @ centre - CONTRAST * (vectors @ self._corpus_centre)
+        return np.clip(near, 0.0, None)
+
+    def title_share(self, term: str, members: np.ndarray) -> float:
+        if self.title_postings is None:
+            return 0.0
+        rows = self.title_postings.get(term)
+        if rows is None:
+            return 0.0
+        return len(np.intersect1d(rows, members)) / max(len(members), 1)
+
+    # --- candidates --------------------------------------------------------------------------
+
+    def is_candidate(self, term: str) -> bool:
+        """A label candidate: a 2-3 word noun phrase (:func:`is_noun_phrase`), not made of generic
+        words, not used by more than :data:`GENERIC_SHARE` of the corpus, no system name."""
+        words = term.split()
+        if words[0].endswith("ing") and words[0] not in self.heads:
+            return False
+        if len(words) >= 2 and self.display.get(words[-1], "")[:2].isupper():
+            return False  # "language processing NLP": a phrase and its acronym
+        return (len(words) >= 2 and not set(fold_term(term).split()) <= self._plain
+                and len(self.postings.get(term, ())) <= max(PHRASE_GENERIC_SHARE * self.n,
+                                                            PHRASE_GENERIC_MIN)
+                and is_noun_phrase(term, self.verbs) and not is_name(term, self.display))
+
+    def terms(self, members: np.ndarray) -> list[Scored]:
+        """Label candidates of the group, best first (see :meth:`label`): noun phrases ranked by
+        coverage · saturated distinctiveness · (1 + title share) · closeness to the centre;
+        a phrase nearly always followed by the same word ("neural machine") is left out."""
+        members = np.asarray(members, dtype=int)
+        rows = [r for r in self.scored(members) if self.is_candidate(r.term)
+                and not self.is_fragment(r.term, members)]
+        if not rows:
+            return []
+        prior = [r.coverage * self.distinctiveness(r, members)
+                 * (1 + self.title_share(r.term, members)) for r in rows]
+        order = sorted(range(len(rows)), key=lambda i: (-round(prior[i], 9), rows[i].term))
+        top = [rows[i] for i in order[:PRESELECT]]
+        near = self.closeness([r.term for r in top], members)
+        ranked = [Scored(r.term, prior[order[i]] * float(near[i]), r.coverage, r.rows, r.z)
+                  for i, r in enumerate(top)]
+        ranked.sort(key=lambda r: (-round(r.score, 9), r.term))
+        return ranked
+
+    def keywords(self, members: np.ndarray, n: int, diverse: bool = False) -> list[str]:
+        """The group's ``n`` keywords: its best-scored terms (coverage x distinctiveness) without
+        corpus-generic words and no word inside a better-ranked phrase (:func:`keywords`).
+        ``diverse``: without lone modifiers ("enhanced") and verbs ("simulate"), re-ranked by MMR
+        (:func:`mmr`) on closeness to the centre so that they do not repeat one another (off by
+        default: on emnlp22-single it took the keywords' NPMI from 0.17 to -0.02)."""
+        members = np.asarray(members, dtype=int)
+        rows = [r for r in self.scored(members) if not set(r.term.split()) <= self.generic]
+        if not diverse:
+            return keywords([(r.term, r.score) for r in rows], n)
+        rows = [r for r in rows if not is_modifier(r.term) and not self._verb_ended(r.term)]
+        pool = keywords([(r.term, r.score) for r in rows], MMR_POOL * n)
+        if len(pool) <= n or (self.vectors is None and self.embed_phrases is None):
+            return pool[:n]
+        score = {r.term: r.score for r in rows}
+        base = np.array([score[t] for t in pool])
+        relevance = base / base.max() * self.closeness(pool, members)
+        picked = mmr(relevance, self.phrase_vectors(pool), n)  # type: ignore[arg-type]
+        return [pool[i] for i in sorted(picked, key=lambda i: (-relevance[i], pool[i]))]
+
+    def _verb_ended(self, term: str) -> bool:
+        words = term.split()
+        return words[0] in self.verbs or words[-1] in self.verbs
+
+    # --- labels ------------------------------------------------------------------------------
 
     def label(self, members: np.ndarray, taken: set[str] | None = None) -> str:
-        """The display label of the group (see :func:`compose_label`)."""
-        return self.show(compose_label(self.terms(members), len(members), taken or set(),
-                                       self.show))
+        """The group's display label: its best candidate phrase; "A and B" only when the best
+        covers less than :data:`JOIN_BELOW` of the group and a second phrase (no shared word stem,
+        in at least :data:`MIN_PART_PAPERS` papers) adds papers; not a label in ``taken``."""
+        members = np.asarray(members, dtype=int)
+        candidates = self.terms(members)
+        taken_stems = [_stems(t) for t in (taken or set())]
+        options = [r for r in candidates if _stems(self.show(r.term)) not in taken_stems]
+        if not options:
+            return self._fallback(members, taken or set())
+        best = options[0]
+        if best.coverage < JOIN_BELOW:
+            partner = self._partner(best, options, len(members))
+            if partner is not None:
+                joined = f"{best.term}{JOIN}{partner.term}"
+                if _stems(self.show(joined)) not in taken_stems:
+                    return self.show(joined)
+        return self.show(best.term)
+
+    def _partner(self, head: Scored, options: Sequence[Scored], size: int) -> Scored | None:
+        floor = max(MIN_PART_PAPERS, math.ceil(MIN_PART_SHARE * size))
+        if len(head.rows) < floor:
+            return None
+        for other in options[1:PARTNERS]:
+            if _stems(other.term) & _stems(head.term) or len(other.rows) < floor:
+                continue
+            if len(head.term.split()) + len(other.term.split()) + 1 > MAX_LABEL_WORDS:
+                continue
+            if len(other.rows - head.rows) >= max(1, JOIN_GAIN * len(head.rows)):
+                return other
+        return None
+
+    def _fallback(self, members: np.ndarray, taken: set[str]) -> str:
+        """No candidate phrase: the group's most used candidate phrase, even in one paper and
+        not distinctive, else its most used word (tiny or odd groups)."""
+        members = np.asarray(members, dtype=int)
+        self.scored(members)
+        df = self._group_df[members.tobytes()]
+        taken_stems = [_stems(t) for t in taken]
+        used = sorted(np.flatnonzero(df > 0).tolist(),
+                      key=lambda j: (-df[j], len(self.postings[self._terms[j]]), self._terms[j]))
+        for strict in (True, False):
+            for j in used:
+                term = self._terms[j]
+                if strict and not self.is_candidate(term):
+                    continue
+                if set(term.split()) <= self.generic or _stems(term) in taken_stems:
+                    continue
+                return self.show(term)
+        return "Other papers"
+
+    def section_label(self, groups: Sequence[np.ndarray], avoid: Iterable[str] = (),
+                      taken: Iterable[str] = ()) -> str:
+        """A label for a section made of topics (``groups``: each topic's rows): the phrase its
+        topics share. Candidates are scored by the geometric mean over the topics of their
+        (smoothed) coverage, so a phrase must appear in each topic, times the distinctiveness of
+        the section and closeness to its centre (no title share: it favours one topic's name). Never
+        a phrase holding the word stems of one of ``avoid`` (its topics' labels) or of a part of
+        one (that would be a topic's name or narrower), nor one in ``taken``."""
+        groups = [np.asarray(g, dtype=int) for g in groups]
+        members = np.concatenate(groups)
+        narrower = [_stems(part) for label in avoid for part in _parts(label)]
+        rows = [r for r in self.scored(members) if self.is_candidate(r.term)
+                and not self.is_fragment(r.term, members)
+                and not any(_stems(r.term) >= stems for stems in narrower)
+                and _stems(r.term) not in [_stems(t) for t in taken]]
+        if not rows:
+            return self._fallback(members, {*avoid, *taken})
+        index = np.array([self._index[r.term] for r in rows])
+        shared = np.ones(len(rows))
+        for group in groups:
+            df = np.asarray(self._matrix[group][:, index].sum(axis=0)).ravel()
+            shared *= (df + PRIOR) / (len(group) + 1)
+        shared **= 1.0 / len(groups)
+        prior = shared * np.array([self.distinctiveness(r, members) for r in rows])
+        order = sorted(range(len(rows)), key=lambda i: (-round(float(prior[i]), 9), rows[i].term))
+        top = order[:PRESELECT]
+        near = self.closeness([rows[i].term for i in top], members)
+        best = max(range(len(top)),
+                   key=lambda j: (round(float(prior[top[j]] * near[j]), 9), -j))
+        return self.show(rows[top[best]].term)
 
     def show(self, terms: str) -> str:
         return display_label(terms, self.display)
 
 
-def compose_label(candidates: Sequence[tuple[str, float, float, frozenset[int]]], size: int,
-                  taken: set[str], show: Any = None) -> str:
-    """Head term, plus a second term after " & " when the head alone says too little.
-
-    ``taken``: display labels already used (a label is not repeated while another option exists).
-    """
-    show = show or (lambda s: s)
-    options: list[str] = []
-    for head, _, coverage, rows in candidates[:10]:
-        head, coverage, rows = _expand(head, coverage, rows, candidates)
-        solo = " " in head and coverage >= SOLO_COVERAGE
-        if solo:
-            options.append(head)
-            continue
-        partner = _partner(head, rows, candidates, size)
-        joined = _as_phrase(head, partner, candidates)
-        options.append(joined or (f"{head}{SEPARATOR}{partner}" if partner else head))
-    options = [o for o in options if 2 <= label_word_count(o) <= MAX_LABEL_WORDS]
-    if not options:
-        words = [t for t, *_ in candidates if " " not in t]
-        options = [SEPARATOR.join(words[:2])] if len(words) >= 2 else ["miscellaneous papers"]
-    for option in options:
-        if show(option) not in taken:
-            return option
-    return options[0]
+def is_noun_phrase(term: str, verbs: frozenset[str] = frozenset()) -> bool:
+    """POS-free noun-phrase test: the last word is not a modifier (:func:`is_modifier`), neither
+    end is a verb-like token (:func:`verb_like_words`) and no word comes twice in two forms.
+    (:meth:`LabelScorer.is_candidate` also drops a leading gerund that ends no phrase of the
+    corpus: "enhancing agents", unlike "reasoning chains".)"""
+    words = term.split()
+    return (not is_modifier(term) and words[0] not in verbs and words[-1] not in verbs
+            and not same_word_twice(term))
 
 
-def _expand(term: str, coverage: float, rows: frozenset[int],
-            candidates: Sequence[tuple[str, float, float, frozenset[int]]]
-            ) -> tuple[str, float, frozenset[int]]:
-    """A single word inside a phrase that is nearly as common becomes that phrase
-    ("extraction" -> "relation extraction"): the best-scored candidate phrase holding the word
-    with at least half its coverage and :data:`MIN_COVERAGE`."""
-    if " " in term:
-        return term, coverage, rows
-    floor = max(MIN_PHRASE_COVERAGE, 0.5 * coverage)
-    for phrase, _, phrase_coverage, phrase_rows in candidates:
-        if " " in phrase and term in phrase.split() and phrase_coverage >= floor:
-            return phrase, phrase_coverage, phrase_rows
-    return term, coverage, rows
-
-
-def _as_phrase(head: str, partner: str | None,
-               candidates: Sequence[tuple[str, float, float, frozenset[int]]]) -> str | None:
-    """``"text"`` and ``"generation"`` make ``"text generation"`` when the corpus has that phrase."""
-    if not partner:
-        return None
-    known = {term for term, *_ in candidates}
-    for phrase in (f"{head} {partner}", f"{partner} {head}"):
-        if phrase in known and not is_modifier(phrase):
-            return phrase
-    return None
-
-
-def _partner(head: str, head_rows: frozenset[int], candidates: Sequence[tuple[str, float, float,
-             frozenset[int]]], size: int) -> str | None:
-    """The best-ranked term after ``head`` that shares no word stem with it and covers papers the
-    head does not (candidates come ranked: title terms first, then by score)."""
-    stems = _stems(head)
-    for term, _, coverage, rows in candidates[:30]:
-        term, _, rows = _expand(term, coverage, rows, candidates)
-        if term == head or _stems(term) & stems:
-            continue
-        if len(head.split()) + len(term.split()) > MAX_LABEL_WORDS or not rows - head_rows:
-            continue
-        return term
-    return None
+def _parts(label: str) -> list[str]:
+    """A label and its joined parts ("A and B" -> the label, A, B)."""
+    low = label.lower()
+    parts = [low]
+    for separator in (JOIN, SEPARATOR):
+        if separator in low:
+            parts += [p.strip() for p in low.split(separator)]
+    return parts
 
 
 def label_word_count(label: str) -> int:
@@ -395,31 +683,55 @@ def label_word_count(label: str) -> int:
     return sum(1 for w in label.split() if w != SEPARATOR.strip())
 
 
+PROPER_SHARE = 0.8
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*")
+
+
+def _has_inner_capital(form: str) -> bool:
+    """"GUI", "WebShop", "GPT-4o", not "Multi-Agent" (capitalised parts of a hyphenated word)."""
+    return any(ch.isupper() for part in form.split("-") for ch in part[1:])
+
+
 def surface_forms(documents: Iterable[str]) -> dict[str, str]:
-    """Lower-case token -> its most frequent spelling in the corpus, when that spelling has
-    capitals after the first letter (acronyms and names: "RL", "GUI", "WebShop")."""
+    """Lower-case token -> the spelling a label keeps: its most frequent spelling when that has
+    capitals after the first letter (acronyms and names: "RL", "GUI", "WebShop"), or its
+    capitalised spelling when at least :data:`PROPER_SHARE` of its (>= 2) uses inside a sentence
+    are capitalised (proper nouns: "Chinese", "English"; not hyphenated Title Case terms such as
+    "Multi-Agent")."""
     counts: dict[str, dict[str, int]] = {}
+    inside: dict[str, list[int]] = {}  # token -> [capitalised uses, uses] after a sentence's start
     for document in documents:
-        for token in re.findall(r"[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*", document):
-            forms = counts.setdefault(token.lower(), {})
+        for match in _WORD.finditer(document):
+            token = match.group()
+            low = token.lower()
+            forms = counts.setdefault(low, {})
             forms[token] = forms.get(token, 0) + 1
+            before = document[:match.start()].rstrip()
+            if before and before[-1] not in ".!?:;":
+                tally = inside.setdefault(low, [0, 0])
+                tally[0] += token[:1].isupper()
+                tally[1] += 1
     shown = {}
     for low, forms in counts.items():
         form = max(sorted(forms), key=lambda f: forms[f])
-        if any(ch.isupper() for ch in form[1:]) and form.lower() == low:
+        if _has_inner_capital(form) and form.lower() == low:
             shown[low] = form
+            continue
+        capitals, uses = inside.get(low, (0, 0))
+        if uses >= 2 and capitals >= PROPER_SHARE * uses and "-" not in low:
+            shown[low] = low[:1].upper() + low[1:]
     return shown
 
 
 def display_label(label: str, forms: dict[str, str] | None = None) -> str:
-    """Title case (each word and hyphen part capitalised), acronyms as the corpus spells them."""
+    """Sentence case ("Multi-agent collaboration"), acronyms as the corpus spells them ("LLM")."""
     forms = forms or {}
     words = []
-    for word in label.split():
+    for position, word in enumerate(label.split()):
         if word in forms:
             words.append(forms[word])
+        elif position == 0:
+            words.append(word[:1].upper() + word[1:])
         else:
-            words.append("-".join(p[:1].upper() + p[1:] for p in word.split("-")))
+            words.append(word)
     return " ".join(words)
-
-

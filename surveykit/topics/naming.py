@@ -20,7 +20,8 @@ from surveykit.topics.taxonomy import TopicResult
 MAX_CHARS = 60
 SYSTEM_PROMPT = (
     "You name the topics of a literature survey, as a table of contents would. Reply with the "
-    "name only: 2 to 5 words, title case, no quotes, no punctuation at the end, no numbering. "
+    "name only: a noun phrase of 2 to 5 words in sentence case (\"Multi-agent collaboration\"), "
+    "no quotes, no punctuation at the end, no numbering. "
     "Name what the papers are about, not one paper."
 )
 _MARKUP = re.compile(r"[*_`#\[\]{}<>|\\]")

@@ -145,6 +145,9 @@ class TopicResult:
         """The taxonomy as an indented text tree (sections, topics with sizes)."""
         lines = [f"0. Related surveys ({len(self.related)})"] if self.related else []
         for s in self.sections:
+            if len(s.topic_ids) == 1:  # a topic that is a section of its own, without subtopics
+                lines.append(f"{s.id + 1}. {s.label} ({s.size}) [topic {s.topic_ids[0]}]")
+                continue
             lines.append(f"{s.id + 1}. {s.label} ({s.size})")
             for position, topic_id in enumerate(s.topic_ids, 1):
                 t = self.topic(topic_id)
