@@ -63,6 +63,22 @@ install_python_env() {
   echo "$want" > "$stamp"
 }
 
+configure_notebooks() {
+  # outputs never reach a commit: nbstripout as this repository's git filter (a dev dependency)
+  if [ -d .git ] || [ -f .git ]; then
+    if "$VENV/bin/python" -m nbstripout --is-installed >/dev/null 2>&1; then
+      say "nbstripout already set up for this repository"
+    elif "$VENV/bin/python" -m nbstripout --install >/dev/null 2>&1; then
+      say "nbstripout set up: notebook outputs are stripped on commit"
+    else
+      say "nbstripout not available: notebook outputs are not stripped on commit (tests/test_notebook_hygiene.py still checks)"
+    fi
+  fi
+  # JupyterLab saves widget state in the notebook, so a reopened notebook shows no widget errors
+  "$VENV/bin/python" -m surveykit.lab --configure >/dev/null 2>&1 || true
+}
+
 install_system_tools
 install_python_env
+configure_notebooks
 say "done: activate with 'source $VENV/bin/activate'"

@@ -120,12 +120,22 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lab(args: argparse.Namespace) -> int:
+    from surveykit.lab import run_lab
+    from surveykit.pipeline import find_notebooks_dir
+
+    config_root = Path(args.config).resolve().parent
+    folder = Path(args.notebooks) if args.notebooks else find_notebooks_dir(config_root)
+    return run_lab(folder, port=args.port, no_browser=args.no_browser, extra=args.lab_args)
+
+
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "run": (cmd_run, "run the whole notebook sequence headless (the main job)"),
     "corpus": (cmd_corpus, "load, dedupe and save the corpus (notebook 01)"),
     "bib": (cmd_bib, "write and validate bib/references.bib"),
     "evaluate": (cmd_evaluate, "score topics against human labels"),
     "config": (cmd_config, "check survey.toml (--check) or print every key it takes (--reference)"),
+    "lab": (cmd_lab, "start JupyterLab on the notebooks (--allow-root added only when root)"),
 }
 
 
@@ -139,6 +149,12 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("labels", help="labels file: CSV/TSV/JSON with a paper column and label(s)")
             p.add_argument("--topics", help="saved topics (default: fit the automatic model)")
             p.add_argument("--output", help="also save the scores as CSV here")
+            continue
+        if name == "lab":
+            p.add_argument("--config", default=CONFIG_NAME, help=f"survey config (default: {CONFIG_NAME})")
+            p.add_argument("--notebooks", default=None, help="notebook folder (default: ./notebooks)")
+            p.add_argument("--port", type=int, default=None, help="port (default: JupyterLab's)")
+            p.add_argument("--no-browser", action="store_true", help="do not open a browser")
             continue
         if name == "config":
             p.add_argument("path", nargs="?", help=f"the config to check (default: {CONFIG_NAME})")
@@ -162,10 +178,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line; ``surveykit lab`` passes options it does not know on to ``jupyter lab``."""
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and args.command != "lab":
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    args.lab_args = unknown
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from surveykit.runlock import RunLocked
 
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     handler = COMMANDS[args.command][0]
     try:
         return handler(args)

@@ -131,6 +131,11 @@ class Corpus:
     def __repr__(self) -> str:
         return f"Corpus(name={self.name!r}, papers={len(self)})"
 
+    def _repr_html_(self) -> str:
+        from surveykit.display import corpus_html
+
+        return corpus_html(self)
+
     @property
     def ids(self) -> list[str]:
         return [p.id for p in self.papers]

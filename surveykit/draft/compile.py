@@ -70,6 +70,11 @@ class CompileReport:
             + [f"overfull box {w:.1f}pt too wide" for w in self.overfull_large]
         )
 
+    def _repr_html_(self) -> str:
+        from surveykit.display import compile_html
+
+        return compile_html(self)
+
     def summary(self) -> str:
         if self.status == "skipped":
             return f"compile: skipped ({self.message})"

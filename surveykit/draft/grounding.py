@@ -86,6 +86,11 @@ class GroundingReport:
     def cited_share(self) -> float:
         return self.prose_cited / self.prose if self.prose else 1.0
 
+    def _repr_html_(self) -> str:
+        from surveykit.display import grounding_html
+
+        return grounding_html(self)
+
     def summary(self) -> str:
         text = (
             f"grounding: {self.prose_cited}/{self.prose} prose sentences cite a corpus paper "

@@ -52,6 +52,11 @@ class DraftResult:
     def ok(self) -> bool:
         return self.grounding.ok and self.compile.status in ("ok", "skipped")
 
+    def _repr_html_(self) -> str:
+        from surveykit.display import draft_html
+
+        return draft_html(self)
+
     def summary(self) -> str:
         lines = [
             f"draft: {self.tex}, {self.markdown}, {self.provenance}" + (f", {self.pdf}" if self.pdf else ""),

@@ -24,7 +24,7 @@ from surveykit.figures.theme import (
     wrap_label,
 )
 
-CELL_FONT_PT = 6.5
+CELL_FONT_PT = 8.0
 ZERO_COLOR = "#A6A6A6"
 CHAR_WIDTH_EM = 0.56  # average character width (DejaVu/Arial), for estimating label widths
 COLORBAR_IN = 0.7  # colour bar with its tick labels and title

@@ -23,8 +23,8 @@ SINGLE_COLUMN_IN = 3.5
 DOUBLE_COLUMN_IN = 7.0
 
 FONT_FAMILY = "Arial, Helvetica, 'Liberation Sans', 'Nimbus Sans', 'DejaVu Sans', sans-serif"
-FONT_PT = 8.0
-SMALL_FONT_PT = 7.0
+FONT_PT = 9.0  # body size of a paper set in 9-10 pt, at the exported width
+SMALL_FONT_PT = 8.0  # ticks, legends, labels: never below 8 pt in print
 TEXT_COLOR = "#222222"
 AXIS_COLOR = "#444444"
 GRID_COLOR = "#E5E5E5"

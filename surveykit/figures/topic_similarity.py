@@ -50,7 +50,7 @@ def plot_topic_similarity(
         z=z[1:, :-1], x=names[:-1], y=names[1:], zmin=low, zmax=high if high > low else low + 1e-6,
         colorscale=SEQUENTIAL_SCALE, xgap=1, ygap=1, hoverongaps=False, uid="topic_similarity",
         text=text[1:, :-1], texttemplate="%{text}" if n <= annotate_below else None,
-        textfont=dict(size=points(6.5)),
+        textfont=dict(size=points(SMALL_FONT_PT)),
         colorbar=dict(title=dict(text="cosine", side="right", font=dict(size=points(SMALL_FONT_PT))),
                       thickness=8, outlinewidth=0, tickformat=".2f",
                       tickfont=dict(size=points(SMALL_FONT_PT))),
