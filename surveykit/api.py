@@ -366,7 +366,7 @@ def load(paths: PathLike | Iterable[PathLike], dedupe: bool = True, **options: A
     return Corpus(papers, name=name)
 
 
-def embed(corpus: Corpus, model: str | None = None, cache_dir: PathLike | None = None) -> np.ndarray:
+def embed_papers(corpus: Corpus, model: str | None = None, cache_dir: PathLike | None = None) -> np.ndarray:
     """Embed each paper's title + abstract (all-MiniLM-L6-v2 by default, offline, cached).
 
     Parameters
@@ -420,10 +420,10 @@ def fit_topics(corpus: Corpus, embeddings: np.ndarray | None = None, curation: P
             close = difflib.get_close_matches(key, names, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f"; settings: {', '.join(names)}"
             raise TypeError(f"fit_topics() got an unknown topic setting {key!r}{hint}")
-    vectors = embed(corpus) if embeddings is None else embeddings
+    vectors = embed_papers(corpus) if embeddings is None else embeddings
     model = TopicModel(TopicConfig.from_dict(params), curation)
     model.fit(corpus, vectors)
     return model.result_
 
 
-__all__ = ["Survey", "Tables", "embed", "fit_topics", "load"]
+__all__ = ["Survey", "Tables", "embed_papers", "fit_topics", "load"]

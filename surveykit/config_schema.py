@@ -211,6 +211,7 @@ SCHEMA = Section(
                 "overview_sentences": Key(COUNT, 5, "sentences in the overview"),
                 "section_sentences": Key(COUNT, 3, "sentences introducing each section"),
                 "intro_sentences": Key(COUNT, 3, "sentences in the introduction"),
+                "comparisons_per_theme": Key(COUNT, 3, "comparative sentences per theme (facet synthesis)"),
                 "representatives": Key(COUNT, 4, "papers described per topic"),
                 "challenges_per_section": Key(COUNT, 3, "open challenges per section"),
                 "future_directions": Key(COUNT, 6, "future directions listed"),
