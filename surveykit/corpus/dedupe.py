@@ -142,8 +142,9 @@ def _try_fuzzy(papers: Sequence[Paper], uf: _UnionFind, i: int, j: int, a: str, 
 # in its matching blocks; blocks are common substrings in order, with at least one unmatched
 # character between two of them, so there are at most 1 + (la - M) + (lb - M) blocks and at least
 # M - (Q - 1) * blocks of a's Q-grams (counted with repeats) also occur in b. A pair that can reach
-# the threshold therefore shares at least _min_shared(la, lb) Q-grams, and (prefix filtering) one of
-# the la - Q + 1 - _min_shared + 1 rarest Q-grams of either title. Pairs found that way are checked
+# the threshold therefore shares at least t = _min_shared(la, lb) Q-grams, and then (prefix filtering,
+# one rarity order per block) the n - t + 1 rarest of a's n Q-grams and the rarest of b's share one
+# (the rarest common Q-gram is in both). Pairs found that way are checked
 # with the exact rule in the pairwise order, so the merges (and their reasons) are the same.
 _Q = 3
 
@@ -207,30 +208,35 @@ def _link_fuzzy(papers: Sequence[Paper], uf: _UnionFind) -> None:
         for i in members:
             for gram in grams[i]:
                 frequency[gram] += 1
+        # each title's prefix: its rarest Q-grams (one order for the whole block), or None (all)
+        prefixes: dict[int, list[tuple[str, int]] | None] = {}
         postings: dict[tuple[str, int], list[int]] = defaultdict(list)
         for i in members:
-            for gram in grams[i]:
+            size = _prefix_size(len(titles[i]))
+            if size is None or size >= len(grams[i]):
+                prefixes[i] = None
+                continue
+            prefixes[i] = sorted(grams[i], key=lambda g: (frequency[g], g))[:size]
+            for gram in prefixes[i]:
                 postings[gram].append(i)
         sets = {i: frozenset(grams[i]) for i in members}
+        lengths = {i: len(titles[i]) for i in members}
         pairs: set[tuple[int, int]] = set()
         for i in members:
-            la = len(titles[i])
-            size = _prefix_size(la)
-            if size is None or size >= len(grams[i]):
-                others = members
-            else:
-                rarest = sorted(grams[i], key=lambda g: (frequency[g], g))[:size]
-                others = {j for g in rarest for j in postings[g]}
+            la = lengths[i]
+            prefix = prefixes[i]
+            if prefix is None:  # no usable prefix: paired with every record
+                others = [j for j in members if j != i]
+            else:  # a matching title with a prefix shares one of its Q-grams with ours; found
+                # once, from the earlier title (titles without a prefix pair up on their own)
+                others = {j for g in prefix for j in postings[g] if j > i}
             for j in others:
-                lb = len(titles[j])
-                if j == i or not _may_reach(la, lb):
-                    continue
-                pair = (i, j) if i < j else (j, i)
-                if pair in pairs:
+                lb = lengths[j]
+                if not _may_reach(la, lb):
                     continue
                 need = _min_shared(la, lb)
                 if need <= 0 or len(sets[i] & sets[j]) >= need:
-                    pairs.add(pair)
+                    pairs.add((i, j) if i < j else (j, i))
         for i, j in sorted(pairs):  # the pairwise order: members are in input order
             _try_fuzzy(papers, uf, i, j, titles[i], titles[j])
 
