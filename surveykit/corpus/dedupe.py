@@ -144,8 +144,8 @@ def _try_fuzzy(papers: Sequence[Paper], uf: _UnionFind, i: int, j: int, a: str, 
 # M - (Q - 1) * blocks of a's Q-grams (counted with repeats) also occur in b. A pair that can reach
 # the threshold therefore shares at least t = _min_shared(la, lb) Q-grams, and then (prefix filtering,
 # one rarity order per block) the n - t + 1 rarest of a's n Q-grams and the rarest of b's share one
-# (the rarest common Q-gram is in both). Pairs found that way are checked
-# with the exact rule in the pairwise order, so the merges (and their reasons) are the same.
+# (the rarest common Q-gram is in both). Pairs found that way are checked with the exact rule in
+# the pairwise order, so the merges (and their reasons) are the same.
 _Q = 3
 
 
