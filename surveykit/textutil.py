@@ -66,15 +66,32 @@ def _latex_decoder():
 _HAS_LATEX = re.compile(r"[\\{}$~]")
 
 
+@lru_cache(maxsize=1)
+def _latex_context():
+    """pylatexenc's default macro database, built once (it builds a new one for every walker)."""
+    from pylatexenc.latexwalker import get_default_latex_context_db
+
+    return get_default_latex_context_db()
+
+
 def latex_to_unicode(text: str) -> str:
     """Turn LaTeX markup in a field value into unicode text (``{\\"o}`` -> ``ö``, ``\\&`` -> ``&``)."""
     if not text or not _HAS_LATEX.search(text):
         return text
+    if len(text) <= 300:  # names, venues and titles repeat across a library: decode each once
+        return _latex_to_unicode_cached(text)
+    return _decode_latex(text)
+
+
+def _decode_latex(text: str) -> str:
     try:
-        decoded = _latex_decoder().latex_to_text(text)
+        decoded = _latex_decoder().latex_to_text(text, latex_context=_latex_context())
     except Exception:  # pylatexenc is lenient, but a broken value must never stop a load
         decoded = text.replace("{", "").replace("}", "")
     return collapse_ws(unicodedata.normalize("NFC", decoded))
+
+
+_latex_to_unicode_cached = lru_cache(maxsize=65536)(_decode_latex)
 
 
 _HTML_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}

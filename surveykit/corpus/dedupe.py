@@ -111,22 +111,134 @@ def _link_exact(papers: Sequence[Paper], uf: _UnionFind) -> None:
                 uf.union(first, i, reason)
 
 
-def _link_fuzzy(papers: Sequence[Paper], uf: _UnionFind) -> None:
-    """Near-identical titles by the same first author (preprint vs published version)."""
+def _author_blocks(papers: Sequence[Paper]) -> dict[str, list[int]]:
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, paper in enumerate(papers):
         author = _first_author(paper)
         if author:
             blocks[author].append(i)
-    for members in blocks.values():
+    return blocks
+
+
+def _link_fuzzy_pairwise(papers: Sequence[Paper], uf: _UnionFind) -> None:
+    """The fuzzy rule applied to every pair of a first author's records (quadratic; the reference
+    :func:`_link_fuzzy` must agree with, kept for the tests)."""
+    for members in _author_blocks(papers).values():
         titles = {i: normalize_title(papers[i].title) for i in members}
         for x, i in enumerate(members):
             for j in members[x + 1 :]:
-                if uf.find(i) == uf.find(j) or _conflict(papers[i], papers[j]):
+                _try_fuzzy(papers, uf, i, j, titles[i], titles[j])
+
+
+def _try_fuzzy(papers: Sequence[Paper], uf: _UnionFind, i: int, j: int, a: str, b: str) -> None:
+    if uf.find(i) == uf.find(j) or _conflict(papers[i], papers[j]):
+        return
+    ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
+    if ratio >= FUZZY_TITLE_RATIO:
+        uf.union(i, j, f"similar title ({ratio:.2f}) and first author")
+
+
+# Candidate generation for the fuzzy rule. SequenceMatcher's ratio is 2*M/(la+lb), M the characters
+# in its matching blocks; blocks are common substrings in order, with at least one unmatched
+# character between two of them, so there are at most 1 + (la - M) + (lb - M) blocks and at least
+# M - (Q - 1) * blocks of a's Q-grams (counted with repeats) also occur in b. A pair that can reach
+# the threshold therefore shares at least t = _min_shared(la, lb) Q-grams, and then (prefix filtering,
+# one rarity order per block) the n - t + 1 rarest of a's n Q-grams and the rarest of b's share one
+# (the rarest common Q-gram is in both). Pairs found that way are checked with the exact rule in
+# the pairwise order, so the merges (and their reasons) are the same.
+_Q = 3
+
+
+def _qgrams(title: str) -> list[tuple[str, int]]:
+    """The title's Q-grams, each with its occurrence number (a multiset as a set)."""
+    seen: dict[str, int] = {}
+    grams = []
+    for k in range(len(title) - _Q + 1):
+        gram = title[k:k + _Q]
+        n = seen.get(gram, 0)
+        seen[gram] = n + 1
+        grams.append((gram, n))
+    return grams
+
+
+def _may_reach(la: int, lb: int) -> bool:
+    """Whether lengths la and lb allow the threshold at all (M <= min(la, lb))."""
+    if la + lb == 0:
+        return True  # SequenceMatcher calls two empty strings identical (ratio 1.0)
+    return 2.0 * min(la, lb) / (la + lb) >= FUZZY_TITLE_RATIO
+
+
+def _min_shared(la: int, lb: int) -> int:
+    """A lower bound on the Q-grams two titles of these lengths share when their ratio can reach
+    the threshold (rounded down, so never too high)."""
+    m = int(FUZZY_TITLE_RATIO * (la + lb) / 2) - 1  # <= the least M reaching the threshold
+    return (2 * _Q - 1) * m - (_Q - 1) * (1 + la + lb)
+
+
+_PREFIX_CACHE: dict[int, int | None] = {}
+
+
+def _prefix_size(la: int) -> int | None:
+    """How many of a title's rarest Q-grams must include a shared one; None when the bound gives
+    nothing (short titles: compare with every record of the author)."""
+    if la not in _PREFIX_CACHE:
+        bounds = [_min_shared(la, lb) for lb in range(1, 2 * la + 2) if _may_reach(la, lb)]
+        least = min(bounds) if bounds else 0
+        n = la - _Q + 1
+        _PREFIX_CACHE[la] = n - least + 1 if least >= 1 and n > 0 else None
+    return _PREFIX_CACHE[la]
+
+
+def _link_fuzzy(papers: Sequence[Paper], uf: _UnionFind) -> None:
+    """Near-identical titles by the same first author (preprint vs published version).
+
+    Same decisions as comparing every pair of an author's records (:func:`_link_fuzzy_pairwise`),
+    but each title is compared only with the records that share one of its rare Q-grams."""
+    for members in _author_blocks(papers).values():
+        if len(members) < 2:
+            continue
+        titles = {i: normalize_title(papers[i].title) for i in members}
+        if len(members) <= 8:  # small block: every pair is cheap enough
+            for x, i in enumerate(members):
+                for j in members[x + 1 :]:
+                    _try_fuzzy(papers, uf, i, j, titles[i], titles[j])
+            continue
+        grams = {i: _qgrams(titles[i]) for i in members}
+        frequency: dict[tuple[str, int], int] = defaultdict(int)
+        for i in members:
+            for gram in grams[i]:
+                frequency[gram] += 1
+        # each title's prefix: its rarest Q-grams (one order for the whole block), or None (all)
+        prefixes: dict[int, list[tuple[str, int]] | None] = {}
+        postings: dict[tuple[str, int], list[int]] = defaultdict(list)
+        for i in members:
+            size = _prefix_size(len(titles[i]))
+            if size is None or size >= len(grams[i]):
+                prefixes[i] = None
+                continue
+            prefixes[i] = sorted(grams[i], key=lambda g: (frequency[g], g))[:size]
+            for gram in prefixes[i]:
+                postings[gram].append(i)
+        sets = {i: frozenset(grams[i]) for i in members}
+        lengths = {i: len(titles[i]) for i in members}
+        pairs: set[tuple[int, int]] = set()
+        for i in members:
+            la = lengths[i]
+            prefix = prefixes[i]
+            if prefix is None:  # no usable prefix: paired with every record
+                others = [j for j in members if j != i]
+            else:  # a matching title with a prefix shares one of its Q-grams with ours; found
+                # once, from the earlier title (titles without a prefix pair up on their own)
+                others = {j for g in prefix for j in postings[g] if j > i}
+            for j in others:
+                lb = lengths[j]
+                if not _may_reach(la, lb):
                     continue
-                ratio = SequenceMatcher(None, titles[i], titles[j], autojunk=False).ratio()
-                if ratio >= FUZZY_TITLE_RATIO:
-                    uf.union(i, j, f"similar title ({ratio:.2f}) and first author")
+                need = _min_shared(la, lb)
+                if need <= 0 or len(sets[i] & sets[j]) >= need:
+                    pairs.add((i, j) if i < j else (j, i))
+        for i, j in sorted(pairs):  # the pairwise order: members are in input order
+            _try_fuzzy(papers, uf, i, j, titles[i], titles[j])
 
 
 _PREPRINT_VENUE = re.compile(
