@@ -19,6 +19,7 @@ import pandas as pd
 
 from surveykit.draft.model import Cite, DraftSentence, Segment
 from surveykit.draft.sentences import SourceSentence
+from surveykit.draft.text import _join_names
 
 # (attribute, lead phrase) in order of preference; "components" merges the component flags.
 FACETS: tuple[tuple[str, str], ...] = (
@@ -151,7 +152,7 @@ def comparative_sentence(
         if len(papers) > MAX_NAMED:
             parts += [f"{len(papers)} papers ", Cite(tuple(key(p) for p in papers))]
         else:
-            parts += _join([[Cite((key(p),), textual=True)] for p in papers])
+            parts += _join_names([[Cite((key(p),), textual=True)] for p in papers])
         label = labels.get((facet.attribute, value), value)
         parts.append(" " + value_phrase(facet.attribute, value, label, len(papers) > 1))
         cited += [p for p in papers if p not in cited]
@@ -164,15 +165,6 @@ def comparative_sentence(
     if len(cited) < 2:
         return None
     return DraftSentence(parts, "summary", tuple(cited))
-
-
-def _join(items: Sequence[list[Segment]]) -> list[Segment]:
-    out: list[Segment] = []
-    for i, item in enumerate(items):
-        if i:
-            out.append(" and " if i == len(items) - 1 else ", ")
-        out += item
-    return out
 
 
 def facet_labels(long: pd.DataFrame | None) -> dict[tuple[str, str], str]:
