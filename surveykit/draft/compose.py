@@ -46,7 +46,12 @@ def taxonomy_outline(drafter: Drafter) -> str:
         rows = drafter.section_topics(section)
         if rows.empty:
             continue
-        lines.append(f"- **{markdown_escape(str(drafter.section_label(section)))}**")
+        label = markdown_escape(str(drafter.section_label(section)))
+        if len(rows) == 1:  # a theme that is a section of its own: no subtopic repeating it
+            count = len(drafter.members(int(rows["topic"].iloc[0])))
+            lines.append(f"- **{label}** ({count} papers)")
+            continue
+        lines.append(f"- **{label}**")
         for row in rows.itertuples(index=False):
             count = len(drafter.members(int(row.topic)))
             lines.append(f"  - {markdown_escape(str(row.label))} ({count} papers)")

@@ -51,11 +51,15 @@ class Framing:
         by_year = pd.Series(years).value_counts().sort_index() if years else pd.Series(dtype=int)
         counts = ", ".join(f"{n} from {y}" for y, n in by_year.items())
         n_topics = sum(len(s.subsections) or 1 for s in sections)
-        text = (
-            f"This survey reviews a corpus of {_count(len(ids), 'paper')}"
-            + (f" published {_year_span(years)} ({counts})" if years else "")
-            + f", organised into {_count(len(sections), 'section')} and {_count(n_topics, 'theme')} ("
-        )
+        if framing:  # the field framing already gave the size and the years
+            text = (f"The corpus is organised into {_count(len(sections), 'section')} and "
+                    f"{_count(n_topics, 'theme')} (")
+        else:
+            text = (
+                f"This survey reviews a corpus of {_count(len(ids), 'paper')}"
+                + (f" published {_year_span(years)} ({counts})" if years else "")
+                + f", organised into {_count(len(sections), 'section')} and {_count(n_topics, 'theme')} ("
+            )
         corpus_sentence = DraftSentence(
             [text, Ref(TREE_LABEL, "Figure"), " and ", Ref(OVERVIEW_TABLE_LABEL, "Table"), ")."], "structural"
         )
