@@ -98,18 +98,15 @@ class Workspace:
         """Each abstract's sentences with their rhetorical role and cue flags (corpus order).
 
         The role model reads all-MiniLM-L6-v2 features whatever ``embedding_model`` says; sentence
-        embeddings share the embedding cache. Saved to ``build/sentence_roles.parquet``.
+        embeddings share the embedding cache. Kept in ``build/sentence_roles.parquet`` (read back
+        while it matches the corpus).
         """
-        from surveykit import io
         from surveykit.embed import embed_texts
-        from surveykit.roles import annotate_sentences, roles_frame
+        from surveykit.roles.annotate import load_or_annotate
 
         cache = self.paths.cache / "embeddings"
-        roles = annotate_sentences(self.corpus.papers,
-                                   embed=lambda texts: embed_texts(texts, cache_dir=cache))
-        with io.atomic_path(self.paths.build / "sentence_roles.parquet") as tmp:
-            roles_frame(self.corpus.papers, roles).to_parquet(tmp, index=False)
-        return roles
+        return load_or_annotate(self.corpus.papers, self.paths.build / "sentence_roles.parquet",
+                                embed=lambda texts: embed_texts(texts, cache_dir=cache))
 
     @cached_property
     def paper_types(self) -> pd.DataFrame:
@@ -188,7 +185,7 @@ class Workspace:
         types = dict(zip(self.paper_types["paper_id"], self.paper_types["type"], strict=True))
         result, changes = run_topic_stage(self.corpus, self.embeddings, settings, curation,
                                           folder=self.paths.build, refit=refit, model_id=model_id,
-                                          paper_types=types, roles=self.sentence_roles,
+                                          paper_types=types,
                                           phrase_embedder=self.phrase_embedder)
         if changes.mode == "placed":  # no fit in this session: BERTopic's figures need a model
             from surveykit.topics.living import attach_model

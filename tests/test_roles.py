@@ -259,3 +259,25 @@ def test_plausible_roles_with_minilm() -> None:
     assert roles[1][0] == "background"
     assert roles[1][-1] == "result"
     assert roles[1][2] in ("method", "objective")
+
+
+def test_saved_roles_are_read_back_only_while_they_match(tmp_path):
+    from surveykit.corpus.model import Paper
+    from surveykit.roles.annotate import load_or_annotate
+
+    calls = []
+
+    def embed(texts):
+        calls.append(len(texts))
+        rows = np.array([[len(t), sum(map(ord, t)) % 7 + 1.0] + [0.0] * 382 for t in texts])
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+    papers = [Paper("A", "We propose a planner. It wins by 5 points."), Paper("B", "Agents matter.")]
+    path = tmp_path / "roles.parquet"
+    first = load_or_annotate(papers, path, embed=embed)
+    again = load_or_annotate(papers, path, embed=embed)
+    assert len(calls) == 1 and [[s.text for s in p] for p in again] == [[s.text for s in p] for p in first]
+    assert [[s.role for s in p] for p in again] == [[s.role for s in p] for p in first]
+    changed = [papers[0], Paper("B", "Agents matter a lot.")]
+    assert [s.text for s in load_or_annotate(changed, path, embed=embed)[1]] == ["Agents matter a lot."]
+    assert len(calls) == 2

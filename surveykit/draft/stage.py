@@ -98,25 +98,14 @@ def draft_document(
 
 
 def sentence_roles(config: SurveyConfig, corpus: Corpus) -> list[list[Any]]:
-    """The sentence roles of every abstract: ``build/sentence_roles.parquet`` when it covers the
+    """The sentence roles of every abstract: ``build/sentence_roles.parquet`` when it matches the
     corpus (written by the topics stage), else annotated now (embeddings from the cache)."""
-    from surveykit.roles import RoleSentence, annotate_sentences
-
-    path = config.paths.build / "sentence_roles.parquet"
-    if path.exists():
-        frame = pd.read_parquet(path)
-        if set(frame["paper_id"]) >= {p.id for p in corpus.papers if p.abstract}:
-            fields = [f for f in RoleSentence.__dataclass_fields__]
-            by_paper: dict[str, list[RoleSentence]] = {}
-            for row in frame[["paper_id", *fields]].itertuples(index=False):
-                values = dict(zip(fields, row[1:], strict=True))
-                by_paper.setdefault(row[0], []).append(RoleSentence(**values))
-            return [by_paper.get(p.id, []) for p in corpus.papers]
     from surveykit.embed import embed_texts
+    from surveykit.roles.annotate import load_or_annotate
 
     cache = config.paths.cache / "embeddings"
-    return annotate_sentences(corpus.papers, embed=lambda texts: embed_texts(texts, cache_dir=cache,
-                                                                            progress=False))
+    return load_or_annotate(corpus.papers, config.paths.build / "sentence_roles.parquet",
+                            embed=lambda texts: embed_texts(texts, cache_dir=cache, progress=False))
 
 
 NEUTRAL_TITLE = "A Survey"

@@ -7,8 +7,10 @@ sentences of a corpus are embedded in one :func:`surveykit.embed.embed_texts` ca
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -129,3 +131,37 @@ def roles_frame(papers: Sequence[Paper], annotations: Sequence[Sequence[RoleSent
             rows.append({"paper_id": paper.id, **asdict(s), "about_paper": s.about_paper})
     columns = ["paper_id", *RoleSentence.__dataclass_fields__, "about_paper"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def load_or_annotate(papers: Sequence[Paper], path: str | os.PathLike[str],
+                     embed: Embedder | None = None) -> list[list[RoleSentence]]:
+    """The role-annotated sentences of ``papers``: read from ``path`` (a :func:`roles_frame`
+    parquet) when it holds every paper with an abstract and each sentence still matches its
+    abstract, else annotated now (:func:`annotate_sentences`) and written to ``path``."""
+    from surveykit import io
+
+    path = Path(path)
+    if path.exists():
+        saved = _from_frame(pd.read_parquet(path), papers)
+        if saved is not None:
+            return saved
+    roles = annotate_sentences(papers, embed=embed)
+    with io.atomic_path(path) as tmp:
+        roles_frame(papers, roles).to_parquet(tmp, index=False)
+    return roles
+
+
+def _from_frame(frame: pd.DataFrame, papers: Sequence[Paper]) -> list[list[RoleSentence]] | None:
+    """Rows of a saved :func:`roles_frame` per paper, or None when they do not fit ``papers``."""
+    fields = list(RoleSentence.__dataclass_fields__)
+    by_paper: dict[str, list[RoleSentence]] = {}
+    for row in frame[["paper_id", *fields]].itertuples(index=False):
+        by_paper.setdefault(row[0], []).append(RoleSentence(**dict(zip(fields, row[1:], strict=True))))
+    out = []
+    for paper in papers:
+        sentences = by_paper.get(paper.id, [])
+        abstract = paper.abstract or ""
+        if (abstract and not sentences) or any(abstract[s.start:s.end] != s.text for s in sentences):
+            return None
+        out.append(sentences)
+    return out

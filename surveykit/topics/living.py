@@ -607,13 +607,12 @@ def run_topic_stage(corpus: Corpus, embeddings: np.ndarray, config: TopicConfig 
                     curation: Curation | str | os.PathLike[str] | None = None,
                     folder: str | os.PathLike[str] | None = None, refit: bool = False,
                     model_id: str = "", paper_types: Mapping[str, str] | None = None,
-                    roles: Sequence[Sequence[Any]] | None = None,
                     phrase_embedder: Any = None,
                     ) -> tuple[TopicResult, TopicChanges]:
     """The topic stage with a living taxonomy: place new papers into the result saved in
     ``folder`` when it is still valid, else fit (see the module docstring). Saves nothing.
 
-    ``paper_types`` (paper id -> type), ``roles`` and ``phrase_embedder`` as for
+    ``paper_types`` (paper id -> type) and ``phrase_embedder`` as for
     :func:`~surveykit.topics.engine.fit_topics`."""
     from surveykit.topics.engine import fit_topics
 
@@ -628,7 +627,7 @@ def run_topic_stage(corpus: Corpus, embeddings: np.ndarray, config: TopicConfig 
         result, why = update_result(previous, corpus, embeddings, curation, paper_types)
         reason = why or None
     if result is None:
-        result = attach_state(fit_topics(corpus, embeddings, config, curation, paper_types, roles,
+        result = attach_state(fit_topics(corpus, embeddings, config, curation, paper_types,
                                          phrase_embedder=phrase_embedder), print_)
         mode = "fit" if previous is None else "refit"
     else:
