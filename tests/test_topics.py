@@ -222,6 +222,38 @@ def test_one_topic_sections_join_the_closest_section():
     assert merge_singletons(np.array([0, 0, 1]), centres[:3], [5, 5, 5]).tolist() == [0, 0, 1]
 
 
+def test_few_topics_without_a_balanced_grouping_make_a_flat_outline():
+    from surveykit.topics.clustering import group_topics, merge_singletons
+
+    # two big topics close together, three small ones apart: any 2-section cut puts most papers in
+    # one section, whose broad name would fit none of its topics; each topic is a section instead
+    centres = np.array([[1, 0, 0, 0], [0.95, 0.05, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]])
+    sizes = [24, 23, 5, 5, 7]
+    groups, _ = group_topics(centres, sizes)
+    assert groups.tolist() == [0, 1, 2, 3, 4]
+    assert merge_singletons(groups, centres, sizes).tolist() == [0, 1, 2, 3, 4]
+
+
+def test_labels_name_their_own_topic_rather_than_the_field():
+    from surveykit.topics import labels as lab
+
+    # four papers per topic; "language tasks" is in every paper of both topics' texts, the subject
+    # phrases each in one topic; the phrase vectors put "language tasks" between both centres
+    texts = ["constituency parsing language tasks"] * 4 + ["hate speech language tasks"] * 4
+    vectors = np.array([[1.0, 0.1, 0.0]] * 4 + [[0.1, 1.0, 0.0]] * 4)
+    phrases = {"constituency parsing": [1, 0, 0], "hate speech": [0, 1, 0], "language tasks": [0.7, 0.7, 0]}
+
+    def embed(terms):
+        return np.array([phrases.get(t, [0, 0, 1]) for t in terms], dtype=float)
+
+    postings = lab.term_documents(texts, lab.PhraseAnalyzer(frozenset()), list(phrases))
+    scorer = lab.LabelScorer(postings, len(texts), set(), vectors=vectors, embed_phrases=embed)
+    first, second = np.arange(4), np.arange(4, 8)
+    identifies = scorer.identifies(["constituency parsing", "language tasks"], first, [second])
+    assert identifies[0] > 0.99 and 0.4 < identifies[1] < 0.6
+    assert scorer.identifies(["language tasks"], first, []).tolist() == [1.0]
+
+
 def test_many_topics_make_sections_of_several_topics():
     """27 topics (a 781-paper conference): no more one-section-per-topic fallback."""
     from surveykit.topics.clustering import group_topics, merge_singletons

@@ -456,6 +456,7 @@ def _cut_merges(n: int, merges: list[tuple[int, int, float]], groups: int) -> np
 
 MAX_SECTION_SHARE = 0.6
 MAX_TOPICS_PER_SECTION = 4
+FLAT_OUTLINE_MAX = 8  # up to this many topics, no balanced grouping -> one section per topic
 
 
 def section_range(k: int) -> tuple[int, int]:
@@ -472,9 +473,12 @@ def group_topics(topic_centroids: np.ndarray, sizes: Sequence[int],
     at most :data:`MAX_SECTION_SHARE` of the papers and at most :func:`topic_cap` topics), the one
     with the largest relative jump in merge height (the clearest gap); if no cut is balanced, the
     one with the smallest largest section among the cuts with the fewest one-topic sections (so a
-    failed balance test no longer yields the most, mostly one-topic, sections). Fewer than 4
-    topics: one section per topic. Returns the section of each topic and the criterion (count ->
-    jump; 0 = unbalanced). One-topic sections are then merged by :func:`merge_singletons`.
+    failed balance test no longer yields the most, mostly one-topic, sections) -- except that up
+    to :data:`FLAT_OUTLINE_MAX` topics an unbalanced grouping is no grouping: the outline is flat,
+    one section per topic (a section holding most of the survey under a broad name fits none of
+    its topics). Fewer than 4 topics: one section per topic. Returns the section of each topic
+    and the criterion (count -> jump; 0 = unbalanced). One-topic sections are then merged by
+    :func:`merge_singletons`.
     """
     k = len(topic_centroids)
     if k == 0:
@@ -500,6 +504,8 @@ def group_topics(topic_centroids: np.ndarray, sizes: Sequence[int],
         jumps[groups] = float(jump) if balanced else 0.0
     if any(v > 0 for v in jumps.values()):
         chosen = max(sorted(jumps), key=lambda g: jumps[g])
+    elif k <= FLAT_OUTLINE_MAX:
+        return np.arange(k), jumps
     else:
         chosen = min(sorted(fallback), key=lambda g: fallback[g])
     return _cut_merges(k, merges, chosen), jumps
@@ -515,8 +521,11 @@ def merge_singletons(groups: np.ndarray, topic_centroids: np.ndarray,
                      sizes: Sequence[int]) -> np.ndarray:
     """No one-topic sections: each one-topic section (smallest first) joins the section whose
     size-weighted centre is closest (cosine), while at least two sections would remain; else it
-    stays, a section without subtopics. Section ids are renumbered by their first topic."""
+    stays, a section without subtopics. A flat outline (every section one topic) stays flat.
+    Section ids are renumbered by their first topic."""
     groups = np.asarray(groups, dtype=int).copy()
+    if len(np.unique(groups)) == len(groups):
+        return groups
     weights = np.asarray(sizes, dtype=np.float64)
     points = normalise_rows(np.asarray(topic_centroids, dtype=np.float64))
     while True:

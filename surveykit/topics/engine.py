@@ -344,10 +344,11 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
     labels: dict[int, str] = dict(fixed)
     auto: dict[int, str] = {}
     for topic in sorted(topic_ids, key=lambda t: (-sizes[t], t)):
-        auto[topic] = scorer.label(rows_of[topic], taken=set(auto.values()))
+        rivals = [rows_of[t] for t in topic_ids if t != topic]
+        auto[topic] = scorer.label(rows_of[topic], taken=set(auto.values()), rivals=rivals)
         if topic not in labels:
             labels[topic] = auto[topic] if not fixed else scorer.label(
-                rows_of[topic], taken=set(labels.values()))
+                rows_of[topic], taken=set(labels.values()), rivals=rivals)
 
     old_ids = topic_ids
     centroid_matrix = np.stack([centres[t] for t in old_ids])

@@ -56,6 +56,7 @@ JOIN_GAIN = 0.5  # the second phrase adds at least half as many papers as the fi
 PARTNERS = 15
 FRAGMENT_SHARE = 0.8
 CONTRAST = 0.5  # weight of the closeness to the corpus's centre, subtracted
+IDENTIFY_TEMPERATURE = 0.05  # softmax temperature over cosines to the topics' centres
 MMR_DIVERSITY = 0.3
 MMR_POOL = 3
 # Single words that only modify (adjectives, adverbs, participles): never a label's head alone
@@ -527,9 +528,27 @@ class LabelScorer:
                                                             PHRASE_GENERIC_MIN)
                 and is_noun_phrase(term, self.verbs) and not is_name(term, self.display))
 
-    def terms(self, members: np.ndarray) -> list[Scored]:
+    def identifies(self, terms: Sequence[str], members: np.ndarray,
+                   rivals: Sequence[np.ndarray]) -> np.ndarray:
+        """How surely each term points to this group rather than to one of ``rivals`` (the other
+        groups' rows): the softmax share of this group's centre among all centres, over the
+        cosines to the term's vector at :data:`IDENTIFY_TEMPERATURE`. A phrase every topic of the
+        field is near ("NLP tasks") scores about 1/(groups); one near only this topic about 1.
+        1 without vectors or rivals."""
+        vectors = self.phrase_vectors(terms)
+        centre = self.centre(members)
+        if vectors is None or centre is None or not len(rivals) or not len(terms):
+            return np.ones(len(terms))
+        centres = np.stack([centre, *(self.centre(np.asarray(r, dtype=int)) for r in rivals)])
+        logits = (vectors @ centres.T) / IDENTIFY_TEMPERATURE
+        logits -= logits.max(axis=1, keepdims=True)
+        weights = np.exp(logits)
+        return weights[:, 0] / weights.sum(axis=1)
+
+    def terms(self, members: np.ndarray, rivals: Sequence[np.ndarray] = ()) -> list[Scored]:
         """Label candidates of the group, best first (see :meth:`label`): noun phrases ranked by
-        coverage · saturated distinctiveness · (1 + title share) · closeness to the centre;
+        coverage · saturated distinctiveness · (1 + title share) · closeness to the centre
+        · how surely the phrase points to this group among ``rivals`` (:meth:`identifies`);
         a phrase nearly always followed by the same word ("neural machine") is left out."""
         members = np.asarray(members, dtype=int)
         rows = [r for r in self.scored(members) if self.is_candidate(r.term)
@@ -541,6 +560,7 @@ class LabelScorer:
         order = sorted(range(len(rows)), key=lambda i: (-round(prior[i], 9), rows[i].term))
         top = [rows[i] for i in order[:PRESELECT]]
         near = self.closeness([r.term for r in top], members)
+        near = near * self.identifies([r.term for r in top], members, rivals)
         ranked = [Scored(r.term, prior[order[i]] * float(near[i]), r.coverage, r.rows, r.z)
                   for i, r in enumerate(top)]
         ranked.sort(key=lambda r: (-round(r.score, 9), r.term))
@@ -572,12 +592,13 @@ class LabelScorer:
 
     # --- labels ------------------------------------------------------------------------------
 
-    def label(self, members: np.ndarray, taken: set[str] | None = None) -> str:
+    def label(self, members: np.ndarray, taken: set[str] | None = None,
+              rivals: Sequence[np.ndarray] = ()) -> str:
         """The group's display label: its best candidate phrase; "A and B" only when the best
         covers less than :data:`JOIN_BELOW` of the group and a second phrase (no shared word stem,
         in at least :data:`MIN_PART_PAPERS` papers) adds papers; not a label in ``taken``."""
         members = np.asarray(members, dtype=int)
-        candidates = self.terms(members)
+        candidates = self.terms(members, rivals)
         taken_stems = [_stems(t) for t in (taken or set())]
         options = [r for r in candidates if _stems(self.show(r.term)) not in taken_stems]
         if not options:
