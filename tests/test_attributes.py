@@ -274,6 +274,15 @@ def test_config_overrides_add_remove_and_extend(fixtures_dir, tmp_path):
         ),
         ({"colour": {"kind": "multi"}}, "needs at least one value"),
         (
+            {"kind2": {"kind": "category", "paper_type": {"tool": "x"},
+                       "values": {"x": {"patterns": ["x"]}}}},
+            r"unknown type\(s\) \['tool'\]",
+        ),
+        (
+            {"kind3": {"kind": "flag", "patterns": ["a"], "paper_type": {}}},
+            "'paper_type' works for category attributes",
+        ),
+        (
             {"x": {"kind": "flag", "patterns": ["a"], "zero_shot_mode": "fallback"}},
             "needs a 'zero_shot' text",
         ),
@@ -359,6 +368,21 @@ def bundled():
 
     corpus = load_bundled_corpus()
     return corpus, extract_attributes(corpus, embeddings=False)
+
+
+def test_contribution_is_the_detected_paper_type_with_its_evidence():
+    corpus = corpus_of(
+        ("Agent Tricks: A Survey", "We propose a new framework to organise the field."),
+        ("ToolKit", "ToolKit is an open-source library for building agents. It is used widely."),
+    )
+    table = extract_attributes(corpus, embeddings=False)
+    first = table.evidence(corpus.ids[0], "contribution").iloc[0]
+    assert (first["value"], first["method"], first["matched"]) == ("survey", "paper-type", "A Survey")
+    assert values(table, "contribution", 1) == ["method"]  # a system counts as a method
+    schema = schema_from_dict({"contribution": {"kind": "category", "paper_type": {},
+                                                "values": {"survey": {"patterns": ["organise"]}}}})
+    typed = extract_attributes(corpus, schema, embeddings=False)
+    assert values(typed, "contribution", 0) == ["survey"] and values(typed, "contribution", 1) == []
 
 
 def test_bundled_corpus_every_paper_has_a_type_by_pattern(bundled):

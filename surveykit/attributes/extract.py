@@ -258,6 +258,30 @@ def _row(paper_id: str, spec: AttributeSpec, hit: Hit, value_label: str) -> dict
     }
 
 
+def _paper_type_hit(spec: AttributeSpec, paper: Paper, segments: list[Segment],
+                    roles: Sequence[RoleSentence] | None) -> Hit | None:
+    """The paper's detected type as the value of a ``paper_type`` attribute (schema docstring),
+    with the detector's evidence: its sentence (or the title) and the cue within it; None when
+    the attribute does not take the type, the type has no value or the detector had no cue."""
+    if spec.paper_type is None:
+        return None
+    from surveykit.roles.paper_type import detect_paper_type
+
+    detected = detect_paper_type(paper, roles)
+    value = spec.paper_type.get(detected.type)
+    if value is None or detected.cue == "default":  # no evidence: the patterns decide
+        return None
+    evidence = " ".join(detected.evidence.split())
+    segment = next((g for g in segments if " ".join(g.text.split()) == evidence), None)
+    if segment is None:
+        segment = next((g for g in segments if evidence and evidence in g.text), segments[0] if segments
+                       else Segment("title", 0, paper.title or "", 0, len(paper.title or "")))
+    cue = detected.cue.partition(": ")[2].strip()
+    at = segment.text.lower().find(cue.lower()) if cue else -1
+    start, end = (at, at + len(cue)) if at >= 0 else (0, len(segment.text))
+    return Hit(value, segment, segment.start + start, segment.start + end, method="paper-type")
+
+
 def _pattern_values(spec: AttributeSpec, paper: Paper, segments: list[Segment]) -> list[Hit]:
     """First evidence of each value the patterns support (category: the single winner)."""
     if spec.kind == "number":
@@ -358,14 +382,16 @@ def extract_attributes(
     jobs: list[_ZeroShotJob] = []
     all_segments = []
     for index, paper in enumerate(papers):
-        segments = paper_segments(paper)
+        every_segment = paper_segments(paper)
+        segments = every_segment
         if roles is not None:
             segments = own_segments(segments, roles[index])
         all_segments.append(segments)
         found: dict[str, list[dict[str, Any]]] = {}
         for spec in schema:
-            hits = _pattern_values(spec, paper, segments)
-            if roles is not None:
+            typed = _paper_type_hit(spec, paper, every_segment, roles[index] if roles else None)
+            hits = [typed] if typed else _pattern_values(spec, paper, segments)
+            if roles is not None and not typed:
                 hits = [h for h in hits if not negated_hit(h)]
             found[spec.name] = [_row(paper.id, spec, h, spec.value_label(h.value)) for h in hits]
             wants_fallback = spec.zero_shot_mode == "fallback" and not hits

@@ -27,6 +27,10 @@ Kind-specific keys:
   that, among values matched in the abstract) the highest ``priority`` wins (default: earlier in
   the file is higher). ``zero_shot_mode = "fallback"`` decides papers that no pattern decides by
   embedding similarity (see below).
+  ``paper_type = { system = "method" }`` makes the attribute the paper's type from
+  :mod:`surveykit.roles.paper_type` (the detector behind the "Related surveys" group, with its
+  evidence; method ``paper-type``): each detected type names the value of the same name, or the
+  value this table maps it to; a type with no value falls back to the patterns.
 - ``multi``: every matching value. ``flag``: the single value ``yes``; its ``patterns``,
   ``negative``, ``title_patterns`` and ``zero_shot`` sit on the attribute itself.
 - ``number``: numbers stated with a unit (``"13 tasks"``, ``"nine proprietary LMM APIs"`` ->
@@ -105,6 +109,7 @@ _ATTRIBUTE_KEYS = {
     "max_modifiers",
     "fields",
     "statement_patterns",
+    "paper_type",
     "more_patterns",
     "more_negative",
     "remove_values",
@@ -174,6 +179,7 @@ class AttributeSpec:
     max_modifiers: int = 4
     fields: list[str] = field(default_factory=list)
     statement_patterns: list[re.Pattern[str]] = field(default_factory=list)
+    paper_type: dict[str, str] | None = None  # detected paper type -> value (see module docstring)
 
     def value(self, name: str) -> ValueSpec:
         for value in self.values:
@@ -314,6 +320,8 @@ def attribute_from_dict(name: str, raw: Any, source: str = "<schema>") -> Attrib
                 raise SchemaError(f"{where}, value {value.name!r}: 'unless' names unknown value(s) {unknown}")
     elif values:
         raise SchemaError(f"{where}: only category and multi attributes have value tables")
+    if "paper_type" in raw:
+        spec.paper_type = _paper_type_map(raw["paper_type"], spec, where)
     if kind == "flag":
         flag_raw = {k: raw[k] for k in ("patterns", "negative", "title_patterns", "zero_shot") if k in raw}
         spec.values = [_value_spec(FLAG_VALUE, flag_raw, 0, 1, where)]
@@ -340,6 +348,28 @@ def attribute_from_dict(name: str, raw: Any, source: str = "<schema>") -> Attrib
         if missing:
             raise SchemaError(f"{where}: zero_shot_mode {mode!r} needs a 'zero_shot' text for {missing}")
     return spec
+
+
+def _paper_type_map(raw: Any, spec: AttributeSpec, where: str) -> dict[str, str]:
+    """``paper_type``: a table of detected type -> value name, every value one of ``spec``'s;
+    types not named map to the value of the same name (when there is one)."""
+    from surveykit.roles.paper_type import PAPER_TYPES
+
+    if spec.kind != "category":
+        raise SchemaError(f"{where}: 'paper_type' works for category attributes")
+    if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
+        raise SchemaError(f"{where}: 'paper_type' must be a table of type = value name")
+    names = {v.name for v in spec.values}
+    unknown_types = sorted(set(raw) - set(PAPER_TYPES))
+    if unknown_types:
+        raise SchemaError(f"{where}: 'paper_type' names unknown type(s) {unknown_types} "
+                          f"(types: {', '.join(PAPER_TYPES)})")
+    unknown_values = sorted(set(raw.values()) - names)
+    if unknown_values:
+        raise SchemaError(f"{where}: 'paper_type' maps to unknown value(s) {unknown_values}")
+    mapping = {t: t for t in PAPER_TYPES if t in names}
+    mapping.update(raw)
+    return mapping
 
 
 def _apply_extensions(raw: dict[str, Any]) -> dict[str, Any]:
