@@ -28,11 +28,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     for problem in early:  # the author's own .bib first: they can fix it while the run goes on
         print(f"surveykit run: your bib: {problem}", file=sys.stderr)
     runs = run_notebooks(args.config, args.output_dir, args.notebooks, only=args.only,
-                         sources=args.source, refit=args.refit)
-    for run in runs:
-        print(f"{run.notebook.name:<28} {run.seconds:7.1f} s  -> {run.executed}")
+                         sources=args.source, refit=args.refit, force=args.force)
+    for status in runs.statuses:
+        print(status.line())
     config = _config(args)
-    print(f"outputs in {config.paths.root}")
+    if runs.statuses and not runs:
+        print("nothing changed: no notebook re-executed (--force runs them all)")
+    print(f"outputs in {config.paths.root} (executed notebooks in {config.paths.build / 'notebooks'})")
     for message in dict.fromkeys(f"{o.stage}: {o.message}" for o in runs.degraded):
         print(f"degraded (declared): {message}")
     status = report_failures(runs.failures)
@@ -173,6 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--refit", action="store_true",
                            help="fit the topics from scratch (default: papers added since the last "
                                 "run are placed in the saved topics)")
+            p.add_argument("--force", action="store_true",
+                           help="run every notebook (default: only those whose inputs changed since "
+                                "their last run; see build/stages.json)")
         if name == "bib":
             p.add_argument("--no-validate", action="store_true", help="skip the LaTeX compile check")
     return parser
