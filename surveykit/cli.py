@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from surveykit.config import CONFIG_NAME, ConfigError, SurveyConfig, load_config
-from surveykit.sources.report import SourceError
 
 # errors raised in a notebook that mean a mistake in the user's files, not a bug: exit 2
 BAD_INPUT = ("SourceError:", "ConfigError:", "SchemaError:", "CurationError:")
@@ -21,10 +20,15 @@ def _config(args: argparse.Namespace) -> SurveyConfig:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from surveykit.bib.problems import check_existing
     from surveykit.pipeline import run_notebooks
 
-    early = [p for p in check_existing(_config(args).existing_bib) if p.severity == "error"]
+    existing = _config(args).existing_bib
+    if existing:
+        from surveykit.bib.problems import check_existing
+
+        early = [p for p in check_existing(existing) if p.severity == "error"]
+    else:
+        early = []
     for problem in early:  # the author's own .bib first: they can fix it while the run goes on
         print(f"surveykit run: your bib: {problem}", file=sys.stderr)
     runs = run_notebooks(args.config, args.output_dir, args.notebooks, only=args.only,
@@ -203,12 +207,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"surveykit {args.command}: interrupted; previous outputs kept", file=sys.stderr)
         return 130
-    except (ConfigError, SourceError, FileNotFoundError, RunLocked) as exc:
+    except (ConfigError, FileNotFoundError, RunLocked) as exc:
         print(f"surveykit {args.command}: error: {exc}", file=sys.stderr)
         return 2
-    except RuntimeError as exc:
+    except Exception as exc:  # imported here: the sources (and pandas) only when needed
         from surveykit.pipeline import NotebookError
+        from surveykit.sources.report import SourceError
 
+        if isinstance(exc, SourceError):
+            print(f"surveykit {args.command}: error: {exc}", file=sys.stderr)
+            return 2
         if isinstance(exc, NotebookError):
             if exc.error.startswith(BAD_INPUT):  # a mistake in the user's files
                 print(f"surveykit run: error in {exc.notebook.name}: {exc.error}", file=sys.stderr)

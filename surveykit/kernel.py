@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -71,8 +72,10 @@ class SharedKernel:
     """One kernel for a sequence of notebooks; started on first use, shut down by :meth:`close`."""
 
     def __init__(self, cwd: Path, kernel_name: str = "python3",
-                 manager: dict[str, Any] | None = None) -> None:
-        self.cwd, self.kernel_name, self.manager = Path(cwd), kernel_name, dict(manager or {})
+                 manager: Callable[[], dict[str, Any]] | None = None) -> None:
+        """``manager``: called at the kernel start, gives NotebookClient options (its kernel
+        manager class), so nothing of Jupyter is imported when no notebook has to run."""
+        self.cwd, self.kernel_name, self.manager = Path(cwd), kernel_name, manager
         self.client: Any = None
         self.started_seconds = 0.0
 
@@ -82,7 +85,8 @@ class SharedKernel:
 
         start = time.perf_counter()
         client = NotebookClient(notebook, timeout=None, kernel_name=self.kernel_name,
-                                resources={"metadata": {"path": str(self.cwd)}}, **self.manager)
+                                resources={"metadata": {"path": str(self.cwd)}},
+                                **(self.manager() if self.manager else {}))
         client.km = client.create_kernel_manager()
         client.start_new_kernel(cwd=str(self.cwd))
         client.start_new_kernel_client()
@@ -103,6 +107,7 @@ class SharedKernel:
     def execute(self, source: Path, executed: Path, parameters: dict[str, Any]) -> None:
         """Run ``source`` with ``parameters``; write the executed copy (also when a cell fails,
         then raise :class:`CellError`)."""
+        skip_slow_imports()
         import nbformat
         from nbclient.exceptions import CellExecutionError, DeadKernelError
 

@@ -124,7 +124,7 @@ class NotebookRuns(list):
 
 def check_promises(config: Any, ran: list[str], since: float) -> list[Outcome]:
     """Failures for outputs a notebook that ran promises but did not write (or left stale)."""
-    from surveykit.draft.compile import tex_missing
+    from surveykit.stages import tex_missing
 
     promised: dict[str, list[Path]] = {
         "01": [config.paths.corpus],
@@ -220,7 +220,7 @@ def _run_sequence(config: Any, folder: Path, sequence: list[Path], progress: boo
     started = time.time()
     previous = os.environ.get(runreport.ENV)
     os.environ[runreport.ENV] = str(report_file)  # the kernel inherits it
-    kernel = SharedKernel(folder, kernel_name, _kernel_manager(sockets))
+    kernel = SharedKernel(folder, kernel_name, lambda: _kernel_manager(sockets))
     try:
         bar = tqdm(sequence, desc="notebooks", unit="nb", disable=not progress)
         for notebook in bar:

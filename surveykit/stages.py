@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,16 +66,28 @@ def _no_files(config: Any) -> list[Path]:
     return []
 
 
-def _tex_tools() -> str:
-    from surveykit.draft.compile import tex_missing
+def tex_missing() -> str | None:
+    """None when latexmk, pdflatex and bibtex are on PATH, else what is missing (the same test
+    as :func:`surveykit.draft.compile.tex_missing`, without importing the draft package)."""
+    for tool in ("latexmk", "pdflatex", "bibtex"):
+        if shutil.which(tool) is None:
+            return f"{tool} not found"
+    return None
 
+
+def _tex_tools() -> str:
     return tex_missing() or "tex"
 
 
 def _browser() -> str:
-    from surveykit.figures.export import find_browser
-
-    return "chromium" if find_browser() else "none"
+    """Whether figures get a static export: ``$BROWSER_PATH`` or a Chromium on PATH (the rule of
+    :func:`surveykit.figures.export.find_browser`, without importing plotly)."""
+    env = os.environ.get("BROWSER_PATH", "").strip()
+    if env:
+        path = shutil.which(env) or env
+        return "chromium" if os.path.isfile(path) and os.access(path, os.X_OK) else "none"
+    names = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+    return "chromium" if any(shutil.which(n) for n in names) else "none"
 
 
 CORPUS = _build("corpus.parquet")

@@ -191,6 +191,7 @@ def _cached(tex_path: Path, bib_path: Path | None, build: Path, paranoid: bool) 
     key = compile_inputs(tex_path, bib_path, build, paranoid)
     if key is None or record.get("inputs") != key or record.get("pdf") != _digest(pdf):
         return None
+    os.utime(pdf)  # current: as if written now (a run checks its PDF is newer than its start)
     report = parse_outputs(build, tex_path.stem, bib_path)
     report.pdf, report.pages = pdf, pdf_pages(pdf)
     report.status = "ok" if not report.errors else "errors"
