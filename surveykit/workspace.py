@@ -94,6 +94,34 @@ class Workspace:
                             cache_dir=self.paths.cache / "embeddings")
 
     @cached_property
+    def map_coordinates(self) -> np.ndarray:
+        """The paper map's 2-D layout (t-SNE or PCA of the embeddings, ``[figures] projection`` and
+        ``seed``), kept in ``build/paper_map_xy.npy`` while the embeddings and those settings are
+        the ones it was made from: a re-run after a curation edit does not lay the map out again."""
+        import hashlib
+        import json
+
+        from surveykit import io
+        from surveykit.figures.data import project_2d
+        from surveykit.figures.stage import figure_options
+
+        options = figure_options(self.config)
+        vectors = np.ascontiguousarray(self.embeddings)
+        key = hashlib.sha256(vectors.tobytes() + repr(vectors.shape).encode() + json.dumps(
+            [options["projection"], options["seed"]]).encode()).hexdigest()
+        path, meta = self.paths.build / "paper_map_xy.npy", self.paths.build / "paper_map_xy.json"
+        try:
+            if json.loads(meta.read_text(encoding="utf-8")).get("key") == key:
+                return np.load(path)
+        except (OSError, ValueError):
+            pass
+        coordinates = project_2d(vectors, options["projection"], options["seed"])
+        with io.atomic_path(path) as tmp, open(tmp, "wb") as handle:
+            np.save(handle, coordinates)
+        io.write_text(meta, json.dumps({"key": key}) + "\n")
+        return coordinates
+
+    @cached_property
     def sentence_roles(self) -> list[list[RoleSentence]]:
         """Each abstract's sentences with their rhetorical role and cue flags (corpus order).
 

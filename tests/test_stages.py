@@ -161,3 +161,22 @@ def test_the_corpus_notebook_is_skipped_when_nothing_changed(tmp_path):
     assert third.statuses[0].action == "ran" and "missing output" in third.statuses[0].reason
     forced = run_notebooks(None, tmp_path, NOTEBOOKS, only=["01"], progress=False, force=True)
     assert forced.statuses[0].reason == "--force"
+
+
+def test_the_paper_map_layout_is_kept_while_the_embeddings_are_the_same(project, bundled):
+    from surveykit.figures.data import project_2d
+    from surveykit.workspace import Workspace
+
+    _, vectors = bundled
+    workspace = Workspace(load_config(project / "survey.toml"))
+    workspace.__dict__["embeddings"] = vectors
+    first = workspace.map_coordinates
+    assert (first == project_2d(vectors, "auto", 0)).all()
+    saved = workspace.paths.build / "paper_map_xy.npy"
+    stamp = saved.stat().st_mtime_ns
+    again = Workspace(load_config(project / "survey.toml"))
+    again.__dict__["embeddings"] = vectors
+    assert (again.map_coordinates == first).all() and saved.stat().st_mtime_ns == stamp
+    changed = Workspace(load_config(project / "survey.toml"))
+    changed.__dict__["embeddings"] = vectors[::-1].copy()
+    assert not (changed.map_coordinates == first).all()
