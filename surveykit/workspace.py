@@ -244,9 +244,46 @@ class Workspace:
         return backend if backend is not None and backend.config.rewrite_topic_names else None
 
     def extract_attributes(self) -> AttributeTable:
-        """Extract the attributes of every paper (schema: defaults + ``[attributes]``); save them."""
-        from surveykit.attributes.extract import build_attributes
+        """Extract the attributes of every paper (schema: defaults + ``[attributes]``); save them.
 
-        table = build_attributes(self.config, self.corpus, roles=self.sentence_roles)
+        They depend on the corpus, its sentence roles, ``[attributes]`` and surveykit, not on the
+        topics: while those are what the saved ``build/attributes.parquet`` was made from
+        (``build/attributes.key.json``), it is read back instead (a curation edit re-runs notebook
+        03 for its tables, not for the attributes)."""
+        import json
+
+        from surveykit import io
+        from surveykit.attributes import AttributeTable
+        from surveykit.attributes.extract import attributes_path, build_attributes
+        from surveykit.stages import file_digest
+
+        path = attributes_path(self.config)
+        marker = path.with_name("attributes.key.json")
+        key = self._attributes_key()
+        try:
+            saved = json.loads(marker.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            saved = {}
+        if saved.get("key") == key and saved.get("table") == file_digest(path):
+            table = AttributeTable.load(path)
+        else:
+            marker.unlink(missing_ok=True)
+            table = build_attributes(self.config, self.corpus, roles=self.sentence_roles)
+            io.write_text(marker, json.dumps({"key": key, "table": file_digest(path)}) + "\n")
         self.__dict__["attributes"] = table
         return table
+
+    def _attributes_key(self) -> str:
+        """The digest of what the attributes are made from (see :meth:`extract_attributes`)."""
+        import hashlib
+        import json
+
+        from surveykit.stages import file_digest, package_digest
+
+        self.sentence_roles  # noqa: B018 - made (and saved) when missing: part of the key
+        section = self.config.section("attributes")
+        extra = self.config.root / section["file"] if section.get("file") else None
+        parts = [package_digest(), json.dumps(section, sort_keys=True, default=str),
+                 file_digest(self.paths.corpus), file_digest(self.paths.build / "sentence_roles.parquet"),
+                 file_digest(extra) if extra else "none"]
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()

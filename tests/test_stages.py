@@ -180,3 +180,35 @@ def test_the_paper_map_layout_is_kept_while_the_embeddings_are_the_same(project,
     changed = Workspace(load_config(project / "survey.toml"))
     changed.__dict__["embeddings"] = vectors[::-1].copy()
     assert not (changed.map_coordinates == first).all()
+
+
+def test_attributes_are_read_back_while_corpus_roles_and_schema_are_the_same(project, monkeypatch):
+    from surveykit.attributes import AttributeTable, extract
+    from surveykit.workspace import Workspace
+
+    calls = []
+
+    def fake_build(config, corpus, roles=None):
+        calls.append(1)
+        extract.attributes_path(config).write_text(f"table {len(calls)}")
+        return "built"
+
+    monkeypatch.setattr(extract, "build_attributes", fake_build)
+    monkeypatch.setattr(AttributeTable, "load", classmethod(lambda cls, path: "loaded"))
+
+    def workspace() -> Workspace:
+        ws = Workspace(load_config(project / "survey.toml"))
+        ws.__dict__.update(corpus=None, sentence_roles=[])
+        return ws
+
+    ws = workspace()
+    ws.paths.corpus.write_text("corpus v1")
+    assert ws.extract_attributes() == "built"
+    assert workspace().extract_attributes() == "loaded" and len(calls) == 1
+    ws.paths.corpus.write_text("corpus v2")  # another corpus: extracted again
+    assert workspace().extract_attributes() == "built" and len(calls) == 2
+    text = (project / "survey.toml").read_text()
+    (project / "survey.toml").write_text(text + '\n[attributes]\nremove = ["code"]\n')
+    assert workspace().extract_attributes() == "built" and len(calls) == 3
+    extract.attributes_path(ws.config).write_text("edited by hand")
+    assert workspace().extract_attributes() == "built" and len(calls) == 4
