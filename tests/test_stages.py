@@ -212,3 +212,20 @@ def test_attributes_are_read_back_while_corpus_roles_and_schema_are_the_same(pro
     assert workspace().extract_attributes() == "built" and len(calls) == 3
     extract.attributes_path(ws.config).write_text("edited by hand")
     assert workspace().extract_attributes() == "built" and len(calls) == 4
+
+
+def test_a_skipped_stage_reports_again_what_it_reported_when_it_ran(tmp_path):
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    _notebook(folder, "05_bib.ipynb",
+              "from pathlib import Path\nfrom surveykit.runreport import report_failure\n"
+              "out = Path(output_dir)\n(out / 'bib').mkdir(exist_ok=True)\n"
+              "(out / 'bib' / 'references.bib').write_text('@misc{a,title={A}}')\n"
+              "for name in ('bib_keys.json', 'bib_report.csv'):\n"
+              "    (out / 'build' / name).write_text('{}')\n"
+              "report_failure('05 bibliography', 'bibtex error', out / 'bib' / 'references.bib')")
+    first = run_notebooks(None, tmp_path / "out", folder, progress=False)
+    assert [o.message for o in first.failures] == ["bibtex error"]
+    again = run_notebooks(None, tmp_path / "out", folder, progress=False)
+    assert again.statuses[0].action == "skipped" and len(again) == 0
+    assert [o.message for o in again.failures] == ["bibtex error"]  # still exits 1
