@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from surveykit.corpus.model import Corpus, Paper
-
-# loaded on first use: the topic engine imports BERTopic, the API the workspace
+# loaded on first use: the topic engine imports BERTopic, the API the workspace, the corpus pandas
+# (`surveykit run` with nothing to do imports none of them)
 _LAZY = {
+    "Corpus": "surveykit.corpus.model",
+    "Paper": "surveykit.corpus.model",
     "Survey": "surveykit.api",
     "Tables": "surveykit.api",
     "load": "surveykit.api",

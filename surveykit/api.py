@@ -274,7 +274,8 @@ class Survey:
         except FileNotFoundError:
             attributes = None
         return SurveyFigures(self.config, self.corpus, assignments, table, self.embeddings,
-                             attributes=attributes, keys=self.keys, write=write)
+                             attributes=attributes, keys=self.keys, write=write,
+                             coordinates=self.workspace.map_coordinates)
 
     def bibliography(self, validate: bool = True) -> References:
         """Stage 5: write ``bib/references.bib`` and check it the way LaTeX will.

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from surveykit.config import CONFIG_NAME, ConfigError, SurveyConfig, load_config
-from surveykit.sources.report import SourceError
 
 # errors raised in a notebook that mean a mistake in the user's files, not a bug: exit 2
 BAD_INPUT = ("SourceError:", "ConfigError:", "SchemaError:", "CurationError:")
@@ -21,18 +20,25 @@ def _config(args: argparse.Namespace) -> SurveyConfig:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from surveykit.bib.problems import check_existing
     from surveykit.pipeline import run_notebooks
 
-    early = [p for p in check_existing(_config(args).existing_bib) if p.severity == "error"]
+    existing = _config(args).existing_bib
+    if existing:
+        from surveykit.bib.problems import check_existing
+
+        early = [p for p in check_existing(existing) if p.severity == "error"]
+    else:
+        early = []
     for problem in early:  # the author's own .bib first: they can fix it while the run goes on
         print(f"surveykit run: your bib: {problem}", file=sys.stderr)
     runs = run_notebooks(args.config, args.output_dir, args.notebooks, only=args.only,
-                         sources=args.source, refit=args.refit)
-    for run in runs:
-        print(f"{run.notebook.name:<28} {run.seconds:7.1f} s  -> {run.executed}")
+                         sources=args.source, refit=args.refit, force=args.force)
+    for status in runs.statuses:
+        print(status.line())
     config = _config(args)
-    print(f"outputs in {config.paths.root}")
+    if runs.statuses and not runs:
+        print("nothing changed: no notebook re-executed (--force runs them all)")
+    print(f"outputs in {config.paths.root} (executed notebooks in {config.paths.build / 'notebooks'})")
     for message in dict.fromkeys(f"{o.stage}: {o.message}" for o in runs.degraded):
         print(f"degraded (declared): {message}")
     status = report_failures(runs.failures)
@@ -173,6 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--refit", action="store_true",
                            help="fit the topics from scratch (default: papers added since the last "
                                 "run are placed in the saved topics)")
+            p.add_argument("--force", action="store_true",
+                           help="run every notebook (default: only those whose inputs changed since "
+                                "their last run; see build/stages.json)")
         if name == "bib":
             p.add_argument("--no-validate", action="store_true", help="skip the LaTeX compile check")
     return parser
@@ -198,12 +207,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"surveykit {args.command}: interrupted; previous outputs kept", file=sys.stderr)
         return 130
-    except (ConfigError, SourceError, FileNotFoundError, RunLocked) as exc:
+    except (ConfigError, FileNotFoundError, RunLocked) as exc:
         print(f"surveykit {args.command}: error: {exc}", file=sys.stderr)
         return 2
-    except RuntimeError as exc:
+    except Exception as exc:  # imported here: the sources (and pandas) only when needed
         from surveykit.pipeline import NotebookError
+        from surveykit.sources.report import SourceError
 
+        if isinstance(exc, SourceError):
+            print(f"surveykit {args.command}: error: {exc}", file=sys.stderr)
+            return 2
         if isinstance(exc, NotebookError):
             if exc.error.startswith(BAD_INPUT):  # a mistake in the user's files
                 print(f"surveykit run: error in {exc.notebook.name}: {exc.error}", file=sys.stderr)

@@ -451,7 +451,8 @@ _FORMATTERS = {
 def setup_notebook(wrap_frames: bool = True) -> None:
     """Make a notebook show surveykit's results compactly; call once at the top.
 
-    Registers HTML displays for the stage reports and (``wrap_frames``) a DataFrame display that
+    Keeps jsonschema from building a grammar nobody here uses (2-7 s at the first figure shown),
+    registers HTML displays for the stage reports and (``wrap_frames``) a DataFrame display that
     wraps long text instead of cutting it. Does nothing outside IPython.
 
     Parameters
@@ -459,6 +460,9 @@ def setup_notebook(wrap_frames: bool = True) -> None:
     wrap_frames : bool
         Replace pandas' HTML display of DataFrames by :func:`frame_html`.
     """
+    from surveykit.kernel import skip_slow_imports
+
+    skip_slow_imports()  # plotly's notebook renderer imports nbformat -> jsonschema's IRI grammar
     pd.set_option("display.max_colwidth", None)
     pd.set_option("display.max_rows", MAX_ROWS)
     try:

@@ -1,5 +1,9 @@
-"""Run the numbered notebook sequence headless (papermill), the same notebooks a person runs in
-JupyterLab, with the config path and output folder as parameters."""
+"""Run the numbered notebook sequence headless, the same notebooks a person runs in JupyterLab,
+with the config path and output folder as parameters (injected as papermill does).
+
+The notebooks run in one kernel (:mod:`surveykit.kernel`), and only those whose inputs changed
+since their last run (:mod:`surveykit.stages`); the others keep their executed copy.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -102,10 +106,12 @@ class NotebookRuns(list):
     """The :class:`NotebookRun` of each notebook, plus what the stages reported (``outcomes``)."""
 
     outcomes: list[Outcome]
+    statuses: list[StageStatus]
 
     def __init__(self, runs: list[NotebookRun] | None = None, outcomes: list[Outcome] | None = None):
         super().__init__(runs or [])
         self.outcomes = list(outcomes or [])
+        self.statuses = []
 
     @property
     def failures(self) -> list[Outcome]:
@@ -118,7 +124,7 @@ class NotebookRuns(list):
 
 def check_promises(config: Any, ran: list[str], since: float) -> list[Outcome]:
     """Failures for outputs a notebook that ran promises but did not write (or left stale)."""
-    from surveykit.draft.compile import tex_missing
+    from surveykit.stages import tex_missing
 
     promised: dict[str, list[Path]] = {
         "01": [config.paths.corpus],
@@ -140,6 +146,20 @@ def check_promises(config: Any, ran: list[str], since: float) -> list[Outcome]:
     return outcomes
 
 
+@dataclass(frozen=True)
+class StageStatus:
+    """What ``surveykit run`` did with one notebook: ``ran`` or ``skipped``, and why."""
+
+    notebook: Path
+    action: str
+    reason: str
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        took = f"{self.seconds:6.1f} s" if self.action == "ran" else " " * 8
+        return f"{self.notebook.name:<24} {self.action:<7} {took}  {self.reason}"
+
+
 def run_notebooks(
     config_path: str | os.PathLike[str] | None,
     output_dir: str | os.PathLike[str] | None = None,
@@ -149,13 +169,19 @@ def run_notebooks(
     kernel_name: str = "python3",
     sources: list[str] | None = None,
     refit: bool = False,
+    force: bool = False,
 ) -> NotebookRuns:
-    """Execute the notebooks in order; stop at the first error with a :class:`NotebookError`.
+    """Execute the notebooks in order, in one kernel; stop at the first error with a
+    :class:`NotebookError`.
 
-    ``sources`` replace the config's corpus sources (passed to the notebooks that take them);
-    ``refit`` fits the topics from scratch instead of placing new papers in the saved ones.
-    The output folder is locked for the run (:mod:`surveykit.runlock`); what the stages report
-    (:mod:`surveykit.runreport`) and outputs promised but missing come back as ``.outcomes``.
+    A stage whose inputs (config sections, curation file, upstream artefacts, surveykit, the
+    notebook itself) have not changed since its last run, and whose outputs are still there, is
+    skipped (:mod:`surveykit.stages`); ``force`` runs every stage. ``.statuses`` says what ran,
+    what was skipped and why. ``sources`` replace the config's corpus sources (passed to the
+    notebooks that take them); ``refit`` fits the topics from scratch instead of placing new papers
+    in the saved ones (and so always runs notebook 02). The output folder is locked for the run
+    (:mod:`surveykit.runlock`); what the stages report (:mod:`surveykit.runreport`) and outputs
+    promised but missing come back as ``.outcomes``.
     """
     from surveykit.config import load_config
 
@@ -166,13 +192,17 @@ def run_notebooks(
         raise FileNotFoundError(f"{folder}: no notebooks to run (only={only})")
     paths = config.paths.ensure()
     with runlock.run_lock(paths.root, "surveykit run"), socket_dir() as sockets:
-        return _run_sequence(config, folder, sequence, progress, kernel_name, sources, sockets, refit)
+        return _run_sequence(config, folder, sequence, progress, kernel_name, sources, sockets, refit,
+                             force)
 
 
 def _run_sequence(config: Any, folder: Path, sequence: list[Path], progress: bool, kernel_name: str,
-                  sources: list[str] | None, sockets: Path | None, refit: bool = False) -> NotebookRuns:
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
+                  sources: list[str] | None, sockets: Path | None, refit: bool = False,
+                  force: bool = False) -> NotebookRuns:
+    import json
+
+    from surveykit.kernel import CellError, SharedKernel, declared_parameters
+    from surveykit.stages import StageState
 
     executed_dir = config.paths.build / "notebooks"
     executed_dir.mkdir(parents=True, exist_ok=True)
@@ -184,37 +214,57 @@ def _run_sequence(config: Any, folder: Path, sequence: list[Path], progress: boo
         "sources": [str(s["path"]) for s in config.sources] if sources else None,
         "refit": bool(refit),
     }
+    state = StageState(config)
     runs = NotebookRuns()
+    replayed: list[Outcome] = []
     started = time.time()
     previous = os.environ.get(runreport.ENV)
-    os.environ[runreport.ENV] = str(report_file)  # the kernels inherit it
+    os.environ[runreport.ENV] = str(report_file)  # the kernel inherits it
+    kernel = SharedKernel(folder, kernel_name, lambda: _kernel_manager(sockets))
     try:
         bar = tqdm(sequence, desc="notebooks", unit="nb", disable=not progress)
         for notebook in bar:
             bar.set_postfix_str(notebook.name)
             executed = executed_dir / notebook.name
-            start = time.perf_counter()
-            declared = papermill.inspect_notebook(str(notebook))
+            declared = declared_parameters(json.loads(notebook.read_text(encoding="utf-8")))
             given = {k: v for k, v in parameters.items() if k in declared}
+            recorded = {k: v for k, v in given.items() if k != "refit"}  # refit: see below
+            forced = force or (refit and "refit" in given)
+            decision = state.decide(notebook, recorded, executed, force=forced)
+            if refit and "refit" in given and not force:
+                decision.reason = "--refit"
+            if not decision.run:
+                previous_outcomes = [Outcome(**o) for o in state.outcomes(decision.number)]
+                replayed += previous_outcomes
+                runs.statuses.append(StageStatus(notebook, "skipped", decision.reason))
+                continue
+            state.forget(decision.number)
+            seen = len(runreport.read_outcomes(report_file))
+            start = time.perf_counter()
             try:
-                papermill.execute_notebook(
-                    str(notebook), str(executed), parameters=given, cwd=str(folder),
-                    kernel_name=kernel_name, progress_bar=False, log_output=False,
-                    **_kernel_manager(sockets),
-                )
-            except PapermillExecutionError as exc:
+                kernel.execute(notebook, executed, given)
+            except CellError as exc:
                 error = f"{exc.ename}: {exc.evalue}"
                 if exc.ename == "KeyboardInterrupt":
                     raise KeyboardInterrupt(error) from exc
-                raise NotebookError(notebook, exc.cell_index, error, executed) from exc
-            runs.append(NotebookRun(notebook, executed, time.perf_counter() - start))
+                cell = exc.cell if exc.cell >= 0 else None
+                raise NotebookError(notebook, cell, error, executed) from exc
+            seconds = time.perf_counter() - start
+            runs.append(NotebookRun(notebook, executed, seconds))
+            runs.statuses.append(StageStatus(notebook, "ran", decision.reason, seconds))
+            reported = runreport.read_outcomes(report_file)[seen:]
+            state.record(decision, notebook, seconds, [asdict(o) for o in reported])
     finally:
+        kernel.close()
         if previous is None:
             os.environ.pop(runreport.ENV, None)
         else:
             os.environ[runreport.ENV] = previous
-    runs.outcomes = runreport.read_outcomes(report_file)
+    runs.outcomes = replayed + runreport.read_outcomes(report_file)
     ran = [run.notebook.name[:2] for run in runs]
     reported = {o.stage[:2] for o in runs.failures}
-    runs.outcomes += [o for o in check_promises(config, ran, started) if o.stage[:2] not in reported]
+    promises = [o for o in check_promises(config, ran, started) if o.stage[:2] not in reported]
+    runs.outcomes += promises
+    for outcome in promises:  # a broken promise: that stage runs again next time
+        state.forget(outcome.stage[:2])
     return runs

@@ -94,6 +94,34 @@ class Workspace:
                             cache_dir=self.paths.cache / "embeddings")
 
     @cached_property
+    def map_coordinates(self) -> np.ndarray:
+        """The paper map's 2-D layout (t-SNE or PCA of the embeddings, ``[figures] projection`` and
+        ``seed``), kept in ``build/paper_map_xy.npy`` while the embeddings and those settings are
+        the ones it was made from: a re-run after a curation edit does not lay the map out again."""
+        import hashlib
+        import json
+
+        from surveykit import io
+        from surveykit.figures.data import project_2d
+        from surveykit.figures.stage import figure_options
+
+        options = figure_options(self.config)
+        vectors = np.ascontiguousarray(self.embeddings)
+        key = hashlib.sha256(vectors.tobytes() + repr(vectors.shape).encode() + json.dumps(
+            [options["projection"], options["seed"]]).encode()).hexdigest()
+        path, meta = self.paths.build / "paper_map_xy.npy", self.paths.build / "paper_map_xy.json"
+        try:
+            if json.loads(meta.read_text(encoding="utf-8")).get("key") == key:
+                return np.load(path)
+        except (OSError, ValueError):
+            pass
+        coordinates = project_2d(vectors, options["projection"], options["seed"])
+        with io.atomic_path(path) as tmp, open(tmp, "wb") as handle:
+            np.save(handle, coordinates)
+        io.write_text(meta, json.dumps({"key": key}) + "\n")
+        return coordinates
+
+    @cached_property
     def sentence_roles(self) -> list[list[RoleSentence]]:
         """Each abstract's sentences with their rhetorical role and cue flags (corpus order).
 
@@ -216,9 +244,46 @@ class Workspace:
         return backend if backend is not None and backend.config.rewrite_topic_names else None
 
     def extract_attributes(self) -> AttributeTable:
-        """Extract the attributes of every paper (schema: defaults + ``[attributes]``); save them."""
-        from surveykit.attributes.extract import build_attributes
+        """Extract the attributes of every paper (schema: defaults + ``[attributes]``); save them.
 
-        table = build_attributes(self.config, self.corpus, roles=self.sentence_roles)
+        They depend on the corpus, its sentence roles, ``[attributes]`` and surveykit, not on the
+        topics: while those are what the saved ``build/attributes.parquet`` was made from
+        (``build/attributes.key.json``), it is read back instead (a curation edit re-runs notebook
+        03 for its tables, not for the attributes)."""
+        import json
+
+        from surveykit import io
+        from surveykit.attributes import AttributeTable
+        from surveykit.attributes.extract import attributes_path, build_attributes
+        from surveykit.stages import file_digest
+
+        path = attributes_path(self.config)
+        marker = path.with_name("attributes.key.json")
+        key = self._attributes_key()
+        try:
+            saved = json.loads(marker.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            saved = {}
+        if saved.get("key") == key and saved.get("table") == file_digest(path):
+            table = AttributeTable.load(path)
+        else:
+            marker.unlink(missing_ok=True)
+            table = build_attributes(self.config, self.corpus, roles=self.sentence_roles)
+            io.write_text(marker, json.dumps({"key": key, "table": file_digest(path)}) + "\n")
         self.__dict__["attributes"] = table
         return table
+
+    def _attributes_key(self) -> str:
+        """The digest of what the attributes are made from (see :meth:`extract_attributes`)."""
+        import hashlib
+        import json
+
+        from surveykit.stages import file_digest, package_digest
+
+        self.sentence_roles  # noqa: B018 - made (and saved) when missing: part of the key
+        section = self.config.section("attributes")
+        extra = self.config.root / section["file"] if section.get("file") else None
+        parts = [package_digest(), json.dumps(section, sort_keys=True, default=str),
+                 file_digest(self.paths.corpus), file_digest(self.paths.build / "sentence_roles.parquet"),
+                 file_digest(extra) if extra else "none"]
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()

@@ -69,3 +69,23 @@ def test_parse_outputs_counts_multiply_defined_labels_and_wide_overfull_boxes(tm
     assert report.overfull_boxes == 2 and report.overfull_large == [42.5]
     assert len(report.problems) == 2
     assert "2 problem(s)" in report.summary()
+
+
+def test_an_unchanged_document_is_not_compiled_again(tmp_path, need_tex):
+    draft, figures = tmp_path / "draft", tmp_path / "figures"
+    draft.mkdir()
+    figures.mkdir()
+    (figures / "part.tex").write_text("First version.\n")
+    tex = draft / "survey.tex"
+    tex.write_text("\\documentclass{article}\n\\begin{document}\nHello.\n\\input{../figures/part.tex}\n"
+                   "\\end{document}\n")
+    first = compile_tex(tex, timeout=120)
+    assert first.status == "ok" and first.seconds > 0, first.summary()
+    again = compile_tex(tex, timeout=120)
+    assert again.status == "ok" and again.seconds == 0 and "not recompiled" in again.message
+    assert again.pdf == first.pdf and again.pages == 1
+    (figures / "part.tex").write_text("Second version.\n")  # an input the .fls recorded
+    third = compile_tex(tex, timeout=120)
+    assert third.seconds > 0 and third.status == "ok" and not third.message
+    first.pdf.write_bytes(b"%PDF-1.5 damaged")  # the PDF is not the one compiled: compile
+    assert compile_tex(tex, timeout=120).seconds > 0

@@ -6,6 +6,12 @@ the way; the PDF is then moved next to the .tex atomically (a reader never sees 
 and pdflatex gets ``-no-shell-escape`` explicitly. Without pdflatex, bibtex or latexmk the
 report says ``skipped``.
 
+A compile is skipped when the .tex, the .bib and every file the last compile read from the output
+folder (figures, tables: the ``.fls`` recorder file) have the content they had then, and the PDF is
+the one it wrote (``_build/surveykit-compile.json``); the report is then read from the logs of that
+compile. ``_build`` is kept after a good compile, so latexmk reuses the .aux and .bbl and runs only
+the passes a change needs (a fresh build needs pdflatex, bibtex and two more pdflatex passes).
+
 The report lists LaTeX errors (``! ...`` lines), undefined citations and references, BibTeX
 errors and warnings, the cited keys (from the .aux) against the .bib entries (unused entries,
 missing entries) and the page count of the PDF.
@@ -13,6 +19,8 @@ missing entries) and the page count of the PDF.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -22,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 BUILD_DIR = "_build"
+CACHE_FILE = "surveykit-compile.json"
 _CITATION = re.compile(r"\\citation\{([^}]*)\}")
 _UNDEF_CITE = re.compile(r"Citation [`']([^']+)' on page \S+ undefined")
 _UNDEF_REF = re.compile(r"Reference [`']([^']+)' on page \S+ undefined")
@@ -143,20 +152,74 @@ def tex_env(folder: Path, paranoid: bool) -> dict[str, str]:
     return env
 
 
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
+
+
+def compile_inputs(tex_path: Path, bib_path: Path | None, build: Path, paranoid: bool) -> str | None:
+    """One digest of everything a compile reads from the output folder: the .tex, the .bib and the
+    files the last compile's ``.fls`` lists below the output folder; None without an ``.fls``."""
+    fls = build / f"{tex_path.stem}.fls"
+    if not fls.exists():
+        return None
+    folder, root = tex_path.parent, tex_path.parent.parent.resolve()
+    files = {tex_path.resolve()}
+    if bib_path is not None:
+        files.add(Path(bib_path).resolve())
+    for line in fls.read_text(encoding="utf-8", errors="replace").splitlines():
+        if not line.startswith("INPUT "):
+            continue
+        name = Path(line[6:].strip())
+        path = (name if name.is_absolute() else folder / name).resolve()
+        if not path.exists() and not name.is_absolute():
+            path = (root / name).resolve()
+        if path.is_relative_to(root) and not path.is_relative_to(build.resolve()):
+            files.add(path)
+    digest = hashlib.sha256(" ".join(latexmk_command(tex_path.name, paranoid=paranoid)).encode())
+    for path in sorted(files):
+        digest.update(f"{path}\0{_digest(path)}\0".encode())
+    return digest.hexdigest()
+
+
+def _cached(tex_path: Path, bib_path: Path | None, build: Path, paranoid: bool) -> CompileReport | None:
+    """The last compile's report when nothing it read has changed and its PDF is still there."""
+    try:
+        record = json.loads((build / CACHE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    pdf = tex_path.parent / f"{tex_path.stem}.pdf"
+    key = compile_inputs(tex_path, bib_path, build, paranoid)
+    if key is None or record.get("inputs") != key or record.get("pdf") != _digest(pdf):
+        return None
+    os.utime(pdf)  # current: as if written now (a run checks its PDF is newer than its start)
+    report = parse_outputs(build, tex_path.stem, bib_path)
+    report.pdf, report.pages = pdf, pdf_pages(pdf)
+    report.status = "ok" if not report.errors else "errors"
+    report.message = "unchanged since the last compile: not recompiled"
+    return report
+
+
 def compile_tex(
     tex_path: str | Path, bib_path: str | Path | None = None, timeout: float = 300.0
 ) -> CompileReport:
-    """Compile ``tex_path`` to a PDF beside it; parse the logs. Never raises for TeX problems."""
+    """Compile ``tex_path`` to a PDF beside it; parse the logs. Never raises for TeX problems.
+
+    Nothing is compiled when nothing the last good compile read has changed (see the module)."""
     tex_path = Path(tex_path).resolve()
     missing = tex_missing()
     if missing:
         return CompileReport("skipped", message=missing)
     folder = tex_path.parent
     build = folder / BUILD_DIR
-    if build.is_dir():  # a fresh build: stale .aux/.bbl/.fdb files from a failed run mislead latexmk
-        shutil.rmtree(build)
-    build.mkdir()
     paranoid = paranoid_ok(tex_path.read_text(encoding="utf-8", errors="replace"))
+    bib = Path(bib_path) if bib_path is not None else None
+    cached = _cached(tex_path, bib, build, paranoid)
+    if cached is not None:
+        return cached
+    if build.is_dir() and not (build / CACHE_FILE).exists():
+        shutil.rmtree(build)  # stale .aux/.bbl/.fdb files from a failed run mislead latexmk
+    build.mkdir(exist_ok=True)
+    (build / CACHE_FILE).unlink(missing_ok=True)
     env = tex_env(folder, paranoid)
     # PDF dates and /ID from SOURCE_DATE_EPOCH: the same inputs give the same PDF bytes (the
     # day's start, unless the caller fixed it; \today in the document is unaffected).
@@ -190,6 +253,10 @@ def compile_tex(
         os.replace(tmp, target)
         report.pdf = target
         report.pages = pdf_pages(target)
+        key = compile_inputs(tex_path, bib, build, paranoid)
+        if key is not None and report.status == "ok":
+            record = {"inputs": key, "pdf": _digest(target)}
+            (build / CACHE_FILE).write_text(json.dumps(record) + "\n", encoding="utf-8")
     if status == "failed" and not report.errors:
         report.message = output.strip().splitlines()[-1] if output.strip() else "latexmk failed"
     if status == "timeout":
