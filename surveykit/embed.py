@@ -45,11 +45,12 @@ if TYPE_CHECKING:
 DEFAULT_CACHE_DIR = Path(".cache") / "surveykit" / "embeddings"
 CACHE_ENV = "SURVEYKIT_EMBED_CACHE"
 MAX_SHARDS = 16
+SMALL_SHARD_BYTES = 1 << 20  # shards below this size are merged (see _compact)
 MINILM = "minilm"
 STATIC = "static"
 AUTO = "auto"
 # Above this many texts "auto" picks the static model (benchmarks/results/static_embeddings.md).
-DEFAULT_STATIC_ABOVE = 5000
+DEFAULT_STATIC_ABOVE = 10000
 DEFAULT_CHUNK_SIZE = 4096
 _IDENTITY_FILES = (
     "config.json",
@@ -163,18 +164,26 @@ def _model_dir(cache_dir: Path, identity: str) -> Path:
     return cache_dir / hashlib.sha256(identity.encode()).hexdigest()[:16]
 
 
-def _read_shards(folder: Path) -> dict[str, np.ndarray]:
-    store: dict[str, np.ndarray] = {}
-    if not folder.is_dir():
-        return store
-    for shard in sorted(folder.glob("shard-*.npz")):
+def _iter_shards(shards: list[Path]) -> Iterator[tuple[list[str], np.ndarray]]:
+    """``(keys, vectors)`` of each readable shard, one shard in memory at a time."""
+    for shard in shards:
         try:
             with np.load(shard, allow_pickle=False) as data:
                 keys, vectors = data["keys"], data["vectors"]
         except (OSError, ValueError, KeyError):
             continue  # a damaged shard only costs re-embedding its texts
-        for key, vector in zip(keys.tolist(), vectors, strict=True):
-            store[str(key)] = vector
+        yield [str(k) for k in keys.tolist()], vectors
+
+
+def _shards(folder: Path) -> list[Path]:
+    return sorted(folder.glob("shard-*.npz")) if folder.is_dir() else []
+
+
+def _read_shards(folder: Path) -> dict[str, np.ndarray]:
+    """Every cached vector of one model folder (key -> vector)."""
+    store: dict[str, np.ndarray] = {}
+    for keys, vectors in _iter_shards(_shards(folder)):
+        store.update(zip(keys, vectors, strict=True))
     return store
 
 
@@ -187,13 +196,17 @@ def _write_shard(folder: Path, keys: list[str], vectors: np.ndarray) -> Path:
 
 
 def _compact(folder: Path) -> None:
-    shards = sorted(folder.glob("shard-*.npz"))
-    if len(shards) <= MAX_SHARDS:
+    """Merge the small shards (a few papers added at a time) once there are more than
+    :data:`MAX_SHARDS` of them; full chunk shards stay, so merging never holds the corpus."""
+    small = [s for s in _shards(folder) if s.stat().st_size < SMALL_SHARD_BYTES]
+    if len(small) <= MAX_SHARDS:
         return
-    store = _read_shards(folder)
+    store: dict[str, np.ndarray] = {}
+    for keys, vectors in _iter_shards(small):
+        store.update(zip(keys, vectors, strict=True))
     keys = sorted(store)
     merged = _write_shard(folder, keys, np.stack([store[k] for k in keys]))
-    for shard in shards:
+    for shard in small:
         if shard != merged:
             shard.unlink(missing_ok=True)
 
@@ -282,12 +295,16 @@ def embed_texts(
     ref = _resolve_model(choose_model(model, len(texts), static_above))
     identity = model_identity(ref)
     folder = _model_dir(Path(cache_dir) if cache_dir is not None else default_cache_dir(), identity)
-    keys = [text_key(identity, t) for t in texts]
-    store = _read_shards(folder)
-    missing: dict[str, str] = {}
-    for key, text in zip(keys, texts, strict=True):
-        if key not in store and key not in missing:
-            missing[key] = text
+    rows_of: dict[str, list[int]] = {}  # key -> its rows in the output (a text may repeat)
+    for row, text in enumerate(texts):
+        rows_of.setdefault(text_key(identity, text), []).append(row)
+    output = _Output(len(texts))
+    for keys, vectors in _iter_shards(_shards(folder)):  # one shard in memory at a time
+        for key, vector in zip(keys, vectors, strict=True):
+            rows = rows_of.get(key)
+            if rows is not None and not output.has(key):
+                output.put(key, rows, vector)
+    missing = {key: texts[rows[0]] for key, rows in rows_of.items() if not output.has(key)}
     if missing:
         folder.mkdir(parents=True, exist_ok=True)
         meta = folder / "model.json"
@@ -298,14 +315,31 @@ def embed_texts(
         for chunk_keys, vectors in zip(key_chunks, _embed_chunks(ref, text_chunks, batch_size, progress,
                                                                  scheduler, workers), strict=True):
             _write_shard(folder, chunk_keys, vectors)
-            store.update(zip(chunk_keys, vectors, strict=True))
+            for key, vector in zip(chunk_keys, vectors, strict=True):
+                output.put(key, rows_of[key], vector)
         _compact(folder)
-    if not texts:
-        return np.zeros((0, 0), dtype=np.float32)
-    out = np.empty((len(texts), len(store[keys[0]])), dtype=np.float32)
-    for row, key in enumerate(keys):
-        out[row] = store[key]
-    return out
+    return output.matrix()
+
+
+class _Output:
+    """The result matrix, allocated once the dimension is known and filled row by row."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.matrix_: np.ndarray | None = None
+        self.done: set[str] = set()
+
+    def has(self, key: str) -> bool:
+        return key in self.done
+
+    def put(self, key: str, rows: list[int], vector: np.ndarray) -> None:
+        if self.matrix_ is None:
+            self.matrix_ = np.empty((self.n, len(vector)), dtype=np.float32)
+        self.matrix_[rows] = vector
+        self.done.add(key)
+
+    def matrix(self) -> np.ndarray:
+        return self.matrix_ if self.matrix_ is not None else np.zeros((0, 0), dtype=np.float32)
 
 
 def _embed_chunks(ref: str, chunks: list[list[str]], batch_size: int, progress: bool,
