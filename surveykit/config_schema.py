@@ -176,8 +176,8 @@ SCHEMA = Section(
             "model": Key(STR, "auto", "\"minilm\" (all-MiniLM-L6-v2), \"static\" (a model2vec model "
                          "distilled from it once, much faster), \"auto\" (static above static_above "
                          "papers) or a local model folder"),
-            "static_above": Key(COUNT, 10000, "with model = \"auto\": corpora larger than this use the static "
-                                "model"),
+            "static_above": Key(COUNT, 10000, "with model = \"auto\": corpora larger than this use "
+                                "the static model"),
             "batch_size": Key(POSITIVE, 32, "texts per model call (MiniLM)"),
             "chunk_size": Key(POSITIVE, 4096, "texts embedded and written to the cache at a time (bounds "
                               "memory)"),

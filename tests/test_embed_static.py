@@ -171,5 +171,5 @@ def test_real_distillation_from_the_bundled_minilm(tmp_path, monkeypatch):
     folder = embed_static.ensure_static_model(embed.default_model_path(), embed.model_identity("minilm"),
                                               cache=tmp_path)
     vectors = embed.embed_texts(TEXTS, model=folder, cache_dir=tmp_path / "c", progress=False)
-    assert vectors.shape == (5, 256) and np.allclose(np.linalg.norm(vectors, axis=1), 1.0)
+    assert vectors.shape == (5, 384) and np.allclose(np.linalg.norm(vectors, axis=1), 1.0)
     assert embed.model_identity(folder).startswith("static:")
