@@ -11,7 +11,8 @@ Built once, from the local model files only (no hub), and kept in the user cache
     <model cache>/static-<base>/<recipe>/        a ready model: PCA + Zipf/SIF weighting of raw
 
 ``<model cache>`` is ``$SURVEYKIT_MODEL_CACHE``, else ``$XDG_CACHE_HOME/surveykit/models``, else
-``~/.cache/surveykit/models``; ``<base>`` is a hash of the base model's identity, so a changed base
+``~/.cache/surveykit/models``; ``python -m surveykit.embed_static`` builds it ahead of time.
+``<base>`` is a hash of the base model's identity, so a changed base
 model gets a new static model. Folders are written under a temporary name and renamed, so a crash
 leaves no half-built model behind.
 """
@@ -173,6 +174,14 @@ def encode_static(model: Any, texts: list[str], batch_size: int = 1024) -> np.nd
     return np.asarray(vectors, dtype=np.float32)
 
 
+def main() -> int:
+    """``python -m surveykit.embed_static``: distil the default static model now (e.g. at setup)."""
+    from surveykit.embed import static_model_path
+
+    print(static_model_path())
+    return 0
+
+
 __all__ = [
     "DEFAULT_RECIPE",
     "StaticRecipe",
@@ -185,3 +194,7 @@ __all__ = [
     "model_cache_dir",
     "static_identity",
 ]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
