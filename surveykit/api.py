@@ -176,7 +176,7 @@ class Survey:
         from surveykit.corpus.build import build_corpus
 
         build = build_corpus(self.config, progress=progress)
-        self._forget("corpus", "embeddings", "sentence_roles", "paper_types", "keys")
+        self._forget("corpus", "embedding_model", "embeddings", "sentence_roles", "paper_types", "keys")
         self.workspace.__dict__["corpus"] = build.corpus
         return build
 

@@ -154,7 +154,7 @@ SCHEMA = Section(
         "topics": Section("the topic model and the 2-level taxonomy", {
             "curation": Key(STR, "curation.toml", "your edits to the taxonomy, applied after every fit "
                             "(\"\": none)"),
-            "embedding_model": Key(STR, None, "the sentence-embedding model (default: all-MiniLM-L6-v2)"),
+            "embedding_model": Key(STR, None, "older name of [embed] model (read when that is unset)"),
             "n_topics": Key(POSITIVE, None, "fix the number of topics (default: chosen automatically)"),
             "min_topics": Key(POSITIVE, 5, "the smallest number of topics searched"),
             "max_topics": Key(POSITIVE, None, "the largest number of topics searched (default: 2*sqrt(n/2))"),
@@ -171,6 +171,21 @@ SCHEMA = Section(
                          "saved ones (or surveykit run --refit)"),
             "related_surveys": Key(BOOL, True, "surveys and reviews in the corpus form a \"Related surveys\" "
                                    "group of their own, not subject topics"),
+        }),
+        "embed": Section("the sentence embeddings of the papers (cached by model and text)", {
+            "model": Key(STR, "auto", "\"minilm\" (all-MiniLM-L6-v2), \"static\" (a model2vec model "
+                         "distilled from it once, much faster), \"auto\" (static above static_above "
+                         "papers) or a local model folder"),
+            "static_above": Key(COUNT, 10000, "with model = \"auto\": corpora larger than this use "
+                                "the static model"),
+            "batch_size": Key(POSITIVE, 32, "texts per model call (MiniLM)"),
+            "chunk_size": Key(POSITIVE, 4096, "texts embedded and written to the cache at a time (bounds "
+                              "memory)"),
+        }),
+        "compute": Section("where embedding runs", {
+            "scheduler": Key(STR, "local", "\"local\" (this process), \"dask:local\" (a local Dask "
+                             "cluster of workers processes) or a Dask scheduler address \"tcp://host:8786\""),
+            "workers": Key(POSITIVE, 2, "workers of a \"dask:local\" cluster"),
         }),
         "attributes": Section(
             "attributes extracted from the abstracts (defaults: surveykit/data/attributes.toml)",

@@ -85,13 +85,19 @@ class Workspace:
         return load_corpus(self.config)
 
     @cached_property
+    def embedding_model(self) -> str:
+        """The papers' embedding model (``[embed] model``; ``"auto"`` decided by the corpus size)."""
+        from surveykit.embed import EmbedSettings
+
+        return EmbedSettings.from_config(self.config).model_for(len(self.corpus))
+
+    @cached_property
     def embeddings(self) -> np.ndarray:
         """One row per paper (corpus order); computed once per text and model, then cached."""
-        from surveykit.embed import embed_corpus
+        from surveykit.embed import EmbedSettings
 
-        options = self.config.section("topics")
-        return embed_corpus(self.corpus, model=options.get("embedding_model"),
-                            cache_dir=self.paths.cache / "embeddings")
+        return EmbedSettings.from_config(self.config).embed(
+            self.corpus.texts(), self.embedding_model, self.paths.cache / "embeddings")
 
     @cached_property
     def map_coordinates(self) -> np.ndarray:
@@ -188,9 +194,8 @@ class Workspace:
         topic's centre)."""
         from surveykit.embed import embed_texts
 
-        options = self.config.section("topics")
-        return embed_texts(texts, model=options.get("embedding_model"),
-                           cache_dir=self.paths.cache / "embeddings", progress=False)
+        return embed_texts(texts, model=self.embedding_model, cache_dir=self.paths.cache / "embeddings",
+                           progress=False)
 
     def fit_topics(self, refit: bool | None = None) -> TopicResult:
         """The topic stage with ``[topics]`` from survey.toml and the curation file; saves
@@ -209,7 +214,7 @@ class Workspace:
         settings = TopicConfig.from_dict(options)
         refit = bool(options.get("refit", False)) if refit is None else bool(refit) or bool(
             options.get("refit", False))
-        model_id = model_identity(options.get("embedding_model"))
+        model_id = model_identity(self.embedding_model)
         types = dict(zip(self.paper_types["paper_id"], self.paper_types["type"], strict=True))
         result, changes = run_topic_stage(self.corpus, self.embeddings, settings, curation,
                                           folder=self.paths.build, refit=refit, model_id=model_id,
