@@ -421,9 +421,7 @@ def fit_topics(corpus: Corpus, embeddings: np.ndarray | None = None, curation: P
             hint = f"; did you mean {close[0]!r}?" if close else f"; settings: {', '.join(names)}"
             raise TypeError(f"fit_topics() got an unknown topic setting {key!r}{hint}")
     vectors = embed_papers(corpus) if embeddings is None else embeddings
-    model = TopicModel(TopicConfig.from_dict(params), curation)
-    model.fit(corpus, vectors)
-    return model.result_
+    return TopicModel(TopicConfig.from_dict(params), curation).fit(corpus, vectors).result_
 
 
 __all__ = ["Survey", "Tables", "embed_papers", "fit_topics", "load"]
