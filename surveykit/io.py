@@ -2,8 +2,9 @@
 
 Fault injection (tests and ``benchmarks/fault_injection.py`` only): with ``SURVEYKIT_FAULT_LOG``
 naming a file, every atomic write appends its target there; with ``SURVEYKIT_FAULT_KILL_AT=N``
-too, the N-th write (counted across all processes of a run) SIGKILLs the run, after the
-temporary file is written and before it is renamed into place -- the worst moment.
+too, the N-th write (counted across all processes of a run; with ``SURVEYKIT_FAULT_ROOT``
+only writes below that folder) SIGKILLs the run, after the temporary file is written and before
+it is renamed into place -- the worst moment.
 """
 
 from __future__ import annotations
@@ -17,7 +18,20 @@ from pathlib import Path
 
 FAULT_LOG_ENV = "SURVEYKIT_FAULT_LOG"
 FAULT_KILL_ENV = "SURVEYKIT_FAULT_KILL_AT"
+FAULT_ROOT_ENV = "SURVEYKIT_FAULT_ROOT"  # only writes below this folder are logged and counted
 TMP_SUFFIX = ".tmp"
+_RECORDERS: list[set[Path]] = []  # open :func:`recording` blocks; each collects the files written
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[set[Path]]:
+    """Collect (resolved) every path written atomically in this process inside the block."""
+    written: set[Path] = set()
+    _RECORDERS.append(written)
+    try:
+        yield written
+    finally:
+        _RECORDERS.remove(written)
 
 
 @contextlib.contextmanager
@@ -34,6 +48,8 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         if os.environ.get(FAULT_LOG_ENV):
             _fault_point(target)
         os.replace(tmp_path, target)
+        for written in _RECORDERS:
+            written.add(target.resolve())
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
@@ -60,6 +76,9 @@ def remove_leftover_tmp(folder: str | os.PathLike[str]) -> list[Path]:
 
 def _fault_point(target: Path) -> None:
     """Log this write; SIGKILL the run (the kernel's parent, then this process) at the N-th."""
+    root = os.environ.get(FAULT_ROOT_ENV)
+    if root and not str(target.resolve()).startswith(str(Path(root).resolve()) + os.sep):
+        return
     log = Path(os.environ[FAULT_LOG_ENV])
     with open(log, "a", encoding="utf-8") as handle:
         handle.write(f"{target}\n")
