@@ -7,7 +7,6 @@ import unicodedata
 from functools import lru_cache
 
 _SPACE = re.compile(r"\s+")
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 # Letters NFKD does not decompose into ASCII.
 _ASCII_EXTRA = str.maketrans(
@@ -51,9 +50,23 @@ def fold_ascii(text: str) -> str:
 
 
 def normalize_title(title: str) -> str:
-    """Title reduced for matching: ASCII, lower case, words separated by single spaces."""
-    text = fold_ascii(latex_to_unicode(title)).lower()
-    return collapse_ws(_NON_ALNUM.sub(" ", text))
+    """Title reduced for matching: lower case, words separated by single spaces; Latin letters
+    folded to ASCII (``Über`` -> ``uber``), letters and digits of other scripts kept as they are
+    (a Chinese or Greek title is not reduced to nothing, so two of them never look alike)."""
+    text = latex_to_unicode(title)
+    if not text.isascii():
+        text = "".join(_fold_char(ch) for ch in unicodedata.normalize("NFC", text))
+    return collapse_ws(_NON_WORD.sub(" ", text.lower()))
+
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def _fold_char(ch: str) -> str:
+    folded = fold_ascii(ch)
+    if folded or unicodedata.category(ch) == "Mn":  # a stray combining mark folds to nothing
+        return folded
+    return ch.casefold() if ch.isalnum() else " "
 
 
 @lru_cache(maxsize=1)

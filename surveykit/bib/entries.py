@@ -138,7 +138,8 @@ def paper_to_entry(paper: Paper, key: str, include_abstract: bool = False) -> Ge
 
     if lost:
         shown = ", ".join(sorted({repr(c) for c in lost}))
-        warn("unicode-approximated", f"characters without a LaTeX form were approximated: {shown}")
+        warn("unicode-approximated", "characters pdflatex cannot typeset were transliterated "
+             f"(Ji Yu for 基于) or replaced by ?: {shown}")
     if any(needs_t1(v) for v in values.values()):
         warn("needs-t1", "uses an ogonek or a T1-only letter (đ ð þ ŋ): the document needs "
              "\\usepackage[T1]{fontenc}", "info")

@@ -141,14 +141,26 @@ def escape_latex(text: str, lost: list[str] | None = None) -> str:
         latex, ok = _convert_cluster(cluster)
         if not ok and lost is not None:
             lost.append(cluster)
-        # a unicode dash next to a hyphen must not merge into a longer TeX dash ligature
-        if out and latex.startswith("-") and out[-1].endswith("-") and (
-            cluster in _DASHES or previous in _DASHES
-        ):
+        # a unicode dash next to a hyphen must not merge into a longer TeX dash ligature, and
+        # typed characters TeX would join into another (-- ---, '' ``, ,, ?` !`) print as typed
+        dash = out and latex.startswith("-") and out[-1].endswith("-") and (
+            cluster in _DASHES or previous in _DASHES)
+        if dash or (previous, cluster) in _LIGATURE_PAIRS and out and out[-1] == previous:
             out.append("{}")
+        # transliterated CJK syllables (Ji Yu ...) read as words, not one run
+        elif _wide_letter(previous) and _wide_letter(cluster) and not _convert_cluster(previous)[1]:
+            out.append(" ")
         out.append(latex)
         previous = cluster
     return "".join(out)
+
+
+_LIGATURE_PAIRS = {("-", "-"), ("'", "'"), ("`", "`"), (",", ","), ("?", "`"), ("!", "`")}
+
+
+def _wide_letter(cluster: str) -> bool:
+    return bool(cluster) and unicodedata.category(cluster[0]).startswith("L") and \
+        unicodedata.east_asian_width(cluster[0]) in ("W", "F")
 
 
 @lru_cache(maxsize=4096)
@@ -190,8 +202,13 @@ def _convert_cluster(cluster: str) -> tuple[str, bool]:
 
 
 def _approximate(text: str) -> tuple[str, bool]:
-    """Compatibility folding (``ﬁ`` -> ``fi``, ``²`` -> ``2``) else ``?``; never exact."""
+    """Compatibility folding (``ﬁ`` -> ``fi``, ``²`` -> ``2``), letters of other scripts
+    transliterated (``基`` -> ``Ji``, ``агент`` -> ``agent``), else ``?``; never exact."""
     folded = fold_ascii(unicodedata.normalize("NFKC", text))
+    if not folded and unicodedata.category(text[0]).startswith("L"):
+        from anyascii import anyascii
+
+        folded = anyascii(text)
     folded = "".join(ASCII_ESCAPES.get(c, c) for c in folded if c.isprintable())
     return (folded or "?"), False
 
