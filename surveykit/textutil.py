@@ -71,9 +71,21 @@ def _fold_char(ch: str) -> str:
 
 @lru_cache(maxsize=1)
 def _latex_decoder():
-    from pylatexenc.latex2text import LatexNodes2Text
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-    return LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+    from surveykit.bib.latex import ASCII_ESCAPES, UNICODE_SYMBOLS
+
+    # every text macro the .bib writer emits reads back as its character (pylatexenc knows no
+    # \pounds, \S, \P, \copyright, \ddag...): a written-then-read title loses nothing
+    db = get_default_latex_context_db()
+    written = {}
+    for char, latex in [*ASCII_ESCAPES.items(), *UNICODE_SYMBOLS.items()]:
+        match = re.fullmatch(r"\{\\([A-Za-z]+)\}", latex)
+        if match:
+            written[match.group(1)] = char
+    db.add_context_category("surveykit-writer", prepend=True,
+                            macros=[MacroTextSpec(name, char) for name, char in sorted(written.items())])
+    return LatexNodes2Text(latex_context=db, math_mode="verbatim", strict_latex_spaces=True)
 
 
 _HAS_LATEX = re.compile(r"[\\{}$~]")

@@ -196,8 +196,8 @@ class Workspace:
             from surveykit.topics.naming import name_topics
 
             name_topics(result, self.corpus, backend)
+        changes.save(self.paths.build)  # before topics.json, which marks the stage complete
         result.save(self.paths.build)
-        changes.save(self.paths.build)
         self.__dict__["topics"] = result
         self.__dict__["topic_changes"] = changes
         return result

@@ -155,6 +155,9 @@ def escape_latex(text: str, lost: list[str] | None = None) -> str:
     return "".join(out)
 
 
+# symbols written as something else (EUR for €, \\ll for «): reported, like transliterations;
+# quotes, dashes and spaces written the TeX way print the same and are not
+_SUBSTITUTED = set("\u2212«»‹›°µ€¥★¬∣⋅‖✓ο")
 _LIGATURE_PAIRS = {("-", "-"), ("'", "'"), ("`", "`"), (",", ","), ("?", "`"), ("!", "`")}
 
 
@@ -173,7 +176,7 @@ def _convert_cluster(cluster: str) -> tuple[str, bool]:
         if base.isascii():
             return (base if base.isprintable() else " "), True
         if base in UNICODE_SYMBOLS:
-            return UNICODE_SYMBOLS[base], True
+            return UNICODE_SYMBOLS[base], base not in _SUBSTITUTED
         if base in UNICODE_LETTERS:
             return UNICODE_LETTERS[base], True
         category = unicodedata.category(base)
@@ -204,7 +207,7 @@ def _convert_cluster(cluster: str) -> tuple[str, bool]:
 def _approximate(text: str) -> tuple[str, bool]:
     """Compatibility folding (``ﬁ`` -> ``fi``, ``²`` -> ``2``), letters of other scripts
     transliterated (``基`` -> ``Ji``, ``агент`` -> ``agent``), else ``?``; never exact."""
-    folded = fold_ascii(unicodedata.normalize("NFKC", text))
+    folded = fold_ascii(unicodedata.normalize("NFKC", text)).strip()  # ¨ is a space + a mark
     if not folded and unicodedata.category(text[0]).startswith("L"):
         from anyascii import anyascii
 

@@ -94,6 +94,23 @@ def test_a_written_bib_parses_back_to_the_same_titles_and_venues(papers):
     text, report = render_bib(papers)
     read = parse_bibtex_string(text).papers
     assert len(read) == len(papers)
-    want = sorted((collapse_ws(p.title), collapse_ws(p.venue or "")) for p in papers)
-    got = sorted((collapse_ws(p.title), collapse_ws(p.venue or "")) for p in read)
-    assert got == want
+    # exact, except where the report says characters were transliterated (no LaTeX form)
+    approximated = {w.paper_id for w in report.warnings if w.kind == "unicode-approximated"}
+    exact = [p for p in papers if p.id not in approximated]
+    got = {(_printed(p.title), _printed(p.venue or "")) for p in read}
+    for paper in exact:
+        assert (_printed(paper.title), _printed(paper.venue or "")) in got
+
+
+_TYPOGRAPHIC = str.maketrans({"\u2018": "`", "\u2019": "'", "\u201a": ",", "\u201b": "`", "\u2032": "'",
+                              "\u201c": "``", "\u201d": "''", "\u201e": ",,", "\u2033": "''",
+                              "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "--",
+                              "\u2014": "---", "\u2015": "---"})
+
+
+def _printed(text: str) -> str:
+    """Text as the PDF prints it: TeX's quotes and dashes, invisible characters gone."""
+    import unicodedata
+
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return collapse_ws(text.translate(_TYPOGRAPHIC))
