@@ -55,6 +55,13 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
             tmp_path.unlink()
 
 
+def claim(path: str | os.PathLike[str]) -> None:
+    """Count ``path`` as written in the open :func:`recording` blocks: a file a stage makes but
+    leaves alone when it already has the right bytes (so a re-run's manifest is the same)."""
+    for written in _RECORDERS:
+        written.add(Path(path).resolve())
+
+
 def is_leftover_tmp(path: Path) -> bool:
     """A temporary file :func:`atomic_path` left behind when its process was killed."""
     return path.name.startswith(".") and path.name.endswith(TMP_SUFFIX) and path.name.count(".") >= 3
