@@ -87,7 +87,8 @@ def test_no_overlapping_titles(measured, n):
         if count != n:
             continue
         titles = [t for t in m["texts"] if any(k in t["kind"] for k in TITLE_KINDS)]
-        pairs = [(a["text"], b["text"]) for i, a in enumerate(titles) for b in titles[i + 1:] if _overlap(a, b)]
+        pairs = [(a["text"], b["text"]) for i, a in enumerate(titles) for b in titles[i + 1:]
+                 if _overlap(a, b)]
         if pairs:
             clashes[name] = pairs
     assert not clashes, f"overlapping titles at {n} topics: {clashes}"
