@@ -1,7 +1,8 @@
 """No overlapping titles and no cut text at 6 and at 10 topics (issue 12): each figure of notebooks
 02 and 04 is rendered as a notebook shows it (plotly in the system Chromium, Playwright, no browser
 download) and the boxes of its text elements are compared: titles (figure, subplot, axis, legend
-title) must not overlap one another, and no text may leave the figure.
+title) must not overlap one another or any other text, and no text may leave the figure. The
+keyword chart's panels must show their own topic's terms.
 """
 
 from __future__ import annotations
@@ -87,8 +88,9 @@ def test_no_overlapping_titles(measured, n):
         if count != n:
             continue
         titles = [t for t in m["texts"] if any(k in t["kind"] for k in TITLE_KINDS)]
-        pairs = [(a["text"], b["text"]) for i, a in enumerate(titles) for b in titles[i + 1:]
-                 if _overlap(a, b)]
+        # a title must not touch another title, a tick label or a legend entry
+        pairs = [(a["text"], b["text"]) for a in titles for b in m["texts"]
+                 if b is not a and _overlap(a, b)]
         if pairs:
             clashes[name] = pairs
     assert not clashes, f"overlapping titles at {n} topics: {clashes}"
@@ -105,3 +107,17 @@ def test_no_cut_text(measured, n):
         if out:
             cut[name] = out
     assert not cut, f"text cut off at {n} topics: {cut}"
+
+
+def test_keyword_panels_show_their_own_topics_terms(bundled):
+    from surveykit.api import fit_topics
+    from surveykit.topics import barchart_figure
+
+    corpus, embeddings = bundled
+    result = fit_topics(corpus, embeddings, n_topics=10)
+    fig = barchart_figure(result)
+    topics = [t for t in result.topics if t.id != -1]
+    assert len(fig.data) == len(topics)
+    for trace, topic in zip(fig.data, topics, strict=True):
+        assert trace.name == topic.label
+        assert set(trace.y) & set(topic.keywords), (topic.label, trace.y, topic.keywords)

@@ -86,8 +86,9 @@ def barchart_figure(result: TopicResult, n_words: int = 5, title: str = "Topic k
     fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles,
                         horizontal_spacing=gap_px / (width - 190) if columns > 1 else 0.0,
                         vertical_spacing=title_px / (height - 150) if rows > 1 else 0.0)
+    model_ids = _model_topic_ids(model)
     for index, topic in enumerate(topics):
-        terms = _topic_terms(model, topic, n_words)
+        terms = _topic_terms(model, model_ids.get(topic.id), topic, n_words)
         fig.add_trace(go.Bar(x=[w for _, w in terms][::-1], y=[term for term, _ in terms][::-1],
                              orientation="h", marker_color=colors[topic.id], name=topic.label,
                              hovertemplate="%{y}: %{x:.3f}<extra></extra>", showlegend=False),
@@ -101,10 +102,27 @@ def barchart_figure(result: TopicResult, n_words: int = 5, title: str = "Topic k
     return fig
 
 
-def _topic_terms(model: Any, topic: Any, n_words: int) -> list[tuple[str, float]]:
-    """The topic's top terms with their c-TF-IDF weight (its keywords, ranked, when the model
-    has no entry for it, e.g. after a curation merge)."""
-    terms = model.get_topic(topic.id) if hasattr(model, "get_topic") else None
+def _model_topic_ids(model: Any) -> dict[int, int]:
+    """Result topic id -> BERTopic topic id. The model keeps its own numbering; its custom labels
+    (``"<result id>: <label>"``, in the model's topic order) say which is which."""
+    import re
+
+    labels = getattr(model, "custom_labels_", None)
+    ids = sorted(model.get_topics()) if hasattr(model, "get_topics") else []
+    if not labels or len(labels) != len(ids):
+        return {}
+    out = {}
+    for model_id, label in zip(ids, labels, strict=True):
+        match = re.match(r"^\s*(-?\d+)\s*:", str(label))
+        if match:
+            out[int(match.group(1))] = model_id
+    return out
+
+
+def _topic_terms(model: Any, model_id: int | None, topic: Any, n_words: int) -> list[tuple[str, float]]:
+    """The topic's top terms with their c-TF-IDF weight; its own keywords, ranked, when the model
+    has no entry for it (e.g. after a curation merge)."""
+    terms = model.get_topic(model_id) if model_id is not None else None
     if terms:
         return [(str(term), float(weight)) for term, weight in terms[:n_words]]
     words = list(topic.keywords)[:n_words]
