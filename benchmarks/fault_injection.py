@@ -246,11 +246,14 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     config = _config(work)
     started = time.perf_counter()
-    states, writes, seconds = reference(work, config, args.timeout)
+    last = max(args.only) if args.at else NOTEBOOKS[-1]  # explicit points: no need to go further
+    states, writes, seconds = reference(work, config, args.timeout, tuple(n for n in NOTEBOOKS if n <= last))
     points = choose_points(writes, seconds, args.points, args.seed, [n for n in NOTEBOOKS if n in args.only])
-    if args.at:  # explicit write points, e.g. 02:7 (a seeded point to check again after a fix)
-        points = [Point(nb, "write", int(w), writes[nb][int(w) - 1])
-                  for nb, w in (item.split(":") for item in args.at)]
+    if args.at:  # explicit write points: 02:7, or 02:build/topics.json (its first write in 02)
+        points = []
+        for nb, where in (item.split(":", 1) for item in args.at):
+            number = int(where) if where.isdigit() else writes[nb].index(where) + 1
+            points.append(Point(nb, "write", number, writes[nb][number - 1]))
     rows = []
     for point in points:
         row = inject(point, work, config, states, args.timeout)
@@ -260,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     header = list(rows[0]) if rows else []
     table = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     table += ["| " + " | ".join(v.replace("|", "\\|") for v in r.values()) + " |" for r in rows]
-    files = len(states[NOTEBOOKS[-1]])
+    files = len(states[max(states)])
     summary = (f"{len(rows)} kill points (seed {args.seed}), {len(rows) - len(bad)} recovered "
                f"byte-identically, {len(bad)} not; outputs compared: {files} files; reference run "
                + ", ".join(f"{n} {s:.0f} s" for n, s in seconds.items())
