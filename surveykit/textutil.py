@@ -108,7 +108,23 @@ def latex_to_unicode(text: str) -> str:
     return _decode_latex(text)
 
 
+@lru_cache(maxsize=1)
+def _math_forms() -> dict[str, str]:
+    """The writer's math-mode symbols (``{\\ensuremath{\\neg}}`` -> ``¬``): read back as written."""
+    from surveykit.bib.latex import _SUBSTITUTED, UNICODE_SYMBOLS
+
+    forms = {latex: char for char, latex in UNICODE_SYMBOLS.items()
+             if latex.startswith("{\\ensuremath") and char not in _SUBSTITUTED}
+    for char, latex in UNICODE_SYMBOLS.items():  # ✓ is written as √: it reads back as √
+        if latex.startswith("{\\ensuremath"):
+            forms.setdefault(latex, char)
+    return forms
+
+
 def _decode_latex(text: str) -> str:
+    if "\\ensuremath" in text:
+        for latex, char in _math_forms().items():
+            text = text.replace(latex, char)
     try:
         decoded = _latex_decoder().latex_to_text(text, latex_context=_latex_context())
     except Exception:  # pylatexenc is lenient, but a broken value must never stop a load
