@@ -40,8 +40,9 @@ from surveykit import io  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "fault_injection.md"
 NOTEBOOKS = ("01", "02", "03", "04", "05", "06")
-# not outputs: executed notebook copies (timings), the latexmk work folder, the run lock
-VOLATILE = ("build/notebooks/", "draft/_build/", ".surveykit.lock")
+# not outputs: executed notebook copies (timings), the latexmk work folders of the draft and of the
+# bibliography check (logs with the time of day), the run lock
+VOLATILE = ("build/notebooks/", "draft/_build/", "build/bibcheck/", ".surveykit.lock")
 MANIFEST = "build/manifest.json"
 
 
@@ -123,7 +124,8 @@ def torn_files(folder: Path, got: dict[str, bytes], before: dict[str, bytes],
 def reference(work: Path, config: Path, timeout: float,
               notebooks: tuple[str, ...] = NOTEBOOKS) -> tuple[dict, dict, dict]:
     """Run notebook by notebook; the snapshot before each, its writes and its duration."""
-    out = work / "ref"
+    out = work / "run"  # the folder every kill point runs in: paths in reports are the same
+    shutil.rmtree(out, ignore_errors=True)
     out.mkdir()
     states: dict[str, dict[str, bytes]] = {"00": snapshot(out)}
     writes: dict[str, list[str]] = {}
@@ -240,7 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=900)
     parser.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
     parser.add_argument("--no-results", action="store_true", help="do not write benchmarks/results/")
-    parser.add_argument("--at", nargs="*", help="explicit write points NOTEBOOK:N instead of seeded ones")
+    parser.add_argument("--at", nargs="*", help="explicit points, not seeded: NOTEBOOK:N (the N-th "
+                        "write), NOTEBOOK:FILE (its first write), NOTEBOOK:@SECONDS (a delay)")
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="surveykit-faults-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -252,6 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.at:  # explicit write points: 02:7, or 02:build/topics.json (its first write in 02)
         points = []
         for nb, where in (item.split(":", 1) for item in args.at):
+            if where.startswith("@"):  # 06:@53.8, a delay in seconds
+                points.append(Point(nb, "delay", float(where[1:])))
+                continue
             number = int(where) if where.isdigit() else writes[nb].index(where) + 1
             points.append(Point(nb, "write", number, writes[nb][number - 1]))
     rows = []
