@@ -121,9 +121,10 @@ def _model_topic_ids(model: Any) -> dict[int, int]:
 
 def _topic_terms(model: Any, model_id: int | None, topic: Any, n_words: int) -> list[tuple[str, float]]:
     """The topic's top terms with their c-TF-IDF weight; its own keywords, ranked, when the model
-    has no entry for it (e.g. after a curation merge)."""
+    has no entry for it or one that shares none of them (e.g. after a curation merge or move):
+    the chart never contradicts the keywords the tables and the draft use."""
     terms = model.get_topic(model_id) if model_id is not None else None
-    if terms:
+    if terms and {str(term) for term, _ in terms} & set(topic.keywords):
         return [(str(term), float(weight)) for term, weight in terms[:n_words]]
     words = list(topic.keywords)[:n_words]
     return [(w, float(len(words) - i)) for i, w in enumerate(words)]
