@@ -116,10 +116,12 @@ def paper_to_entry(paper: Paper, key: str, include_abstract: bool = False) -> Ge
     else:
         warn("missing-author", f"no authors for {paper.title!r}; written without an author "
              "field (key field set to the title); bibtex will warn 'empty author'")
-    if paper.title.strip():
-        values["title"] = protect_title(paper.title, lost)
-    else:
-        warn("missing-title", "the paper has no title")
+    title = protect_title(paper.title, lost) if paper.title.strip() else ""
+    if title.strip("{} "):
+        values["title"] = title
+    else:  # empty, or only invisible characters (a soft hyphen, a joiner): nothing to print
+        warn("missing-title", "the paper has no title" if not paper.title.strip() else
+             f"the title {paper.title!r} has no visible characters; written without a title")
 
     entry_type = choose_type(paper)
     _add_extra_fields(paper, values, bare, lost)
