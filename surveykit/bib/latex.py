@@ -134,7 +134,8 @@ def escape_latex(text: str, lost: list[str] | None = None) -> str:
     White space is collapsed. Characters with no LaTeX form are approximated or replaced by ``?``
     and appended to ``lost`` when given.
     """
-    text = _SPACE.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
+    # strip(" "), not strip(): a no-break space at an end is text (it becomes ~)
+    text = _SPACE.sub(" ", unicodedata.normalize("NFC", text or "")).strip(" ")
     out: list[str] = []
     previous = ""
     for cluster in _CLUSTER.findall(text):
