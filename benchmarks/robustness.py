@@ -157,6 +157,78 @@ def _markdown_text(tmp: Path) -> str:
     return "survey.md text, references and front matter: entities"
 
 
+# --- foreign text, TeX ligatures, owned outputs ----------------------------------------------------
+
+
+def _cjk_title(tmp: Path) -> str:
+    from surveykit.bib import render_bib
+    from surveykit.corpus.model import Paper
+    from surveykit.sources.bibtex import parse_bibtex_string
+
+    text, report = render_bib([Paper(title="基于大语言模型的智能体综述", authors=["Wang, Lei"], year=2024)])
+    warned = [w for w in report.warnings if w.kind == "unicode-approximated"]
+    (paper,) = parse_bibtex_string(text).papers
+    if "?" in paper.title or not warned:
+        raise RuntimeError(f"title became {paper.title!r}")
+    return f".bib title {paper.title!r}, with the warning (pdflatex has no CJK font)"
+
+
+def _ligatures(tmp: Path) -> str:
+    from surveykit.bib.latex import escape_latex
+    from surveykit.sources.bibtex import parse_bibtex_string
+
+    typed = "A--B, ''quoted'', ,,x, ?`y"
+    latex = escape_latex(typed)
+    (paper,) = parse_bibtex_string("@misc{k, title = {" + latex + "}}").papers
+    if paper.title != typed:
+        raise RuntimeError(f"read back as {paper.title!r}")
+    return f"{typed!r} written {latex!r}, read back as typed"
+
+
+def _non_latin_dedupe(tmp: Path) -> str:
+    from surveykit.corpus.dedupe import dedupe
+    from surveykit.corpus.model import Paper
+
+    titles = ["基于大语言模型的智能体综述", "多智能体协作框架研究", "🤖🤖", "✨ — ✨", "Агенты ИИ: обзор"]
+    result = dedupe([Paper(title=t, authors=["Wang, Lei"], year=2024) for t in titles])
+    if result.merges:
+        raise RuntimeError(f"merged: {[m.titles for m in result.merges]}")
+    return f"{len(titles)} titles (CJK, emoji-only, Cyrillic), same first author: {len(result.papers)} papers"
+
+
+def _stale_topic_tables(tmp: Path) -> str:
+    from surveykit import io
+    from surveykit.config import parse_config
+    from surveykit.manifest import owned_outputs
+
+    config = parse_config({"survey": {"title": "T"}}, tmp / "survey.toml")
+    config.paths.ensure()
+    mine = config.paths.tables / "my_table.tex"
+    for n in (8, 6):
+        with owned_outputs(config, "tables"):
+            for i in range(n):
+                io.write_text(config.paths.tables / f"topic_{i:02d}.tex", f"{i}\n")
+        if n == 8:
+            mine.write_text("the author's\n", encoding="utf-8")
+            io.write_text(config.paths.tables / "topic_05.tex", "5\n")
+    left = sorted(p.name for p in config.paths.tables.glob("topic_*.tex"))
+    if left != [f"topic_{i:02d}.tex" for i in range(6)] or not mine.exists():
+        raise RuntimeError(f"left: {left}")
+    return "topic_06/07.* removed (build/manifest.json), the author's tables/my_table.tex kept"
+
+
+def _fault_injection(tmp: Path) -> str:
+    results = ROOT / "benchmarks" / "results" / "fault_injection.md"
+    if not results.exists():
+        raise RuntimeError("run benchmarks/fault_injection.py first")
+    text = results.read_text(encoding="utf-8")
+    if "| NO" in text.split("## Run 2")[-1]:
+        raise RuntimeError("a kill point did not recover (benchmarks/results/fault_injection.md)")
+    together = [ln for ln in text.splitlines() if ln.startswith("Together:")]
+    summary = together[-1] if together else [ln for ln in text.splitlines() if "kill points" in ln][-1]
+    return summary.split(":", 1)[-1].split(":")[0].strip() + " (benchmarks/results/fault_injection.md)"
+
+
 # --- whole runs -----------------------------------------------------------------------------------
 
 
@@ -233,6 +305,14 @@ def _interrupt(tmp: Path) -> str:
     return f"exit {proc.returncode}: {_last_error(subprocess.CompletedProcess([], 0, '', err))}"
 
 
+def _pipeline_rows() -> list[str]:
+    """The whole-run rows of the last ``--pipeline`` run (kept when only the quick cases run)."""
+    if not RESULTS.exists():
+        return []
+    return [ln for ln in RESULTS.read_text(encoding="utf-8").splitlines()
+            if ln.startswith("| whole run |") and "SIGKILL at" not in ln]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pipeline", action="store_true", help="also the whole-run cases (minutes)")
@@ -246,6 +326,11 @@ def main(argv: list[str] | None = None) -> int:
                       _corpus_case("broken.bib", b"@article{a, title = {open\n@misc{\n"), "broken.bib"))
     rows.append(_case("hostile text", "<script>, <img onerror> in table cells", _markdown_table))
     rows.append(_case("hostile text", "<script>, <img onerror> in survey.md text", _markdown_text))
+    rows.append(_case("foreign text", "Chinese title in the .bib", _cjk_title))
+    rows.append(_case("foreign text", "typed --, '', ,, and ?` in a title", _ligatures))
+    rows.append(_case("foreign text", "non-Latin and letterless titles, one first author", _non_latin_dedupe))
+    rows.append(_case("owned outputs", "8 topics, then 6", _stale_topic_tables))
+    rows.append(_case("whole run", "SIGKILL at seeded points, then re-run", _fault_injection))
     if args.pipeline:
         for n in (0, 1, 2, 3):
             rows.append(_case("whole run", f"{n} paper(s)", _tiny(n)))
@@ -254,13 +339,18 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(_case("whole run", "Ctrl-C during 02", _interrupt))
     lines = ["| group | case | outcome | what the user sees |", "| --- | --- | --- | --- |"]
     lines += ["| " + " | ".join(markdown_escape(cell) for cell in row) + " |" for row in rows]
+    kept = [] if args.pipeline else _pipeline_rows()
+    lines += kept
     bad = [r for r in rows if r[2] not in ("handled", "clear error")]
     table = "\n".join(lines)
     print(table)
     header = ("# Robustness: cases and outcomes\n\nGenerated by `python benchmarks/robustness.py"
               f"{' --pipeline' if args.pipeline else ''}`. handled: a correct result (limits stated); "
               "clear error: a message naming the file and what is wrong, no traceback.\n\n")
-    io.write_text(RESULTS, header + table + f"\n\n{len(rows)} cases, {len(bad)} not handled.\n")
+    if kept:
+        header += (f"The last {len(kept)} rows (whole runs of minutes) are kept from the last "
+                   "`--pipeline` run.\n\n")
+    io.write_text(RESULTS, header + table + f"\n\n{len(rows) + len(kept)} cases, {len(bad)} not handled.\n")
     return 1 if bad else 0
 
 

@@ -34,6 +34,7 @@ import numpy as np
 
 from surveykit.config import CONFIG_NAME, SurveyConfig, load_config
 from surveykit.corpus.model import Corpus
+from surveykit.manifest import owned_outputs
 from surveykit.workspace import Workspace, topic_frames
 
 if TYPE_CHECKING:
@@ -175,7 +176,8 @@ class Survey:
         """
         from surveykit.corpus.build import build_corpus
 
-        build = build_corpus(self.config, progress=progress)
+        with owned_outputs(self.config, "corpus"):
+            build = build_corpus(self.config, progress=progress)
         self._forget("corpus", "embedding_model", "embeddings", "sentence_roles", "paper_types", "keys")
         self.workspace.__dict__["corpus"] = build.corpus
         return build
@@ -194,7 +196,8 @@ class Survey:
         TopicResult
             Saved to ``build/topics.json``; the change report is :attr:`topic_changes`.
         """
-        return self.workspace.fit_topics(refit=refit)
+        with owned_outputs(self.config, "topics"):
+            return self.workspace.fit_topics(refit=refit)
 
     def attributes(self) -> AttributeTable:
         """Stage 3: each paper's attributes with the sentence each value came from; saved.
@@ -203,7 +206,8 @@ class Survey:
         -------
         AttributeTable
         """
-        return self.workspace.extract_attributes()
+        with owned_outputs(self.config, "attributes"):
+            return self.workspace.extract_attributes()
 
     def _attributes(self) -> AttributeTable:
         try:
@@ -232,8 +236,10 @@ class Survey:
         from surveykit.tables import build_tables
 
         assignments, table, result = self._frames(topics)
-        built = build_tables(self.config, self.corpus, self._attributes(), assignments, table, self.keys,
-                             related=result.related)
+        attributes = self._attributes()
+        with owned_outputs(self.config, "tables"):  # a topic that is gone: its tables go too
+            built = build_tables(self.config, self.corpus, attributes, assignments, table, self.keys,
+                                 related=result.related)
         return Tables(built, self.paths.tables)
 
     def show_table(self, table: pd.DataFrame, name: str) -> Any:
@@ -291,7 +297,8 @@ class Survey:
         """
         from surveykit.bib.stage import write_references
 
-        return write_references(self.config, self.corpus, validate=validate)
+        with owned_outputs(self.config, "bibliography"):
+            return write_references(self.config, self.corpus, validate=validate)
 
     def draft(self, topics: TopicResult | None = None, compile: bool = True) -> DraftResult:
         """Stage 6: draft ``survey.md`` and ``survey.tex`` with grounded citations; compile the PDF.
@@ -310,8 +317,10 @@ class Survey:
         from surveykit.draft import write_draft
 
         assignments, table, result = self._frames(topics)
-        return write_draft(self.config, self.corpus, assignments, table, self.keys,
-                           attributes=self._attributes(), related=result.related, compile=compile)
+        attributes = self._attributes()
+        with owned_outputs(self.config, "draft"):
+            return write_draft(self.config, self.corpus, assignments, table, self.keys,
+                               attributes=attributes, related=result.related, compile=compile)
 
     def files(self, folder: str) -> FileList:
         """The files in one output folder (``"tables"``, ``"figures"``, ``"bib"``, ``"draft"``, ``"build"``).
@@ -422,9 +431,7 @@ def fit_topics(corpus: Corpus, embeddings: np.ndarray | None = None, curation: P
             hint = f"; did you mean {close[0]!r}?" if close else f"; settings: {', '.join(names)}"
             raise TypeError(f"fit_topics() got an unknown topic setting {key!r}{hint}")
     vectors = embed_papers(corpus) if embeddings is None else embeddings
-    model = TopicModel(TopicConfig.from_dict(params), curation)
-    model.fit(corpus, vectors)
-    return model.result_
+    return TopicModel(TopicConfig.from_dict(params), curation).fit(corpus, vectors).result_
 
 
 __all__ = ["Survey", "Tables", "embed_papers", "fit_topics", "load"]

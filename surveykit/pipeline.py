@@ -192,6 +192,7 @@ def run_notebooks(
         raise FileNotFoundError(f"{folder}: no notebooks to run (only={only})")
     paths = config.paths.ensure()
     with runlock.run_lock(paths.root, "surveykit run"), socket_dir() as sockets:
+        io.remove_leftover_tmp(paths.root)  # a killed run's half-written files (never renamed in)
         return _run_sequence(config, folder, sequence, progress, kernel_name, sources, sockets, refit,
                              force)
 

@@ -7,7 +7,6 @@ import unicodedata
 from functools import lru_cache
 
 _SPACE = re.compile(r"\s+")
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 # Letters NFKD does not decompose into ASCII.
 _ASCII_EXTRA = str.maketrans(
@@ -51,16 +50,42 @@ def fold_ascii(text: str) -> str:
 
 
 def normalize_title(title: str) -> str:
-    """Title reduced for matching: ASCII, lower case, words separated by single spaces."""
-    text = fold_ascii(latex_to_unicode(title)).lower()
-    return collapse_ws(_NON_ALNUM.sub(" ", text))
+    """Title reduced for matching: lower case, words separated by single spaces; Latin letters
+    folded to ASCII (``Über`` -> ``uber``), letters and digits of other scripts kept as they are
+    (a Chinese or Greek title is not reduced to nothing, so two of them never look alike)."""
+    text = latex_to_unicode(title)
+    if not text.isascii():
+        text = "".join(_fold_char(ch) for ch in unicodedata.normalize("NFC", text))
+    return collapse_ws(_NON_WORD.sub(" ", text.lower()))
+
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def _fold_char(ch: str) -> str:
+    folded = fold_ascii(ch)
+    if folded or unicodedata.category(ch) == "Mn":  # a stray combining mark folds to nothing
+        return folded
+    return ch.casefold() if ch.isalnum() else " "
 
 
 @lru_cache(maxsize=1)
 def _latex_decoder():
-    from pylatexenc.latex2text import LatexNodes2Text
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-    return LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+    from surveykit.bib.latex import ASCII_ESCAPES, UNICODE_SYMBOLS
+
+    # every text macro the .bib writer emits reads back as its character (pylatexenc knows no
+    # \pounds, \S, \P, \copyright, \ddag...): a written-then-read title loses nothing
+    db = get_default_latex_context_db()
+    written = {}
+    for char, latex in [*ASCII_ESCAPES.items(), *UNICODE_SYMBOLS.items()]:
+        match = re.fullmatch(r"\{\\([A-Za-z]+)\}", latex)
+        if match:
+            written[match.group(1)] = char
+    db.add_context_category("surveykit-writer", prepend=True,
+                            macros=[MacroTextSpec(name, char) for name, char in sorted(written.items())])
+    return LatexNodes2Text(latex_context=db, math_mode="verbatim", strict_latex_spaces=True)
 
 
 _HAS_LATEX = re.compile(r"[\\{}$~]")
@@ -83,7 +108,23 @@ def latex_to_unicode(text: str) -> str:
     return _decode_latex(text)
 
 
+@lru_cache(maxsize=1)
+def _math_forms() -> dict[str, str]:
+    """The writer's math-mode symbols (``{\\ensuremath{\\neg}}`` -> ``¬``): read back as written."""
+    from surveykit.bib.latex import _SUBSTITUTED, UNICODE_SYMBOLS
+
+    forms = {latex: char for char, latex in UNICODE_SYMBOLS.items()
+             if latex.startswith("{\\ensuremath") and char not in _SUBSTITUTED}
+    for char, latex in UNICODE_SYMBOLS.items():  # ✓ is written as √: it reads back as √
+        if latex.startswith("{\\ensuremath"):
+            forms.setdefault(latex, char)
+    return forms
+
+
 def _decode_latex(text: str) -> str:
+    if "\\ensuremath" in text:
+        for latex, char in _math_forms().items():
+            text = text.replace(latex, char)
     try:
         decoded = _latex_decoder().latex_to_text(text, latex_context=_latex_context())
     except Exception:  # pylatexenc is lenient, but a broken value must never stop a load

@@ -118,7 +118,9 @@ class Workspace:
         path, meta = self.paths.build / "paper_map_xy.npy", self.paths.build / "paper_map_xy.json"
         try:
             if json.loads(meta.read_text(encoding="utf-8")).get("key") == key:
-                return np.load(path)
+                coordinates = np.load(path)
+                io.claim(path), io.claim(meta)  # still made by this stage (output manifest)
+                return coordinates
         except (OSError, ValueError):
             pass
         coordinates = project_2d(vectors, options["projection"], options["seed"])
@@ -229,8 +231,8 @@ class Workspace:
             from surveykit.topics.naming import name_topics
 
             name_topics(result, self.corpus, backend)
+        changes.save(self.paths.build)  # before topics.json, which marks the stage complete
         result.save(self.paths.build)
-        changes.save(self.paths.build)
         self.__dict__["topics"] = result
         self.__dict__["topic_changes"] = changes
         return result
@@ -271,6 +273,8 @@ class Workspace:
             saved = {}
         if saved.get("key") == key and saved.get("table") == file_digest(path):
             table = AttributeTable.load(path)
+            for made in (path, path.with_suffix(".csv"), path.with_name("attributes_wide.csv"), marker):
+                io.claim(made)  # read back, still this stage's outputs (the output manifest keeps them)
         else:
             marker.unlink(missing_ok=True)
             table = build_attributes(self.config, self.corpus, roles=self.sentence_roles)

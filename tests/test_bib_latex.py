@@ -61,12 +61,27 @@ def test_every_ascii_special_is_escaped_and_braces_stay_balanced():
 
 def test_unicode_dash_next_to_hyphen_does_not_merge_into_a_longer_dash():
     assert escape_latex("a-\u2013b") == "a-{}--b"
-    assert escape_latex("a--b") == "a--b"  # ASCII double hyphen stays a TeX en dash
+    assert escape_latex("a\u2013b") == "a--b"  # a real en dash is TeX's --
+
+
+def test_typed_characters_are_protected_from_tex_ligatures():
+    # literal text prints as typed: -- is not an en dash, '' not a quote, ?` not an inverted ?
+    cases = {"a--b": "a-{}-b", "a---b": "a-{}-{}-b", "''x''": "'{}'x'{}'", "``q": "`{}`q",
+             ",,x": ",{},x", "?`x": "?{}`x", "!`x": "!{}`x"}
+    for text, latex in cases.items():
+        assert escape_latex(text) == latex
+
+
+def test_non_latin_letters_are_transliterated_and_reported():
+    lost: list[str] = []
+    assert escape_latex("基于大模型 agents", lost) == "Ji Yu Da Mo Xing agents"
+    assert escape_latex("Агенты") == "Agenty"
+    assert len(lost) == 5
 
 
 def test_unrepresentable_characters_are_reported():
     lost: list[str] = []
-    assert escape_latex("Agent 中文 😀 ﬁx", lost) == "Agent ?? ? fix"
+    assert escape_latex("Agent 中文 😀 ﬁx", lost) == "Agent Zhong Wen ? fix"
     assert lost == ["中", "文", "😀", "ﬁ"]
 
 

@@ -197,7 +197,8 @@ def test_transform_returns_the_placements(bundled, grown, second_run):
     corpus, embeddings = bundled
     grown_corpus, grown_embeddings, new_ids = grown
     model = TopicModel()
-    model.fit(corpus, embeddings)
+    assert model.fit(corpus, embeddings) is model  # scikit-learn's contract: fit returns self
+    assert model.result_ is not None and len(model.result_.topics) > 0
     new = Corpus([grown_corpus[p] for p in new_ids])
     placements = model.transform(new, grown_embeddings[-5:])
     assert list(placements.index) == new_ids

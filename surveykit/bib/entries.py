@@ -116,10 +116,12 @@ def paper_to_entry(paper: Paper, key: str, include_abstract: bool = False) -> Ge
     else:
         warn("missing-author", f"no authors for {paper.title!r}; written without an author "
              "field (key field set to the title); bibtex will warn 'empty author'")
-    if paper.title.strip():
-        values["title"] = protect_title(paper.title, lost)
-    else:
-        warn("missing-title", "the paper has no title")
+    title = protect_title(paper.title, lost) if paper.title.strip() else ""
+    if title.strip("{} "):
+        values["title"] = title
+    else:  # empty, or only invisible characters (a soft hyphen, a joiner): nothing to print
+        warn("missing-title", "the paper has no title" if not paper.title.strip() else
+             f"the title {paper.title!r} has no visible characters; written without a title")
 
     entry_type = choose_type(paper)
     _add_extra_fields(paper, values, bare, lost)
@@ -138,7 +140,8 @@ def paper_to_entry(paper: Paper, key: str, include_abstract: bool = False) -> Ge
 
     if lost:
         shown = ", ".join(sorted({repr(c) for c in lost}))
-        warn("unicode-approximated", f"characters without a LaTeX form were approximated: {shown}")
+        warn("unicode-approximated", "characters pdflatex cannot typeset were transliterated "
+             f"(Ji Yu for 基于) or replaced by ?: {shown}")
     if any(needs_t1(v) for v in values.values()):
         warn("needs-t1", "uses an ogonek or a T1-only letter (đ ð þ ŋ): the document needs "
              "\\usepackage[T1]{fontenc}", "info")

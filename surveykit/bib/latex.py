@@ -134,21 +134,37 @@ def escape_latex(text: str, lost: list[str] | None = None) -> str:
     White space is collapsed. Characters with no LaTeX form are approximated or replaced by ``?``
     and appended to ``lost`` when given.
     """
-    text = _SPACE.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
+    # strip(" "), not strip(): a no-break space at an end is text (it becomes ~)
+    text = _SPACE.sub(" ", unicodedata.normalize("NFC", text or "")).strip(" ")
     out: list[str] = []
     previous = ""
     for cluster in _CLUSTER.findall(text):
         latex, ok = _convert_cluster(cluster)
         if not ok and lost is not None:
             lost.append(cluster)
-        # a unicode dash next to a hyphen must not merge into a longer TeX dash ligature
-        if out and latex.startswith("-") and out[-1].endswith("-") and (
-            cluster in _DASHES or previous in _DASHES
-        ):
+        # a unicode dash next to a hyphen must not merge into a longer TeX dash ligature, and
+        # typed characters TeX would join into another (-- ---, '' ``, ,, ?` !`) print as typed
+        dash = out and latex.startswith("-") and out[-1].endswith("-") and (
+            cluster in _DASHES or previous in _DASHES)
+        if dash or (previous, cluster) in _LIGATURE_PAIRS and out and out[-1] == previous:
             out.append("{}")
+        # transliterated CJK syllables (Ji Yu ...) read as words, not one run
+        elif _wide_letter(previous) and _wide_letter(cluster) and not _convert_cluster(previous)[1]:
+            out.append(" ")
         out.append(latex)
         previous = cluster
     return "".join(out)
+
+
+# symbols written as something else (EUR for €, \\ll for «): reported, like transliterations;
+# quotes, dashes and spaces written the TeX way print the same and are not
+_SUBSTITUTED = set("\u2212«»‹›°µ€¥★¬∣⋅‖✓ο")
+_LIGATURE_PAIRS = {("-", "-"), ("'", "'"), ("`", "`"), (",", ","), ("?", "`"), ("!", "`")}
+
+
+def _wide_letter(cluster: str) -> bool:
+    return bool(cluster) and unicodedata.category(cluster[0]).startswith("L") and \
+        unicodedata.east_asian_width(cluster[0]) in ("W", "F")
 
 
 @lru_cache(maxsize=4096)
@@ -161,7 +177,7 @@ def _convert_cluster(cluster: str) -> tuple[str, bool]:
         if base.isascii():
             return (base if base.isprintable() else " "), True
         if base in UNICODE_SYMBOLS:
-            return UNICODE_SYMBOLS[base], True
+            return UNICODE_SYMBOLS[base], base not in _SUBSTITUTED
         if base in UNICODE_LETTERS:
             return UNICODE_LETTERS[base], True
         category = unicodedata.category(base)
@@ -190,8 +206,13 @@ def _convert_cluster(cluster: str) -> tuple[str, bool]:
 
 
 def _approximate(text: str) -> tuple[str, bool]:
-    """Compatibility folding (``ﬁ`` -> ``fi``, ``²`` -> ``2``) else ``?``; never exact."""
-    folded = fold_ascii(unicodedata.normalize("NFKC", text))
+    """Compatibility folding (``ﬁ`` -> ``fi``, ``²`` -> ``2``), letters of other scripts
+    transliterated (``基`` -> ``Ji``, ``агент`` -> ``agent``), else ``?``; never exact."""
+    folded = fold_ascii(unicodedata.normalize("NFKC", text)).strip()  # ¨ is a space + a mark
+    if not folded and unicodedata.category(text[0]).startswith("L"):
+        from anyascii import anyascii
+
+        folded = anyascii(text)
     folded = "".join(ASCII_ESCAPES.get(c, c) for c in folded if c.isprintable())
     return (folded or "?"), False
 

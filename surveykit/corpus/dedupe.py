@@ -131,6 +131,8 @@ def _link_fuzzy_pairwise(papers: Sequence[Paper], uf: _UnionFind) -> None:
 
 
 def _try_fuzzy(papers: Sequence[Paper], uf: _UnionFind, i: int, j: int, a: str, b: str) -> None:
+    if not a or not b:  # nothing to compare (no letters or digits): never one work by title
+        return
     if uf.find(i) == uf.find(j) or _conflict(papers[i], papers[j]):
         return
     ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()

@@ -29,6 +29,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from surveykit import io
+
 BUILD_DIR = "_build"
 CACHE_FILE = "surveykit-compile.json"
 _CITATION = re.compile(r"\\citation\{([^}]*)\}")
@@ -192,6 +194,7 @@ def _cached(tex_path: Path, bib_path: Path | None, build: Path, paranoid: bool) 
     if key is None or record.get("inputs") != key or record.get("pdf") != _digest(pdf):
         return None
     os.utime(pdf)  # current: as if written now (a run checks its PDF is newer than its start)
+    io.claim(pdf)  # still this stage's output (the output manifest must not drop it)
     report = parse_outputs(build, tex_path.stem, bib_path)
     report.pdf, report.pages = pdf, pdf_pages(pdf)
     report.status = "ok" if not report.errors else "errors"
@@ -251,6 +254,7 @@ def compile_tex(
         tmp = folder / f".{tex_path.stem}.pdf.tmp"
         shutil.copyfile(built, tmp)
         os.replace(tmp, target)
+        io.claim(target)
         report.pdf = target
         report.pages = pdf_pages(target)
         key = compile_inputs(tex_path, bib, build, paranoid)

@@ -222,7 +222,7 @@ class Drafter(ThemeSections, Framing):
                         [self.section_label(section)],
                         [str(row.label)],
                         [str(len(ids))],
-                        [_year_span(self.years(ids), "--")],
+                        [_year_span(self.years(ids), "\u2013")],  # an en dash (-- in LaTeX)
                         [Cite(tuple(self.key(p) for p in reps), textual=True)] if reps else [""],
                     ]
                 )

@@ -191,7 +191,8 @@ class SurveyFigures:
         kwargs.setdefault("root", getattr(self.config, "title", None) or "Taxonomy")
         text = forest_tree(self.topics, self.assignments, self.keys, colors=self.colors, **kwargs)
         if self.write:
-            io.write_text(self.out_dir / TREE_FILE, text)
+            with self._owned("figures.taxonomy_tree"):
+                io.write_text(self.out_dir / TREE_FILE, text)
         return text
 
     def show(self, name: str, **kwargs: Any) -> go.Figure:
@@ -237,9 +238,10 @@ class SurveyFigures:
         if static and self._session is None and find_browser() is not None:
             self._session = BrowserSession()
             self._owns_session = True
-        report = export_figures(figures, self.out_dir, formats=self.options["formats"],
-                                png_dpi=self.options["png_dpi"], session=self._session,
-                                plotlyjs=self.options["plotlyjs"])
+        with self._owned("figures." + ("+".join(figures) if len(figures) == 1 else "all")):
+            report = export_figures(figures, self.out_dir, formats=self.options["formats"],
+                                    png_dpi=self.options["png_dpi"], session=self._session,
+                                    plotlyjs=self.options["plotlyjs"])
         if report.html_only:
             self.close()
             if find_browser() is None:
@@ -249,6 +251,15 @@ class SurveyFigures:
                                [report.message])
         logger.info(report.summary())
         return report
+
+    def _owned(self, stage: str) -> contextlib.AbstractContextManager[Any]:
+        """Record what ``stage`` writes in the output manifest (formats no longer asked for go)."""
+        paths = getattr(self.config, "paths", None)
+        if paths is None or Path(paths.figures).resolve() != self.out_dir.resolve():
+            return contextlib.nullcontext()
+        from surveykit.manifest import owned_outputs
+
+        return owned_outputs(self.config, stage)
 
     def close(self) -> None:
         """Stop the browser this object started (a session passed in stays open)."""

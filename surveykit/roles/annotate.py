@@ -144,6 +144,7 @@ def load_or_annotate(papers: Sequence[Paper], path: str | os.PathLike[str],
     if path.exists():
         saved = _from_frame(pd.read_parquet(path), papers)
         if saved is not None:
+            io.claim(path)  # still this stage's output (the output manifest records it)
             return saved
     roles = annotate_sentences(papers, embed=embed)
     with io.atomic_path(path) as tmp:

@@ -198,10 +198,14 @@ def _text(value: str | None) -> str:
     """A field value as plain unicode text (``\\url{x}`` becomes ``x``, not ``<x>``)."""
     if not value:
         return ""
+    value = _TEX_LIGATURE.sub(lambda m: _TEX_LIGATURES[m.group(0)], value)
     return collapse_ws(_ANGLED_URL.sub(r"\1", latex_to_unicode(value)))
 
 
 _ANGLED_URL = re.compile(r"<(https?://[^<>\s]+)>")
+# what TeX makes of these in a .bib value (the writer protects typed ones as -{}- and '{}')
+_TEX_LIGATURES = {"---": "\u2014", "--": "\u2013", "``": "\u201c", "''": "\u201d"}
+_TEX_LIGATURE = re.compile(r"---|--|``|''")
 
 
 def _verbatim(value: str) -> str:

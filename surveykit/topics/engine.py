@@ -60,7 +60,8 @@ def _ctfidf() -> Any:
 
 
 class TopicModel:
-    """Scikit-learn-style front: ``TopicModel(config).fit(corpus, embeddings) -> TopicResult``."""
+    """Scikit-learn-style front: ``TopicModel(config).fit(corpus, embeddings)`` returns the model;
+    the :class:`TopicResult` is ``model.result_`` (``fit(...).result_`` in one line)."""
 
     def __init__(self, config: TopicConfig | None = None,
                  curation: Curation | str | os.PathLike[str] | None = None,
@@ -71,13 +72,14 @@ class TopicModel:
         self.result_: TopicResult | None = None
 
     def fit(self, corpus: Corpus, embeddings: np.ndarray,
-            candidate_texts: Sequence[str] | None = None) -> TopicResult:
+            candidate_texts: Sequence[str] | None = None) -> TopicModel:
+        """Fit the topics; returns ``self`` (scikit-learn's contract), the result on ``result_``."""
         from surveykit.topics.living import attach_state
 
         self.result_ = attach_state(fit_topics(corpus, embeddings, self.config, self.curation,
                                                candidate_texts=candidate_texts,
                                                phrase_embedder=self.phrase_embedder))
-        return self.result_
+        return self
 
     @classmethod
     def from_result(cls, result: TopicResult, config: TopicConfig | None = None) -> TopicModel:

@@ -182,14 +182,15 @@ class TopicResult:
     def save(self, folder: str | os.PathLike[str]) -> Path:
         """Write ``topics.json`` and ``topic_assignments.parquet`` into ``folder`` (atomically)."""
         folder = Path(folder)
-        path = io.write_text(folder / RESULT_FILE, self.to_json())
         table = self.assignments.reset_index()[["paper_id", "topic", "section", "score"]].copy()
         labels = self.labels()
         table["topic_label"] = table["topic"].map(labels)
         table["score"] = table["score"].round(4)
         with io.atomic_path(folder / ASSIGNMENTS_FILE) as tmp:
             table.to_parquet(tmp, index=False)
-        return path
+        # topics.json last: the next run reads it as the previous result, so it must not exist
+        # before everything else of this result is written (a kill in between changes nothing)
+        return io.write_text(folder / RESULT_FILE, self.to_json())
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TopicResult:
