@@ -12,9 +12,29 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
+from pathlib import Path
 
 from surveykit.draft import write_draft
+from surveykit.draft.pdffonts import smallest_table_text
 from surveykit.workspace import Workspace
+
+
+def table_layout(tables: Path, pdf: Path | None) -> dict:
+    """How the tables are set: shrunk (``\\resizebox``), font size commands, landscape pages,
+    longtables; and the smallest text on the PDF's table pages."""
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted(tables.glob("*.tex"))
+             if p.stem != "all_tables"}
+    size = re.compile(r"^\\(footnotesize|scriptsize|small|tiny)$", re.MULTILINE)
+    sizes = {name: (size.search(text) or [None, "body"])[1] for name, text in texts.items()}
+    return {
+        "tables": len(texts),
+        "tables_resized": sorted(n for n, t in texts.items() if "\\resizebox" in t),
+        "table_sizes": sizes,
+        "tables_landscape": sorted(n for n, t in texts.items() if "{landscape}" in t),
+        "tables_long": sorted(n for n, t in texts.items() if "{longtable}" in t),
+        "smallest_table_text_pt": smallest_table_text(pdf) if pdf is not None and pdf.exists() else None,
+    }
 
 
 def main() -> None:
@@ -41,6 +61,7 @@ def main() -> None:
         "undefined_references": report.undefined_references,
         "overfull_boxes": report.overfull_boxes,
         "overfull_above_10pt": report.overfull_large,
+        **table_layout(ws.paths.tables, report.pdf if report.status == "ok" else None),
     }
     print(json.dumps(out, indent=1))
 

@@ -109,6 +109,13 @@ def group_challenges(pool: Sequence[SourceSentence], low: int = 3, high: int = 6
     return chosen
 
 
+# words of a sentence that states a problem (not a result that happens to mention one)
+_STATES_A_GAP = re.compile(
+    r"\b(?:remains?|still|lack\w*|struggl\w*|fail\w*|under-?explored|open (?:problem|question)s?|far from|"
+    r"bottleneck\w*|challeng\w*|limited|limitations?|future (?:work|research)|unclear|difficult)\b",
+    re.IGNORECASE)
+
+
 def _example(raised: RaisedChallenge) -> SourceSentence | None:
     """A short, self-contained sentence of the group to quote (the one with most cue words); not one
     that opens with a connective (``Conversely, ...``) or leans on context."""
@@ -116,7 +123,8 @@ def _example(raised: RaisedChallenge) -> SourceSentence | None:
             if not s.anaphoric and 8 <= s.n_words <= 35 and not re.match(r"^\w+,", s.text)]
     if not pool:
         return None
-    return sorted(pool, key=lambda s: (-len(raised.challenge.cues.findall(s.text)), s.n_words, s.paper_id))[0]
+    return sorted(pool, key=lambda s: (not _STATES_A_GAP.search(s.text),
+                                       -len(raised.challenge.cues.findall(s.text)), s.n_words, s.paper_id))[0]
 
 
 def challenge_paragraph(
@@ -132,9 +140,9 @@ def challenge_paragraph(
     ``themes``: (label, section label, paper ids) of each theme; ``quote`` makes the extracted
     example sentence; ``subject`` names a group of papers (textual citations or a count)."""
     papers = raised.papers
-    verb = "names" if len(papers) == 1 else "name"
-    parts: list[Segment] = [*subject(papers), f" {verb} {raised.challenge.statement} among the limitations "
-                            "of current work or as future work."]
+    verb = "points" if len(papers) == 1 else "point"
+    parts: list[Segment] = [*subject(papers), f" {verb} to {raised.challenge.statement} as a limitation of "
+                            "current work or a direction for future work."]
     sentences = [DraftSentence(parts, "summary", tuple(papers), tag="challenge")]
     where = sorted(((label, ref, len(ids & set(papers))) for label, ref, ids in themes if ids & set(papers)),
                    key=lambda t: (-t[2], t[0]))

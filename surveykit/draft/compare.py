@@ -143,7 +143,7 @@ def result_fact(text: str) -> ResultFact | None:
     return ResultFact(value.strip(), " ".join(metric.split()), benchmark)
 
 
-NUMBER = re.compile(r"\d+(?:\.\d+)?\s?%|\d+\.\d+|\d+(?:\.\d+)?\s?(?:x|×)(?![\w-])")
+NUMBER = re.compile(r"\d+(?:\.\d+)?\s?%|\d+(?:\.\d+)?\s?(?:x|×)(?![\w-])|\d+\.\d+")
 
 
 def numbers_in(text: str) -> list[str]:

@@ -43,7 +43,8 @@ from surveykit.draft.text import (
     short_name,
 )
 
-_NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()  # noqa: SIM905
+_NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "  # noqa: SIM905
+                 "fifteen sixteen seventeen eighteen nineteen twenty").split()
 
 
 PAPERS_PER_PARAGRAPH = 6
