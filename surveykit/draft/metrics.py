@@ -28,9 +28,10 @@ def is_comparative(sentence: DraftSentence) -> bool:
     :func:`surveykit.draft.synthesis.comparative_sentence`, a group set against the previous one
     ("In contrast, ..."), or reported numbers side by side."""
     first = sentence.segments[0] if sentence.segments else ""
-    facet = sentence.tag == "comparison" or (isinstance(first, str) and first in _FACET_LEADS)
-    contrast = sentence.tag == "group" and isinstance(first, str) and first.startswith("In contrast")
-    return (facet or contrast or sentence.tag == "results") and len(sentence.paper_ids) >= 2
+    tag = getattr(sentence, "tag", "")  # drafts of earlier versions have no tags
+    facet = tag == "comparison" or (isinstance(first, str) and first in _FACET_LEADS)
+    contrast = tag == "group" and isinstance(first, str) and first.startswith("In contrast")
+    return (facet or contrast or tag == "results") and len(sentence.paper_ids) >= 2
 
 
 def connective(sentence: DraftSentence) -> str | None:
@@ -89,6 +90,7 @@ def draft_metrics(document: SurveyDocument, drafter: Any) -> dict[str, Any]:
     groups = results = challenges = 0
     parents = {s.label for s in document.sections if s.subsections}
     for section, sentence in document.sentences():
+        tag = getattr(sentence, "tag", "")
         topical = section.label.startswith(("sec:section-", "sec:topic-"))
         if sentence.kind == "extract":
             extracts += 1
@@ -103,9 +105,9 @@ def draft_metrics(document: SurveyDocument, drafter: Any) -> dict[str, Any]:
             substantive |= set(sentence.paper_ids)
         if topical:
             topical_papers |= set(sentence.paper_ids)
-        groups += topical and sentence.tag == "group"
-        results += topical and sentence.tag == "results"
-        challenges += sentence.tag == "challenge"
+        groups += topical and tag == "group"
+        results += topical and tag == "results"
+        challenges += tag == "challenge"
         if topical and section.label not in parents:
             per_theme.setdefault(section.label, 0)
             per_theme[section.label] += is_comparative(sentence)
