@@ -127,6 +127,7 @@ class Drafter(ThemeSections, Framing):
         self.sentences: dict[str, list[SourceSentence]] = {
             pid: paper_sentences(corpus[pid]) for pid in [*ids, *self.related]}
         self.used: set[tuple[str, int]] = set()
+        self.raised_challenges: list = []  # set by challenges_section, named by the conclusion
         # paper id -> sentence index -> role (background/objective/method/result/other)
         self.roles: dict[str, dict[int, str]] = {}
         # paper id -> sentence index -> the limitation/future-work cue (a challenge, not scene-setting)
@@ -302,7 +303,12 @@ class Drafter(ThemeSections, Framing):
         pool = [s for s in challenge_sentences(self.sentences, ids, self.challenge_cues)
                 if (s.paper_id, s.index) not in self.used]
         raised = group_challenges(pool)
+        self.raised_challenges = raised  # the conclusion names them
         if not raised:
+            sec.blocks.append(Paragraph([DraftSentence(
+                ["No abstract of the corpus states a limitation or a direction for future work that "
+                 "names a recognisable challenge; the themes are summarised in ", Ref(TREE_LABEL, "Figure"),
+                 "."], "structural")]))
             return sec
         n_papers = len({p for r in raised for p in r.papers})
         names = [r.challenge.name.lower() for r in raised]

@@ -178,10 +178,9 @@ def column_spec(df: pd.DataFrame, cites: set[str] | frozenset[str] = frozenset()
         elif _is_number_column(values):
             specs.append("r")
             widths.append(longest)
-        elif longest > _WRAP_CHARS:
-            width_chars = min(longest, 40)
-            specs.append(f"p{{{width_chars * 0.15:.1f}cm}}")
-            widths.append(width_chars)
+        elif longest > _WRAP_CHARS:  # a column of long texts (titles) wants more room when squeezed
+            specs.append(f"p{{{min(longest, 40) * 0.15:.1f}cm}}")
+            widths.append(min(longest, 80))
         else:
             specs.append("l")
             widths.append(longest)
