@@ -73,8 +73,7 @@ class DraftOptions:
     section_sentences: int = 3
     intro_sentences: int = 3
     representatives: int = 4
-    challenges_per_section: int = 3
-    future_directions: int = 6
+    challenges: int = 6
     comparisons_per_theme: int = 3
     mmr_lambda: float = 0.7
     max_similarity: float = 0.5
@@ -302,7 +301,7 @@ class Drafter(ThemeSections, Framing):
         ids = list(self.assignments.index)
         pool = [s for s in challenge_sentences(self.sentences, ids, self.challenge_cues)
                 if (s.paper_id, s.index) not in self.used]
-        raised = group_challenges(pool)
+        raised = group_challenges(pool, low=min(3, self.options.challenges), high=self.options.challenges)
         self.raised_challenges = raised  # the conclusion names them
         if not raised:
             sec.blocks.append(Paragraph([DraftSentence(
