@@ -180,6 +180,10 @@ def facet_labels(long: pd.DataFrame | None) -> dict[tuple[str, str], str]:
 # --- each paper's contribution and result ----------------------------------------------------------
 
 
+# a sentence about how the work was tested or what was found, not what it contributes
+_EVALUATIVE = re.compile(
+    r"^(?:(?:We|They|Our|The|These|Extensive|Comprehensive)\s+)?(?:further\s+)?(?:evaluat\w*|experiments?|"
+    r"findings|results|analys[ie]s|empirical)\b", re.IGNORECASE)
 _ENUMERATED = re.compile(r"^\(?(?:\d+|[ivx]+)[.)]\s|^\w[\w-]*:\s")
 EXCLUSIVE_FACETS = ("training", "agents", "contribution")  # values that exclude each other
 
@@ -214,7 +218,7 @@ def contribution_sentence(
             + (bool(name) and name in s.text)
             - (s.role == "finding")
         )
-        return (s.anaphoric, bool(DANGLING.search(s.text)), -score, s.index)
+        return (s.anaphoric, bool(DANGLING.search(s.text)), bool(_EVALUATIVE.match(s.text)), -score, s.index)
 
     return sorted(pool, key=rank)[0]
 
