@@ -79,7 +79,7 @@ def test_wide_tables_wrap_in_small_type_instead_of_shrinking():
     short = to_latex(_wide_frame(7), caption="A short wide table.", label="tab:short")
     for text in (long, short):
         assert r"\resizebox" not in text and r"\tiny" not in text
-        assert r"\raggedright\arraybackslash}p{" in text  # wrapping columns
+        assert r"\raggedright\arraybackslash\hspace{0pt}}p{" in text  # wrapping columns
     assert r"\begin{longtable}" in long  # taller than a page: it breaks across pages
     assert r"\begin{landscape}" not in short  # a 7-row table does not take a landscape page
     layout = table_layout(_wide_frame(7), {"Ref"})

@@ -37,6 +37,7 @@ import pandas as pd
 from surveykit import io
 from surveykit.attributes.benchmarks import title_name
 from surveykit.attributes.extract import BENCHMARK_ATTRIBUTE, JOIN, AttributeTable
+from surveykit.bib.entries import short_label
 from surveykit.corpus.model import Corpus
 from surveykit.tables.export import CHECK, FORMATS, LATEX_PACKAGES, WIDE_MODES, styled, write_table
 
@@ -98,8 +99,23 @@ def _discriminative(attributes: AttributeTable, dropped: list[tuple[str, str]]) 
     return AttributeTable(long[mask].reset_index(drop=True), attributes.paper_ids, attributes.attributes)
 
 
-def _with_cites(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+def _with_cites(frame: pd.DataFrame, columns: list[str], corpus: Corpus | None = None,
+                keys: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Mark the citation columns; with the corpus, also the longest word a citation of theirs prints
+    (``cite_word``): natbib cites a paper without authors by its (shortened) title, whose longest
+    word the column must fit."""
     frame.attrs["cite_columns"] = columns
+    if corpus is not None and keys:
+        by_key = {key: pid for pid, key in keys.items()}
+        longest = 0
+        for column in columns:
+            for cell in frame.get(column, ()):
+                for key in str(cell or "").split(","):
+                    pid = by_key.get(key.strip())
+                    if pid in corpus and not corpus[pid].authors:
+                        longest = max([longest, *(len(w) for w in short_label(corpus[pid].title).split())])
+        if longest:
+            frame.attrs["cite_word"] = longest
     return frame
 
 
@@ -152,7 +168,7 @@ def topic_attribute_table(
     if default_columns:  # a column no paper of the topic fills says nothing and costs width
         empty = [c for c in frame.columns[3:] if not any(str(v).strip() for v in frame[c])]
         frame = frame.drop(columns=empty)
-    return _with_cites(frame, [REF])
+    return _with_cites(frame, [REF], corpus, keys)
 
 
 COMPONENTS = "Components"
@@ -227,7 +243,7 @@ def overview_table(
         )
         rows.append(row)
     columns = (["Section"] if has_sections else []) + ["Topic", "Papers", "Key terms", "Representative"]
-    return _with_cites(pd.DataFrame(rows, columns=columns), ["Representative"])
+    return _with_cites(pd.DataFrame(rows, columns=columns), ["Representative"], corpus, keys)
 
 
 def related_surveys_table(corpus: Corpus, related: Sequence[str], keys: Mapping[str, str],
@@ -245,7 +261,7 @@ def related_surveys_table(corpus: Corpus, related: Sequence[str], keys: Mapping[
         rows.append({REF: keys.get(paper_id, ""), "Survey": title, "Year": str(paper.year or "")})
     frame = pd.DataFrame(rows, columns=[REF, "Survey", "Year"])
     frame = frame.sort_values(["Year", "Survey"], ascending=[False, True], kind="stable")
-    return _with_cites(frame.reset_index(drop=True), [REF])
+    return _with_cites(frame.reset_index(drop=True), [REF], corpus, keys)
 
 
 _KINDS = (
@@ -322,7 +338,7 @@ def benchmark_table(
         )
     frame = pd.DataFrame(rows, columns=["Name", REF, "Year", "Kind", "Size", "Domain", "Code", "Code URL"])
     frame = frame.sort_values(["Year", "Name"], kind="stable").reset_index(drop=True)
-    return _with_cites(frame, [REF])
+    return _with_cites(frame, [REF], corpus, keys)
 
 
 # --- stage --------------------------------------------------------------------------------------

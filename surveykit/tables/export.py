@@ -94,7 +94,7 @@ _CITE_CHARS, _CITE_WORD = 20, 11  # a rendered citation: "Huang et al. (2024)"
 # (size command, point size) in an 11 pt document: never below 8 pt
 FONT_SIZES = (("", 11.0), ("footnotesize", 9.0), ("scriptsize", 8.0))
 _SMALL_CHAR_CM = 9.0 * _CHAR_CM_PER_PT
-_RAGGED = r">{\raggedright\arraybackslash}"
+_RAGGED = r">{\raggedright\arraybackslash\hspace{0pt}}"  # \hspace: the first word may hyphenate
 
 
 @dataclass(frozen=True)
@@ -112,9 +112,12 @@ class TableLayout:
         return dict(FONT_SIZES)[self.size]
 
 
+_PREFIX = r"(?:>\{(?:[^{}]|\{[^{}]*\})*\})"  # a >{...} column prefix (one level of braces inside)
+
+
 def _spec_parts(spec: str) -> list[str]:
     """The columns of a spec: ``l``, ``c``, ``r`` or ``p{..}`` (with its ``>{..}`` prefix)."""
-    return re.findall(r"(?:>\{[^}]*\})?p\{[^}]*\}|[lcr]", spec)
+    return re.findall(_PREFIX + r"?p\{[^}]*\}|[lcr]", spec)
 
 
 def fit_columns(
@@ -124,7 +127,7 @@ def fit_columns(
     """The spec with its text columns as wrapping ``p{}`` columns narrowed so the table fits
     ``width_cm`` at characters of ``char_cm``, or ``None`` when even the narrowest wrap (the
     longest word of each column) does not fit."""
-    parts = [re.sub(r"^>\{[^}]*\}", "", part) for part in _spec_parts(spec)]
+    parts = [re.sub("^" + _PREFIX, "", part) for part in _spec_parts(spec)]
     if len(parts) != len(widths):
         return None
     parts = ["p{}" if p == "l" and w > _WRAP_SHORT else p for p, w in zip(parts, widths, strict=True)]
@@ -190,8 +193,8 @@ def column_spec(df: pd.DataFrame, cites: set[str] | frozenset[str] = frozenset()
 def _longest_words(frame: pd.DataFrame, cites: set[str]) -> list[int]:
     out = []
     for column in frame.columns:
-        if column in cites:
-            out.append(max(_CITE_WORD, len(str(column))))
+        if column in cites:  # "cite_word": the longest word of a title-like citation label
+            out.append(max(_CITE_WORD, len(str(column)), int(frame.attrs.get("cite_word", 0))))
             continue
         words = [len(w) for v in frame[column].tolist() for w in _text(v).split()]
         out.append(max(words + [len(w) for w in str(column).split()]))
