@@ -217,8 +217,17 @@ def tex_sentences(tex: str) -> list[str]:
     out = []
     for paragraph in re.split(r"\n\s*\n", tex_body(tex)):
         paragraph = " ".join(paragraph.split())
-        if paragraph:
-            out += [s.text for s in split_sentences(paragraph)]
+        if not paragraph:
+            continue
+        parts: list[str] = []
+        for piece in (s.text for s in split_sentences(paragraph)):
+            # a "sentence" that opens lower-case or with "(" continues the previous one (a quoted
+            # ``...?'' inside a sentence is no boundary)
+            if parts and re.match(r"[a-z(]", piece):
+                parts[-1] += " " + piece
+            else:
+                parts.append(piece)
+        out += parts
     return out
 
 

@@ -59,7 +59,9 @@ _NUMBER = re.compile(r"\d+\.\d+|\d\s?%|\b\d+(?:\.\d+)?\s?(?:x|×|times|points?|p
 # Sentences that lean on context the survey does not give ("both strategies", "the gap").
 DANGLING = re.compile(
     r"\b(?:both|these|those|such|aforementioned|the above|the gap|the insight|the former|the latter)\b"
-    r"|^(?:Inspired by|As an effort|To uncover)\b",
+    r"|^(?:Inspired by|As an effort|To uncover)\b"
+    r"|^(?:In contrast|By contrast|Similarly|Likewise|Moreover|Furthermore|Additionally|However|Conversely|"
+    r"Nevertheless|Meanwhile|Instead|Finally|Then|Thus|Hence|Therefore),",
     re.IGNORECASE,
 )
 _PERCENT_OR_FACTOR = re.compile(r"\d+(?:\.\d+)?\s?(?:%|x\b|×|times\b|points?\b|pp\b)", re.IGNORECASE)
