@@ -181,3 +181,12 @@ def test_fixture_draft_compares_groups_without_connective_chains(tmp_path):
     assert 1 <= len(statements) <= 6
     for block in statements:
         assert block.sentences[0].tag == "challenge" and block.sentences[0].paper_ids
+
+
+def test_an_author_less_paper_cites_by_a_short_label():
+    from surveykit.bib.entries import short_label
+
+    assert short_label("Can Agents Fix Agent Issues?") == "Can Agents Fix Agent Issues?"
+    assert short_label("IM2: an Interpretable and Multi-category Integrated Metric Framework") == "IM2"
+    assert short_label("A Comprehensive Comparison of Neural Networks as Cognitive Models of Inflection") == \
+        "A Comprehensive Comparison of Neural\u2026"
