@@ -35,11 +35,11 @@ def _cues(pattern: str) -> re.Pattern[str]:
 # statements are deliberately modest: each paper raises *an aspect* of the challenge in a limitation
 # or future-work sentence, which is all the citation can vouch for
 CHALLENGES: tuple[Challenge, ...] = (
-    Challenge("Evaluation", "how systems are evaluated: benchmarks, metrics and how realistic the test "
-              "settings are", _cues(r"evaluat|benchmark|metric|measur|assess|leaderboard|test set")),
-    Challenge("Generalisation and robustness", "whether methods carry over to unseen tasks, domains and "
-              "inputs", _cues(r"generali[sz]|robust|unseen|out-of-distribution|transfer|domain shift|brittle|"
-                             r"adapt\w* to new|diverse (?:tasks|environments|settings)")),
+    Challenge("Evaluation", "evaluation (benchmarks, metrics and how realistic the test settings are)",
+              _cues(r"evaluat|benchmark|metric|measur|assess|leaderboard|test set")),
+    Challenge("Generalisation and robustness", "generalisation to unseen tasks, domains and inputs",
+              _cues(r"generali[sz]|robust|unseen|out-of-distribution|transfer|domain shift|brittle|"
+                    r"adapt\w* to new|diverse (?:tasks|environments|settings)")),
     Challenge("Reasoning and long-horizon tasks", "multi-step reasoning, planning and long-horizon decision "
               "making", _cues(r"long-horizon|long horizon|plan\w*|reason\w*|multi-step|multi-turn|"
                               r"complex tasks|decision[- ]making")),
@@ -56,8 +56,8 @@ CHALLENGES: tuple[Challenge, ...] = (
     Challenge("Interaction with humans", "alignment with people, explanations and working alongside users",
               _cues(r"human|user|align\w*|interpretab|explainab|explanation|"
                     r"collaborat\w* with (?:people|humans)")),
-    Challenge("Coordination of multiple agents", "how several agents communicate, divide work and stay "
-              "consistent", _cues(r"multi-agent|coordinat|communicat|cooperat|collaborat")),
+    Challenge("Coordination of multiple agents", "communication, division of work and consistency among "
+              "several agents", _cues(r"multi-agent|coordinat|communicat|cooperat|collaborat")),
     Challenge("Memory and context", "limited context and memory", _cues(r"memory|context (?:length|window)|"
                                                                        r"long context|forget")),
 )

@@ -34,7 +34,8 @@ _GENERIC = frozenset(
     generalized generalised superior outperform outperforms outperforming compared comparison limited
     remain remains remaining particularly critical important require requires requiring ensure existing
     often various widely wide range set sets designed design designs develop developed
-    developing paradigm paradigms systems system capability""".split()  # noqa: SIM905
+    developing paradigm paradigms systems system capability success rate rates accuracy score
+    scores""".split()  # noqa: SIM905
 )
 _WORD = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 
