@@ -166,7 +166,7 @@ def topic_attribute_table(
     if merge_flags:
         frame = _merge_flags(frame, [labels[c] for c in columns if attributes.kind(c) == "flag"])
     if default_columns:  # a column no paper of the topic fills says nothing and costs width
-        empty = [c for c in frame.columns[3:] if not any(str(v).strip() for v in frame[c])]
+        empty = [c for c in frame.columns[2:] if not any(str(v).strip() for v in frame[c])]
         frame = frame.drop(columns=empty)
     return _with_cites(frame, [REF], corpus, keys)
 
@@ -261,6 +261,8 @@ def related_surveys_table(corpus: Corpus, related: Sequence[str], keys: Mapping[
         rows.append({REF: keys.get(paper_id, ""), "Survey": title, "Year": str(paper.year or "")})
     frame = pd.DataFrame(rows, columns=[REF, "Survey", "Year"])
     frame = frame.sort_values(["Year", "Survey"], ascending=[False, True], kind="stable")
+    if not any(frame["Year"]):  # no year known: the column says nothing
+        frame = frame.drop(columns=["Year"])
     return _with_cites(frame.reset_index(drop=True), [REF], corpus, keys)
 
 
