@@ -63,6 +63,9 @@ CHALLENGES: tuple[Challenge, ...] = (
 )
 
 
+MAX_CITED = 8  # papers cited by name for one challenge; a larger group is counted
+
+
 @dataclass
 class RaisedChallenge:
     """A challenge with the sentences (one per paper at most) that raise it, in corpus order."""
@@ -141,9 +144,19 @@ def challenge_paragraph(
     example sentence; ``subject`` names a group of papers (textual citations or a count)."""
     papers = raised.papers
     verb = "points" if len(papers) == 1 else "point"
-    parts: list[Segment] = [*subject(papers), f" {verb} to {raised.challenge.statement} as a limitation of "
-                            "current work or a direction for future work."]
-    sentences = [DraftSentence(parts, "summary", tuple(papers), tag="challenge")]
+    if len(papers) > MAX_CITED:  # a large survey: the count, and the papers that state it most plainly
+        ranked = sorted(raised.sentences, key=lambda s: (not _STATES_A_GAP.search(s.text),
+                                                         -len(raised.challenge.cues.findall(s.text)),
+                                                         papers.index(s.paper_id)))
+        cited = [s.paper_id for s in ranked[:MAX_CITED]]
+        parts: list[Segment] = [f"{len(papers)} papers point to {raised.challenge.statement} as a limitation "
+                                "of current work or a direction for future work, among them ",
+                                *subject(cited)[-1:], "."]
+    else:
+        cited = papers
+        parts = [*subject(papers), f" {verb} to {raised.challenge.statement} as a limitation of "
+                 "current work or a direction for future work."]
+    sentences = [DraftSentence(parts, "summary", tuple(cited), tag="challenge")]
     where = sorted(((label, ref, len(ids & set(papers))) for label, ref, ids in themes if ids & set(papers)),
                    key=lambda t: (-t[2], t[0]))
     if where and len(papers) > 1:
