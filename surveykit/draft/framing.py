@@ -336,6 +336,9 @@ class Framing:
             if finding:
                 phrase, papers = finding
                 parts += [f"; its most common approach is that {len(papers)} of them {phrase} "]
+                if len(papers) > 8:  # a large section: counted, eight cited
+                    papers = papers[:8]
+                    parts[-1] = parts[-1].rstrip() + ", among them "
                 parts += [Cite(tuple(self.key(p) for p in papers))]
                 parts.append(".")
                 sentences.append(DraftSentence(parts, "summary", tuple(papers)))
