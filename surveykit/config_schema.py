@@ -228,8 +228,8 @@ SCHEMA = Section(
                 "intro_sentences": Key(COUNT, 3, "sentences in the introduction"),
                 "comparisons_per_theme": Key(COUNT, 3, "comparative sentences per theme (facet synthesis)"),
                 "representatives": Key(COUNT, 4, "papers described per topic"),
-                "challenges_per_section": Key(COUNT, 3, "open challenges per section"),
-                "future_directions": Key(COUNT, 6, "future directions listed"),
+                "challenges": Key(COUNT, 6, "open challenges stated at most (limitation and future-work "
+                                  "statements grouped)"),
                 "mmr_lambda": Key(FRACTION, 0.7, "relevance vs novelty when picking sentences"),
                 "max_similarity": Key(FRACTION, 0.5, "sentences more similar than this are not repeated"),
                 "method": Key(STR, "papers were grouped into themes and sections by topic modelling over "

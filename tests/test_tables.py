@@ -12,6 +12,7 @@ from surveykit.attributes import extract_attributes
 from surveykit.config import parse_config
 from surveykit.tables import (
     CHECK,
+    LATEX_PACKAGES,
     benchmark_table,
     build_tables,
     latex_cell,
@@ -162,7 +163,7 @@ def test_every_latex_table_compiles(bundled, tmp_path, need_tex):
         [
             r"\documentclass{article}",
             r"\usepackage[T1]{fontenc}",
-            r"\usepackage{booktabs,amssymb,graphicx,pdflscape}",
+            rf"\usepackage{{{','.join(LATEX_PACKAGES)}}}",
             r"\begin{document}",
             r"\newcommand{\surveykittables}{tables/}",
             r"\input{tables/all_tables.tex}",

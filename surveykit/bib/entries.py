@@ -115,7 +115,7 @@ def paper_to_entry(paper: Paper, key: str, include_abstract: bool = False) -> Ge
         values["author"] = " and ".join(authors)
     else:
         warn("missing-author", f"no authors for {paper.title!r}; written without an author "
-             "field (key field set to the title); bibtex will warn 'empty author'")
+             "field (key field set to the title, shortened); bibtex will warn 'empty author'")
     title = protect_title(paper.title, lost) if paper.title.strip() else ""
     if title.strip("{} "):
         values["title"] = title
@@ -133,8 +133,8 @@ def paper_to_entry(paper: Paper, key: str, include_abstract: bool = False) -> Ge
         warn("missing-year", f"no year for {paper.title!r}; bibtex may warn 'empty year'")
     _add_identifiers(paper, values)
     _add_code_note(paper, values, lost)
-    if not authors and paper.title.strip():
-        values["key"] = escape_latex(paper.title)
+    if not authors and paper.title.strip():  # natbib cites it by this label: short, so it wraps
+        values["key"] = escape_latex(short_label(paper.title))
     if include_abstract and paper.abstract.strip():
         values["abstract"] = escape_latex(paper.abstract, lost)
 
@@ -271,3 +271,15 @@ def _check_venue_year(paper: Paper, warn) -> None:
     if match and int(match.group(1)) != paper.year:
         warn("venue-year-mismatch", f"venue {paper.venue!r} names {match.group(1)} but the paper's "
              f"year is {paper.year} (the year field cites {citation_year(paper)})", "info")
+
+
+def short_label(title: str, words: int = 6) -> str:
+    """The citation label of a paper without authors: its title when short, else the name before
+    a colon (``BLADE``), else its first words with an ellipsis."""
+    title = " ".join(title.split())
+    if len(title.split()) <= words:
+        return title
+    head, sep, _ = title.partition(":")
+    if sep and 0 < len(head.split()) <= words:
+        return head.strip()
+    return " ".join(title.split()[: words - 1]) + "\u2026"

@@ -190,13 +190,13 @@ class Framing:
             clauses = [f"{n} {phrase}" for _, phrase, n in facts[:4]]
             text += "Of these papers, " + ", ".join(clauses[:-1]) + (" and " if len(clauses) > 1 else "") \
                 + clauses[-1] + ". "
-        text += ("Within each theme, the survey compares the papers by training approach, agent "
-                 "organisation, components and domain, states each paper's contribution and the results its "
-                 "abstract reports, and collects open challenges from the papers' limitation and future-work "
-                 "statements. The text was drafted by surveykit and is extractive: each sentence quotes the "
-                 "abstract of the paper it cites, summarises the cited papers, or points to a table, "
-                 "figure or "
-                 "section; provenance.jsonl maps every sentence to its source.")
+        text += ("Within each theme, the survey groups the papers by training approach, agent "
+                 "organisation, components and domain, states what each group shares, each paper's "
+                 "contribution and the results the abstracts report side by side, and groups the papers' "
+                 "limitation and future-work statements into open challenges. The text was drafted by "
+                 "surveykit: each sentence quotes the abstract of the paper it cites, states what the cited "
+                 "papers share or report (every number as their abstracts give it), or points to a table, "
+                 "figure or section; provenance.jsonl maps every quoted sentence to its source.")
         return text
 
     def related_surveys(self) -> Paragraph | None:
@@ -336,26 +336,26 @@ class Framing:
             if finding:
                 phrase, papers = finding
                 parts += [f"; its most common approach is that {len(papers)} of them {phrase} "]
+                if len(papers) > 8:  # a large section: counted, eight cited
+                    papers = papers[:8]
+                    parts[-1] = parts[-1].rstrip() + ", among them "
                 parts += [Cite(tuple(self.key(p) for p in papers))]
                 parts.append(".")
                 sentences.append(DraftSentence(parts, "summary", tuple(papers)))
             else:
                 parts.append(".")
                 sentences.append(DraftSentence(parts, "structural"))
-        n_challenges = sum(
-            1 for pid in self.assignments.index for s in self.sentences.get(pid, [])
-            if (s.paper_id, s.index) in self.used and s.role in ("limitation", "future"))
-        sentences.append(
-            DraftSentence(
-                [
-                    f"What remains open is stated by the papers themselves: {n_challenges} limitation "
-                    "and future-work statements, grouped by section, are collected in ",
-                    Ref("sec:challenges", "Section"),
-                    ".",
-                ],
-                "structural",
-            )
-        )
+        raised = getattr(self, "raised_challenges", [])
+        if raised:
+            top = [f"{r.challenge.name.lower()} ({_count(len(r.papers), 'paper')})" for r in raised[:3]]
+            named = ", ".join(top[:-1]) + " and " + top[-1] if len(top) > 1 else top[0]
+            text = (f"What remains open is stated by the papers themselves: their limitation and future-work "
+                    f"statements converge on {_count(len(raised), 'challenge')}, most often {named} (")
+            sentences.append(DraftSentence([text, Ref("sec:challenges", "Section"), ")."], "structural"))
+        else:
+            sentences.append(DraftSentence(
+                ["The papers state few limitations or future directions in their abstracts (",
+                 Ref("sec:challenges", "Section"), ")."], "structural"))
         sec.blocks.append(Paragraph(sentences))
         return sec
 

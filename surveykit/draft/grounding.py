@@ -26,6 +26,7 @@ from pathlib import Path
 from surveykit import io
 from surveykit.attributes.sentences import split_sentences
 from surveykit.corpus.model import Corpus
+from surveykit.draft.compare import numbers_in
 from surveykit.draft.model import SurveyDocument
 
 PROSE = ("extract", "summary", "rewritten")
@@ -130,6 +131,8 @@ def check_document(
             if sentence.kind == "extract":
                 report.extracts += 1
                 _check_extract(sentence, corpus, keys, where, report)
+            else:
+                _check_numbers(sentence, corpus, key_to_paper, where, report)
         else:
             report.structural += 1
             refs = sentence.refs
@@ -154,6 +157,23 @@ def check_document(
                             report.problems.append(Problem(block_float.label, key, "unknown key in a table"))
                         report.cited_keys.add(key)
     return report
+
+
+def _check_numbers(
+    sentence, corpus: Corpus, key_to_paper: Mapping[str, str], where: str, report: GroundingReport
+) -> None:
+    """A sentence in the survey's words may state a measured number (``42.4%``, ``3.5x``) only when
+    the abstract of a paper it cites has it."""
+    text = "".join(s for s in sentence.segments if isinstance(s, str))
+    numbers = numbers_in(text)
+    if not numbers:
+        return
+    abstracts = " ".join(corpus[key_to_paper[k]].abstract or "" for k in sentence.keys if k in key_to_paper)
+    stated = set(numbers_in(abstracts))
+    missing = [n for n in numbers if n not in stated]
+    if missing:
+        report.problems.append(Problem(where, sentence.plain(),
+                                       f"number(s) {', '.join(missing)} not in a cited abstract"))
 
 
 def _check_extract(
@@ -197,8 +217,17 @@ def tex_sentences(tex: str) -> list[str]:
     out = []
     for paragraph in re.split(r"\n\s*\n", tex_body(tex)):
         paragraph = " ".join(paragraph.split())
-        if paragraph:
-            out += [s.text for s in split_sentences(paragraph)]
+        if not paragraph:
+            continue
+        parts: list[str] = []
+        for piece in (s.text for s in split_sentences(paragraph)):
+            # a "sentence" that opens lower-case or with "(" continues the previous one (a quoted
+            # ``...?'' inside a sentence is no boundary)
+            if parts and re.match(r"[a-z(]", piece):
+                parts[-1] += " " + piece
+            else:
+                parts.append(piece)
+        out += parts
     return out
 
 

@@ -1,21 +1,59 @@
 """Quality measures of a draft: scene-setting sentences used as content, papers only named,
-comparative sentences per theme. Written to ``draft/metrics.json`` by the draft stage."""
+comparative sentences per theme, connectives repeated within a paragraph, group and result
+sentences, challenge statements. Written to ``draft/metrics.json`` by the draft stage."""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from surveykit.draft.model import DraftSentence, SurveyDocument
+from surveykit.draft.model import DraftSentence, Paragraph, SurveyDocument
 from surveykit.draft.synthesis import FACETS
 
 _FACET_LEADS = tuple(lead for _, lead in FACETS)
 
 
+# sentence-initial connectives ("Similarly, ..."): a paragraph should not repeat one
+CONNECTIVE = re.compile(
+    r"^(Similarly|Likewise|Along the same lines|In contrast|Moreover|In addition|Further|Furthermore|"
+    r"For example|For instance|Notably|Empirically|Relatedly|Beyond this|More broadly|Still|Even so|"
+    r"At the same time|On the other hand|Looking ahead|As a next step|In this direction|Additionally|"
+    r"Also|However|By contrast|Meanwhile),\s")
+
+
 def is_comparative(sentence: DraftSentence) -> bool:
-    """A facet sentence of :func:`surveykit.draft.synthesis.comparative_sentence` citing >= 2 papers."""
+    """A sentence that compares >= 2 papers: a facet sentence of
+    :func:`surveykit.draft.synthesis.comparative_sentence`, a group set against the previous one
+    ("In contrast, ..."), or reported numbers side by side."""
     first = sentence.segments[0] if sentence.segments else ""
-    return isinstance(first, str) and first in _FACET_LEADS and len(sentence.paper_ids) >= 2
+    tag = getattr(sentence, "tag", "")  # drafts of earlier versions have no tags
+    facet = tag == "comparison" or (isinstance(first, str) and first in _FACET_LEADS)
+    contrast = tag == "group" and isinstance(first, str) and first.startswith("In contrast")
+    return (facet or contrast or tag == "results") and len(sentence.paper_ids) >= 2
+
+
+def connective(sentence: DraftSentence) -> str | None:
+    first = sentence.segments[0] if sentence.segments else ""
+    match = CONNECTIVE.match(first) if isinstance(first, str) else None
+    return match.group(1) if match else None
+
+
+def connective_counts(document: SurveyDocument) -> dict[str, Any]:
+    """Sentence-initial connectives: how often each is used, and paragraphs that repeat one."""
+    total: Counter[str] = Counter()
+    repeated = worst = 0
+    for _, block in document.blocks():
+        if not isinstance(block, Paragraph):
+            continue
+        used = Counter(c for c in map(connective, block.sentences) if c)
+        total.update(used)
+        most = max(used.values(), default=0)
+        worst = max(worst, most)
+        repeated += most > 1
+    return {"connectives": dict(sorted(total.items())), "paragraphs_repeating_a_connective": repeated,
+            "max_connective_uses_in_a_paragraph": worst}
 
 
 def is_background(sentence: DraftSentence, roles: Mapping[str, Mapping[int, str]],
@@ -49,8 +87,10 @@ def draft_metrics(document: SurveyDocument, drafter: Any) -> dict[str, Any]:
     substantive: set[str] = set()
     topical_papers: set[str] = set()
     per_theme: dict[str, int] = {}
+    groups = results = challenges = 0
     parents = {s.label for s in document.sections if s.subsections}
     for section, sentence in document.sentences():
+        tag = getattr(sentence, "tag", "")
         topical = section.label.startswith(("sec:section-", "sec:topic-"))
         if sentence.kind == "extract":
             extracts += 1
@@ -65,6 +105,9 @@ def draft_metrics(document: SurveyDocument, drafter: Any) -> dict[str, Any]:
             substantive |= set(sentence.paper_ids)
         if topical:
             topical_papers |= set(sentence.paper_ids)
+        groups += topical and tag == "group"
+        results += topical and tag == "results"
+        challenges += tag == "challenge"
         if topical and section.label not in parents:
             per_theme.setdefault(section.label, 0)
             per_theme[section.label] += is_comparative(sentence)
@@ -83,7 +126,11 @@ def draft_metrics(document: SurveyDocument, drafter: Any) -> dict[str, Any]:
         "comparative_per_theme": per_theme,
         "themes_with_two_comparisons": sum(1 for n in per_theme.values() if n >= 2),
         "themes": len(per_theme),
+        "group_sentences": groups,
+        "result_comparisons": results,
+        "challenge_statements": challenges,
+        **connective_counts(document),
     }
 
 
-__all__ = ["draft_metrics", "is_background", "is_comparative"]
+__all__ = ["connective_counts", "draft_metrics", "is_background", "is_comparative"]

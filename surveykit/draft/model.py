@@ -59,6 +59,9 @@ class DraftSentence:
     kind: str
     paper_ids: tuple[str, ...] = ()
     provenance: Provenance | None = None
+    # what the sentence does in a synthesis (for the metrics): "comparison" (papers by facet value),
+    # "group" (a group's shared approach), "results" (reported numbers side by side)
+    tag: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

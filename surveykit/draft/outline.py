@@ -11,7 +11,6 @@ it is grounded (see :mod:`surveykit.draft.model`).
 
 from __future__ import annotations
 
-import re
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ import pandas as pd
 
 from surveykit.corpus.model import Corpus
 from surveykit.draft.assets import TREE_LABEL, Asset
+from surveykit.draft.challenges import challenge_paragraph, challenge_sentences, group_challenges
 from surveykit.draft.framing import Framing
 from surveykit.draft.model import (
     Cite,
@@ -73,8 +73,7 @@ class DraftOptions:
     section_sentences: int = 3
     intro_sentences: int = 3
     representatives: int = 4
-    challenges_per_section: int = 3
-    future_directions: int = 6
+    challenges: int = 6
     comparisons_per_theme: int = 3
     mmr_lambda: float = 0.7
     max_similarity: float = 0.5
@@ -127,6 +126,7 @@ class Drafter(ThemeSections, Framing):
         self.sentences: dict[str, list[SourceSentence]] = {
             pid: paper_sentences(corpus[pid]) for pid in [*ids, *self.related]}
         self.used: set[tuple[str, int]] = set()
+        self.raised_challenges: list = []  # set by challenges_section, named by the conclusion
         # paper id -> sentence index -> role (background/objective/method/result/other)
         self.roles: dict[str, dict[int, str]] = {}
         # paper id -> sentence index -> the limitation/future-work cue (a challenge, not scene-setting)
@@ -294,62 +294,42 @@ class Drafter(ThemeSections, Framing):
         return sec, placed
 
     def challenges_section(self, sections: list[Section]) -> Section:
+        """Open challenges and future directions: the papers' limitation and future-work sentences
+        grouped into a few challenges, each stated with the papers raising it, where in the
+        taxonomy it comes up and a quoted example (:mod:`surveykit.draft.challenges`)."""
         sec = Section("Open Challenges and Future Directions", "sec:challenges")
+        ids = list(self.assignments.index)
+        pool = [s for s in challenge_sentences(self.sentences, ids, self.challenge_cues)
+                if (s.paper_id, s.index) not in self.used]
+        raised = group_challenges(pool, low=min(3, self.options.challenges), high=self.options.challenges)
+        self.raised_challenges = raised  # the conclusion names them
+        if not raised:
+            sec.blocks.append(Paragraph([DraftSentence(
+                ["No abstract of the corpus states a limitation or a direction for future work that "
+                 "names a recognisable challenge; the themes are summarised in ", Ref(TREE_LABEL, "Figure"),
+                 "."], "structural")]))
+            return sec
+        n_papers = len({p for r in raised for p in r.papers})
+        names = [r.challenge.name.lower() for r in raised]
+        names = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
         intro = DraftSentence(
-            [
-                "The papers themselves name the limits of current work; this section collects "
-                "such statements, grouped by the sections of the taxonomy (",
-                Ref(TREE_LABEL, "Figure"),
-                ").",
-            ],
+            [f"The limitation and future-work statements of {_count(n_papers, 'paper')} converge on "
+             f"{_count(len(raised), 'open challenge')}: {names}; each paragraph below states the "
+             "challenge, the themes where it comes up (", Ref(TREE_LABEL, "Figure"),
+             ") and quotes one example."],
             "structural",
         )
         sec.blocks.append(Paragraph([intro]))
-        challenges = Section("Open challenges", "sec:open-challenges")
-        for section, built in zip(self.section_ids(), sections, strict=False):
-            ids = self.section_members(section)
-            pool = [s for pid in ids for s in self.sentences[pid] if s.role == "limitation"]
-            chosen = self._select(pool, self.options.challenges_per_section, _challenge_weight)
-            if not chosen:
-                continue
-            para = self._paragraph(
-                chosen, f"challenges-{section}", flat=CHALLENGE_CONNECTIVES, order_by_role=False
-            )
-            para.lead = built.title
-            challenges.blocks.append(para)
-        future = Section("Future directions", "sec:future-directions")
-        ids = list(self.assignments.index)
-        pool = [s for pid in ids for s in self.sentences[pid] if s.role == "future" or "future" in s.tags]
-        chosen = self._select(pool, self.options.future_directions, _future_weight)
-        if chosen:
-            chosen.sort(key=lambda s: ids.index(s.paper_id))
-            future.blocks.append(
-                self._paragraph(chosen, "future", flat=FUTURE_CONNECTIVES, order_by_role=False)
-            )
-        sec.subsections = [s for s in (challenges, future) if s.blocks]
+        themes = [(str(r.label), self.theme_label(s, int(r.topic)), set(self.members(int(r.topic))))
+                  for s in self.section_ids() for r in self.section_topics(s).itertuples(index=False)]
+
+        def quote(source: SourceSentence, prefix: str) -> DraftSentence:
+            self.used.add((source.paper_id, source.index))
+            return extract_sentence(source, self.key(source.paper_id), prefix)
+
+        for item in raised:
+            sec.blocks.append(challenge_paragraph(item, themes, quote, self._subject))
         return sec
-_STRONG_CHALLENGE = re.compile(
-    r"\b(?:remains?|still|lack\w*|struggl\w*|fail\w*|under-?explored|open (?:problem|question)s?|"
-    r"far from|bottleneck\w*|challeng\w*|limited)\b",
-    re.IGNORECASE,
-)
-_META = re.compile(
-    r"\b(?:discuss\w*|summari[sz]\w*|outlin\w*|review\w*|survey\w*|anticipate\w*)\b", re.IGNORECASE
-)
-
-
-def _challenge_weight(s: SourceSentence) -> float:
-    weight = 1.0 + 0.5 * len(_STRONG_CHALLENGE.findall(s.text))
-    if s.anaphoric:
-        weight *= 0.4
-    if s.attributed:
-        weight *= 0.6
-    return weight
-
-
-def _future_weight(s: SourceSentence) -> float:
-    weight = 0.5 if _META.search(s.text) else 1.0
-    return weight * (0.4 if s.anaphoric else 1.0)
 
 
 def _check_frames(assignments: pd.DataFrame, topics: pd.DataFrame) -> None:

@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 import jinja2
 
+from surveykit.bib.entries import short_label
 from surveykit.bib.latex import escape_latex
 from surveykit.bib.venues import citation_year  # the year references.bib cites
 from surveykit.corpus.model import Paper
@@ -115,8 +116,8 @@ class CiteLabel:
 
 def author_label(paper: Paper) -> str:
     families = [latex_to_unicode(family_name(a)) for a in paper.authors if a.strip()]
-    if not families:
-        return (paper.title.split(":")[0])[:40]
+    if not families:  # as the .bib's key field: the PDF and the Markdown cite it alike
+        return latex_to_unicode(short_label(paper.title))
     if len(families) == 1:
         return families[0]
     if len(families) == 2:

@@ -59,7 +59,9 @@ _NUMBER = re.compile(r"\d+\.\d+|\d\s?%|\b\d+(?:\.\d+)?\s?(?:x|×|times|points?|p
 # Sentences that lean on context the survey does not give ("both strategies", "the gap").
 DANGLING = re.compile(
     r"\b(?:both|these|those|such|aforementioned|the above|the gap|the insight|the former|the latter)\b"
-    r"|^(?:Inspired by|As an effort|To uncover)\b",
+    r"|^(?:Inspired by|As an effort|To uncover)\b"
+    r"|^(?:In contrast|By contrast|Similarly|Likewise|Moreover|Furthermore|Additionally|However|Conversely|"
+    r"Nevertheless|Meanwhile|Instead|Finally|Then|Thus|Hence|Therefore),",
     re.IGNORECASE,
 )
 _PERCENT_OR_FACTOR = re.compile(r"\d+(?:\.\d+)?\s?(?:%|x\b|×|times\b|points?\b|pp\b)", re.IGNORECASE)
@@ -180,6 +182,10 @@ def facet_labels(long: pd.DataFrame | None) -> dict[tuple[str, str], str]:
 # --- each paper's contribution and result ----------------------------------------------------------
 
 
+# a sentence about how the work was tested or what was found, not what it contributes
+_EVALUATIVE = re.compile(
+    r"^(?:(?:We|They|Our|The|These|Extensive|Comprehensive)\s+)?(?:further\s+)?(?:evaluat\w*|experiments?|"
+    r"findings|results|analys[ie]s|empirical)\b", re.IGNORECASE)
 _ENUMERATED = re.compile(r"^\(?(?:\d+|[ivx]+)[.)]\s|^\w[\w-]*:\s")
 EXCLUSIVE_FACETS = ("training", "agents", "contribution")  # values that exclude each other
 
@@ -214,7 +220,7 @@ def contribution_sentence(
             + (bool(name) and name in s.text)
             - (s.role == "finding")
         )
-        return (s.anaphoric, bool(DANGLING.search(s.text)), -score, s.index)
+        return (s.anaphoric, bool(DANGLING.search(s.text)), bool(_EVALUATIVE.match(s.text)), -score, s.index)
 
     return sorted(pool, key=rank)[0]
 

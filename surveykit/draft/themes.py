@@ -3,11 +3,12 @@ contribution and headline result."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
+from surveykit.draft.compare import ResultFact, result_fact, shared_terms
 from surveykit.draft.model import (
     Cite,
     DraftSentence,
@@ -19,6 +20,7 @@ from surveykit.draft.model import (
 from surveykit.draft.sentences import AUTHOR
 from surveykit.draft.synthesis import (
     EXCLUSIVE_FACETS,
+    MAX_NAMED,
     comparative_sentence,
     contribution_sentence,
     facet_labels,
@@ -28,8 +30,8 @@ from surveykit.draft.synthesis import (
 )
 from surveykit.draft.text import (
     _FUNCTION_WORDS,
-    ADDITION_CONNECTIVES,
     OVERVIEW_TABLE_LABEL,
+    _capital,
     _count,
     _join_names,
     _listlike,
@@ -40,6 +42,17 @@ from surveykit.draft.text import (
     extract_sentence,
     short_name,
 )
+
+_NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "  # noqa: SIM905
+                 "fifteen sixteen seventeen eighteen nineteen twenty").split()
+
+
+PAPERS_PER_PARAGRAPH = 6
+CONTRASTS = ("In contrast, ", "By contrast, ")  # the second and third group of an exclusive facet
+
+
+def _number_word(n: int) -> str:
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
 
 
 class ThemeSections:
@@ -63,16 +76,19 @@ class ThemeSections:
         long = self._attribute_long()
         facets = theme_facets(long, ids)
         labels = facet_labels(long)
+        main = facets[0] if facets else None
+        others = [f for f in facets if f is not main] if len(facets) > 2 else facets
         comparisons = []
-        for facet in facets:
+        for facet in others:
             sentence = comparative_sentence(facet, self.key, labels, len(ids))
             if sentence is not None:
+                sentence.tag = "comparison"
                 comparisons.append(sentence)
             if len(comparisons) >= self.options.comparisons_per_theme:
                 break
         if comparisons:
             blocks.append(Paragraph(comparisons))
-        blocks += self.paper_paragraphs(ids, facets[0] if facets else None)
+        blocks += self.paper_paragraphs(ids, main, labels, facets)
         return blocks
 
     def _attribute_long(self) -> pd.DataFrame | None:
@@ -88,39 +104,156 @@ class ThemeSections:
             frame = frame[keep]
         return frame
 
-    def paper_paragraphs(self, ids: Sequence[str], facet: Any = None) -> list[Paragraph]:
-        """One paragraph per value of the theme's main facet: each paper's contribution (and result).
-
-        The first paper of a later paragraph opens with a contrast, the next ones of the same
-        group with an addition; a paper without a quotable contribution gets a sentence from its
-        attribute values."""
-        groups: list[list[str]] = []
+    def paper_paragraphs(self, ids: Sequence[str], facet: Any = None,
+                         labels: Mapping[tuple[str, str], str] | None = None,
+                         facets: Sequence[Any] = ()) -> list[Paragraph]:
+        """One paragraph per value of the theme's main facet: a sentence naming what the group shares
+        (the value, and terms most of its papers use), each paper's contribution, then the group's
+        reported numbers side by side (:mod:`surveykit.draft.compare`)."""
+        groups: list[tuple[str | None, list[str]]] = []
         placed: set[str] = set()
-        for _, papers in (facet.groups[:3] if facet is not None else ()):
+        for value, papers in (facet.groups[:3] if facet is not None else ()):
             group = [p for p in papers if p not in placed]
             placed |= set(group)
             if group:
-                groups.append(group)
+                groups.append((value, group))
         rest = [p for p in ids if p not in placed]
         if rest:
-            groups.append(rest)
+            groups.append((None, rest))
+        exclusive = facet is not None and facet.attribute in EXCLUSIVE_FACETS
         out = []
-        for g, group in enumerate(groups):
+        for g, (value, group) in enumerate(groups):
             sentences: list[DraftSentence] = []
-            for i, pid in enumerate(group):
-                if i == 0:
-                    exclusive = facet is not None and facet.attribute in EXCLUSIVE_FACETS
-                    prefix = "In contrast, " if g and exclusive and group is not rest else ""
+            contrast = CONTRASTS[min(g, len(CONTRASTS)) - 1] if g and exclusive and value is not None else ""
+            opener = self.group_opener(facet, value, group, ids, labels or {}, contrast=contrast,
+                                       facets=facets)
+            if opener is not None:
+                sentences.append(opener)
+            opened = len(sentences)
+            for start in range(0, len(group), PAPERS_PER_PARAGRAPH):  # a long group: several paragraphs
+                facts: list[tuple[str, ResultFact, bool]] = []
+                for pid in group[start:start + PAPERS_PER_PARAGRAPH]:
+                    paper_out, fact = self.paper_sentences(pid, with_fact=True)
+                    sentences += paper_out
+                    if fact is not None:
+                        facts.append((pid, *fact))
+                sentences += self.results_sentences(facts)
+                if opened and len(group) == 1 and sentences[opened].kind == "summary":
+                    sentences = sentences[opened:]  # the paper's attribute sentence says it already
+                out.append(Paragraph(sentences))
+                opened = 0
+                sentences = []
+        return out
+
+    def group_opener(self, facet: Any, value: str | None, group: Sequence[str], theme: Sequence[str],
+                     labels: Mapping[tuple[str, str], str], contrast: bool | str = False,
+                     facets: Sequence[Any] = ()) -> DraftSentence | None:
+        """What a group shares: ``Eleven papers (...) plan or search explicitly; six of them also
+        fine-tune the model on curated data (...), and four target games tasks (...).`` The other
+        values come from the attribute table (each clause cites the papers with that value); without
+        one, a two-word term most of the group's abstracts use (citing those papers)."""
+        shared = self._shared_values(group, [f for f in facets if f is not facet], labels)
+        parts: list[Segment] = []
+        among = "Of the remaining papers of this theme, " if facet is not None else "In this theme, "
+        if value is not None and facet is not None:
+            label = labels.get((facet.attribute, value), value)
+            if contrast:
+                parts.append(contrast if isinstance(contrast, str) else "In contrast, ")
+            parts += self._subject(group, capital=not contrast)
+            parts.append(" " + value_phrase(facet.attribute, value, label, len(group) > 1))
+            for i, (phrase, papers) in enumerate(shared):
+                every = len(papers) == len(group)
+                count = ("both" if len(papers) == 2 else "all") if every else _number_word(len(papers))
+                parts.append(f"; {count} of them also {phrase}" if i == 0 else f", and {count} {phrase}")
+                if not every:  # the group is cited already
+                    parts += [" ", Cite(tuple(self.key(p) for p in papers))]
+            cited = tuple(group)
+        elif shared:
+            phrase, papers = shared[0]
+            parts += [among, *self._subject(papers, capital=False), f" {phrase}"]
+            cited = tuple(papers)
+        else:
+            texts = {p: f"{self.corpus[p].title}. {self.corpus[p].abstract}" for p in theme}
+            terms = [(t, p) for t, p in shared_terms(texts, group, theme, limit=1)
+                     if " " in t and 2 * len(p) >= len(group)]
+            if not terms:
+                return None
+            term, papers = terms[0]
+            parts += [among, f"\u201c{term}\u201d recurs in the abstracts of ",
+                      *self._subject(papers, capital=False)]
+            cited = tuple(papers)
+        if value is not None and not shared:
+            texts = {p: f"{self.corpus[p].title}. {self.corpus[p].abstract}" for p in theme}
+            terms = [(t, p) for t, p in shared_terms(texts, group, theme, limit=1)
+                     if " " in t and 2 * len(p) >= len(group)]
+            for term, papers in terms:
+                parts += [f"; \u201c{term}\u201d recurs in the abstracts of ",
+                          *self._subject(papers, capital=False)]
+        parts.append(".")
+        return DraftSentence(parts, "summary", cited, tag="group")
+
+    def _shared_values(self, group: Sequence[str], facets: Sequence[Any],
+                       labels: Mapping[tuple[str, str], str], limit: int = 2) -> list[tuple[str, list[str]]]:
+        """The values of other facets most papers of ``group`` have (at least two papers each):
+        (plural value phrase, papers in group order), most frequent first."""
+        members = set(group)
+        theme = set().union(*(f.papers for f in facets)) | members if facets else members
+        found = []
+        for rank, facet in enumerate(facets):
+            for value, papers in facet.groups:
+                inside = [p for p in group if p in set(papers) & members]
+                # more common in the group than in the theme: it characterises the group
+                lift = (len(inside) / len(group)) / (len(set(papers) & theme) / len(theme) or 1.0)
+                if len(inside) >= 2 and 3 * len(inside) >= len(group) and lift >= 1.25:
+                    label = labels.get((facet.attribute, value), value)
+                    phrase = value_phrase(facet.attribute, value, label, True)
+                    found.append((-len(inside), rank, phrase, inside))
+        found.sort(key=lambda t: (t[0], t[1]))
+        out: list[tuple[str, list[str]]] = []
+        for _, _, phrase, inside in found:
+            if phrase not in (p for p, _ in out):
+                out.append((phrase, inside))
+            if len(out) == limit:
+                break
+        return out
+
+    def _subject(self, group: Sequence[str], capital: bool = True) -> list[Segment]:
+        """``A, B and C`` (textual citations) for a small group, else ``Nine papers (A; ...; I)``."""
+        if len(group) <= MAX_NAMED:
+            return _join_names([[Cite((self.key(p),), textual=True)] for p in group])
+        count = _number_word(len(group))
+        return [f"{_capital(count) if capital else count} papers ", Cite(tuple(self.key(p) for p in group))]
+
+    def results_sentences(self, facts: Sequence[tuple[str, ResultFact, bool]]) -> list[DraftSentence]:
+        """The group's reported numbers side by side: ``A report a 28.0% relative improvement on
+        WebArena, while COMPASS (B) achieves a 57% win rate.`` (at most three per sentence)."""
+        out = []
+        for start in range(0, len(facts), 3):
+            chunk = facts[start:start + 3]
+            parts: list[Segment] = []
+            for i, (pid, fact, named) in enumerate(chunk):
+                if i:
+                    parts.append(", while " if i == 1 else ", and ")
+                name = short_name(self.corpus[pid])
+                if named and name:
+                    parts += [f"{name} ", Cite((self.key(pid),)), f" achieves {fact.phrase()}"]
                 else:
-                    prefix = ADDITION_CONNECTIVES[(i - 1) % len(ADDITION_CONNECTIVES)]
-                sentences += self.paper_sentences(pid, prefix)
-            out.append(Paragraph(sentences))
+                    single = len(self.corpus[pid].authors) == 1
+                    parts += [Cite((self.key(pid),), textual=True),
+                              f" report{'s' if single else ''} {fact.phrase()}"]
+            parts[0:0] = [] if start == 0 else ["Further, "]
+            parts.append(".")
+            out.append(DraftSentence(parts, "summary", tuple(p for p, _, _ in chunk), tag="results"))
         return out
 
     def paper_sentences(
-        self, paper_id: str, prefix: str = "", with_result: bool = True
-    ) -> list[DraftSentence]:
-        """The paper's contribution (extracted, else from its attributes) and its headline result."""
+        self, paper_id: str, prefix: str = "", with_result: bool = True, with_fact: bool = False
+    ) -> Any:
+        """The paper's contribution (extracted, else from its attributes) and its headline result.
+
+        With ``with_fact``: returns ``(sentences, fact)`` where a headline number that
+        :func:`~surveykit.draft.compare.result_fact` can restate is returned as ``(fact, named)``
+        (``named``: the sentence names the paper's system) instead of being quoted."""
         roles = self.roles.get(paper_id, {})
         sentences = self.sentences.get(paper_id, [])
         name = short_name(self.corpus[paper_id])
@@ -135,10 +268,15 @@ class ThemeSections:
         else:
             out.append(self.attribute_summary(paper_id, prefix))
         result = result_sentence(sentences, roles, self.used) if with_result else None
+        fact = None
         if result is not None:
             self.used.add((result.paper_id, result.index))
-            out.append(extract_sentence(result, self.key(paper_id)))
-        return out
+            restated = result_fact(result.text) if with_fact else None
+            if restated is not None:
+                fact = (restated, bool(name) and name in result.text)
+            else:
+                out.append(extract_sentence(result, self.key(paper_id)))
+        return (out, fact) if with_fact else out
 
     def attribute_summary(self, paper_id: str, prefix: str = "") -> DraftSentence:
         """``<cite> proposes a method ... and targets web tasks``: from the paper's attribute values."""

@@ -37,8 +37,9 @@ import pandas as pd
 from surveykit import io
 from surveykit.attributes.benchmarks import title_name
 from surveykit.attributes.extract import BENCHMARK_ATTRIBUTE, JOIN, AttributeTable
+from surveykit.bib.entries import short_label
 from surveykit.corpus.model import Corpus
-from surveykit.tables.export import CHECK, FORMATS, WIDE_MODES, styled, write_table
+from surveykit.tables.export import CHECK, FORMATS, LATEX_PACKAGES, WIDE_MODES, styled, write_table
 
 DEFAULT_TOPIC_COLUMNS = (
     "contribution",
@@ -61,12 +62,14 @@ class TableError(ValueError):
     """Inputs the tables cannot use (missing columns, unknown attributes)."""
 
 
-def short_name(title: str, width: int = 42) -> str:
-    """A system name from the title prefix (``BLADE``), else the title shortened to ``width``."""
+def short_name(title: str, width: int | None = None) -> str:
+    """A system name from the title prefix (``BLADE``), else the whole title (it wraps in the
+    table); ``width`` shortens it at a word boundary."""
     name = title_name(title)
     if name:
         return name
-    return textwrap.shorten(re.sub(r"\s+", " ", title or "").strip(), width=width, placeholder="\u2026")
+    text = re.sub(r"\s+", " ", title or "").strip()
+    return text if width is None else textwrap.shorten(text, width=width, placeholder="\u2026")
 
 
 def _check_frame(frame: pd.DataFrame, columns: list[str], what: str) -> None:
@@ -96,8 +99,23 @@ def _discriminative(attributes: AttributeTable, dropped: list[tuple[str, str]]) 
     return AttributeTable(long[mask].reset_index(drop=True), attributes.paper_ids, attributes.attributes)
 
 
-def _with_cites(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+def _with_cites(frame: pd.DataFrame, columns: list[str], corpus: Corpus | None = None,
+                keys: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Mark the citation columns; with the corpus, also the longest word a citation of theirs prints
+    (``cite_word``): natbib cites a paper without authors by its (shortened) title, whose longest
+    word the column must fit."""
     frame.attrs["cite_columns"] = columns
+    if corpus is not None and keys:
+        by_key = {key: pid for pid, key in keys.items()}
+        longest = 0
+        for column in columns:
+            for cell in frame.get(column, ()):
+                for key in str(cell or "").split(","):
+                    pid = by_key.get(key.strip())
+                    if pid in corpus and not corpus[pid].authors:
+                        longest = max([longest, *(len(w) for w in short_label(corpus[pid].title).split())])
+        if longest:
+            frame.attrs["cite_word"] = longest
     return frame
 
 
@@ -118,6 +136,7 @@ def topic_attribute_table(
         merge_flags = columns is None
     _check_frame(assignments, ["topic"], "assignments")
     dropped = attributes.non_discriminative()
+    default_columns = columns is None
     if columns is None:
         flags = {a for a, v in dropped if attributes.kind(a) == "flag"}
         columns = [c for c in DEFAULT_TOPIC_COLUMNS if c in attributes.names and c not in flags]
@@ -146,7 +165,10 @@ def topic_attribute_table(
     frame = frame.sort_values(["Year", "Paper"], kind="stable").reset_index(drop=True)
     if merge_flags:
         frame = _merge_flags(frame, [labels[c] for c in columns if attributes.kind(c) == "flag"])
-    return _with_cites(frame, [REF])
+    if default_columns:  # a column no paper of the topic fills says nothing and costs width
+        empty = [c for c in frame.columns[2:] if not any(str(v).strip() for v in frame[c])]
+        frame = frame.drop(columns=empty)
+    return _with_cites(frame, [REF], corpus, keys)
 
 
 COMPONENTS = "Components"
@@ -221,11 +243,11 @@ def overview_table(
         )
         rows.append(row)
     columns = (["Section"] if has_sections else []) + ["Topic", "Papers", "Key terms", "Representative"]
-    return _with_cites(pd.DataFrame(rows, columns=columns), ["Representative"])
+    return _with_cites(pd.DataFrame(rows, columns=columns), ["Representative"], corpus, keys)
 
 
 def related_surveys_table(corpus: Corpus, related: Sequence[str], keys: Mapping[str, str],
-                          width: int = 70) -> pd.DataFrame:
+                          width: int | None = None) -> pd.DataFrame:
     """The "Related surveys" group: one row per survey or review (``Ref``, ``Survey``, ``Year``),
     newest first, then by title."""
     rows = []
@@ -233,11 +255,15 @@ def related_surveys_table(corpus: Corpus, related: Sequence[str], keys: Mapping[
         if paper_id not in corpus:
             continue
         paper = corpus[paper_id]
-        title = textwrap.shorten(" ".join((paper.title or "").split()), width=width, placeholder="\u2026")
+        title = " ".join((paper.title or "").split())
+        if width is not None:
+            title = textwrap.shorten(title, width=width, placeholder="\u2026")
         rows.append({REF: keys.get(paper_id, ""), "Survey": title, "Year": str(paper.year or "")})
     frame = pd.DataFrame(rows, columns=[REF, "Survey", "Year"])
     frame = frame.sort_values(["Year", "Survey"], ascending=[False, True], kind="stable")
-    return _with_cites(frame.reset_index(drop=True), [REF])
+    if not any(frame["Year"]):  # no year known: the column says nothing
+        frame = frame.drop(columns=["Year"])
+    return _with_cites(frame.reset_index(drop=True), [REF], corpus, keys)
 
 
 _KINDS = (
@@ -314,7 +340,7 @@ def benchmark_table(
         )
     frame = pd.DataFrame(rows, columns=["Name", REF, "Year", "Kind", "Size", "Domain", "Code", "Code URL"])
     frame = frame.sort_values(["Year", "Name"], kind="stable").reset_index(drop=True)
-    return _with_cites(frame, [REF])
+    return _with_cites(frame, [REF], corpus, keys)
 
 
 # --- stage --------------------------------------------------------------------------------------
@@ -424,7 +450,7 @@ def build_tables(
         inputs.append(rf"\input{{\surveykittables {name}.tex}}")
     if "tex" in options["formats"]:
         header = (
-            "% Generated by surveykit: every table. Needs \\usepackage{booktabs,amssymb,graphicx}.\n"
+            "% Generated by surveykit: every table. Needs \\usepackage{" + ",".join(LATEX_PACKAGES) + "}.\n"
             "% Define \\surveykittables as the path of this folder (default: tables/) before \\input.\n"
             "\\providecommand{\\surveykittables}{tables/}\n"
         )

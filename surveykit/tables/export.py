@@ -9,15 +9,19 @@ A LaTeX fragment is meant to be ``\\input`` by a document whose preamble has::
 
     \\usepackage{booktabs}   % \\toprule, \\midrule, \\bottomrule
     \\usepackage{amssymb}    % \\checkmark
-    \\usepackage{graphicx}   % \\resizebox for wide tables
-    \\usepackage{pdflscape}  % only for wide="landscape"
+    \\usepackage{array}      % ragged-right wrapping p{} columns
+    \\usepackage{longtable}  % a table taller than a page
+    \\usepackage{graphicx}   % \\resizebox, only for wide="resize"
+    \\usepackage{pdflscape}  % a table set on a landscape page
 """
 
 from __future__ import annotations
 
 import html
+import math
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -27,7 +31,7 @@ from surveykit.bib.latex import escape_latex
 from surveykit.textutil import markdown_escape
 
 CHECK = "\u2713"
-LATEX_PACKAGES = ("booktabs", "amssymb", "graphicx", "pdflscape")
+LATEX_PACKAGES = ("booktabs", "amssymb", "array", "longtable", "graphicx", "pdflscape")
 WIDE_MODES = ("auto", "resize", "landscape", "none")
 _SAFE_KEY = re.compile(r"[^\s{}\\%#~,]+")
 _WIDE_CHARS = 95  # estimated characters per line beyond which "auto" resizes to \textwidth
@@ -80,35 +84,65 @@ def _is_number_column(values: list[str]) -> bool:
     return bool(present) and all(re.fullmatch(r"-?\d+(?:\.\d+)?", v) for v in present)
 
 
-_TEXT_WIDTH_CM = 15.0  # a conservative \textwidth of the draft's article layout
+_TEXT_WIDTH_CM = 16.0  # a conservative \textwidth of the draft (letter paper, 1in margins: 16.5 cm)
 _TEXT_HEIGHT_CM = 20.5  # ... and its \textheight: the width of a landscape page
-_SMALL_CHAR_CM = 0.17  # average character width at \\footnotesize (9 pt in an 11 pt document), generous
+_CHAR_CM_PER_PT = 0.0185  # average character width (cm) per point of font size, generous
 _COLUMN_SEP_CM = 0.21  # 2\tabcolsep at 3pt (set with the small font)
-_MIN_WRAP_CM = 1.5
-_WRAP_SHORT = 10  # when fitting, left-aligned text columns wider than this may wrap too
+_MIN_WRAP_CM = 1.2
+_WRAP_SHORT = 10  # when fitting, text columns wider than this (characters) may wrap
+_CITE_CHARS, _CITE_WORD = 20, 11  # a rendered citation: "Huang et al. (2024)"
+# (size command, point size) in an 11 pt document: never below 8 pt
+FONT_SIZES = (("", 11.0), ("footnotesize", 9.0), ("scriptsize", 8.0))
+_SMALL_CHAR_CM = 9.0 * _CHAR_CM_PER_PT
+_RAGGED = r">{\raggedright\arraybackslash\hspace{0pt}}"  # \hspace: the first word may hyphenate
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """How a table is set: column spec, font size command ("" = body size), landscape page,
+    ``longtable`` (breaks across pages)."""
+
+    spec: str
+    size: str = ""
+    landscape: bool = False
+    long: bool = False
+
+    @property
+    def points(self) -> float:
+        return dict(FONT_SIZES)[self.size]
+
+
+_PREFIX = r"(?:>\{(?:[^{}]|\{[^{}]*\})*\})"  # a >{...} column prefix (one level of braces inside)
+
+
+def _spec_parts(spec: str) -> list[str]:
+    """The columns of a spec: ``l``, ``c``, ``r`` or ``p{..}`` (with its ``>{..}`` prefix)."""
+    return re.findall(_PREFIX + r"?p\{[^}]*\}|[lcr]", spec)
 
 
 def fit_columns(
-    spec: str, widths: list[int], words: list[int] | None = None, width_cm: float = _TEXT_WIDTH_CM
+    spec: str, widths: list[int], words: list[int] | None = None, width_cm: float = _TEXT_WIDTH_CM,
+    char_cm: float = _SMALL_CHAR_CM,
 ) -> str | None:
-    """The spec with its ``p{}`` columns narrowed so the table fits ``\\textwidth`` at 8 pt, or
-    ``None`` when even the narrowest wrap does not fit (then the caller shrinks the table)."""
-    parts = re.findall(r"p\{[^}]*\}|[lcr]", spec)
+    """The spec with its text columns as wrapping ``p{}`` columns narrowed so the table fits
+    ``width_cm`` at characters of ``char_cm``, or ``None`` when even the narrowest wrap (the
+    longest word of each column) does not fit."""
+    parts = [re.sub("^" + _PREFIX, "", part) for part in _spec_parts(spec)]
     if len(parts) != len(widths):
         return None
     parts = ["p{}" if p == "l" and w > _WRAP_SHORT else p for p, w in zip(parts, widths, strict=True)]
-    fixed = sum(w * _SMALL_CHAR_CM for p, w in zip(parts, widths, strict=True) if not p.startswith("p"))
+    fixed = sum(w * char_cm for p, w in zip(parts, widths, strict=True) if not p.startswith("p"))
     budget = width_cm - fixed - _COLUMN_SEP_CM * len(parts)
     wrapped = [w for p, w in zip(parts, widths, strict=True) if p.startswith("p")]
     if not wrapped or budget < _MIN_WRAP_CM * len(wrapped):
         return None
     words = words or [0] * len(parts)
-    floors = [max(_MIN_WRAP_CM, words[i] * _SMALL_CHAR_CM + 0.1) for i, p in enumerate(parts)]
+    floors = [max(_MIN_WRAP_CM, words[i] * char_cm + 0.1) for i, p in enumerate(parts)]
     if sum(f for f, p in zip(floors, parts, strict=True) if p.startswith("p")) > budget:
         return None
     wrap = [i for i, p in enumerate(parts) if p.startswith("p")]
-    sizes = _allocate(budget, {i: widths[i] * _SMALL_CHAR_CM for i in wrap}, {i: floors[i] for i in wrap})
-    out = [f"p{{{sizes[i]:.1f}cm}}" if i in sizes else part for i, part in enumerate(parts)]
+    sizes = _allocate(budget, {i: widths[i] * char_cm for i in wrap}, {i: floors[i] for i in wrap})
+    out = [f"{_RAGGED}p{{{sizes[i]:.1f}cm}}" if i in sizes else part for i, part in enumerate(parts)]
     return "".join(out)
 
 
@@ -129,27 +163,87 @@ def _allocate(budget: float, wanted: dict[int, float], floors: dict[int, float])
         fixed.update(low)
 
 
-def column_spec(df: pd.DataFrame) -> tuple[str, list[int]]:
+def column_spec(df: pd.DataFrame, cites: set[str] | frozenset[str] = frozenset()) -> tuple[str, list[int]]:
     """A tabular column spec (``c`` checks, ``r`` numbers, ``l`` short text, ``p{}`` long text)
-    and the estimated width of each column in characters."""
+    and the estimated width of each column in characters (a citation column: its rendered width)."""
     specs, widths = [], []
     for column in df.columns:
         values = [_text(v) for v in df[column].tolist()]
         longest = max([len(str(column))] + [len(v) for v in values])
-        if _is_check_column(values):
+        if column in cites:
+            longest = max(len(str(column)), _CITE_CHARS * max([len(_keys(v)) for v in values] + [1]))
+        if column in cites:  # wraps: an author-less paper's citation is its title
+            specs.append(f"{_RAGGED}p{{{longest * 0.19:.1f}cm}}")
+            widths.append(longest)
+        elif _is_check_column(values):
             specs.append("c")
             widths.append(max(2, len(str(column))))
         elif _is_number_column(values):
             specs.append("r")
             widths.append(longest)
-        elif longest > _WRAP_CHARS:
-            width_chars = min(longest, 40)
-            specs.append(f"p{{{width_chars * 0.15:.1f}cm}}")
-            widths.append(width_chars)
+        elif longest > _WRAP_CHARS:  # a column of long texts (titles) wants more room when squeezed
+            specs.append(f"p{{{min(longest, 40) * 0.15:.1f}cm}}")
+            widths.append(min(longest, 80))
         else:
             specs.append("l")
             widths.append(longest)
     return "".join(specs), widths
+
+
+def _longest_words(frame: pd.DataFrame, cites: set[str]) -> list[int]:
+    out = []
+    for column in frame.columns:
+        if column in cites:  # "cite_word": the longest word of a title-like citation label
+            out.append(max(_CITE_WORD, len(str(column)), int(frame.attrs.get("cite_word", 0))))
+            continue
+        words = [len(w) for v in frame[column].tolist() for w in _text(v).split()]
+        out.append(max(words + [len(w) for w in str(column).split()]))
+    return out
+
+
+def _cell_chars(frame: pd.DataFrame, cites: set[str]) -> list[list[int]]:
+    """Characters of each cell (rows first; the header row included), citations at rendered width."""
+    rows = [[len(str(c)) for c in frame.columns]]
+    for _, row in frame.iterrows():
+        rows.append([_CITE_CHARS * len(_keys(row[c])) if c in cites else len(_text(row[c]))
+                     for c in frame.columns])
+    return rows
+
+
+def _height_cm(spec: str, chars: list[list[int]], points: float) -> float:
+    """Estimated height of the table: wrapped lines per row at ``points`` (plus caption and rules)."""
+    widths = [float(m.group(1)) if m else None
+              for m in (re.search(r"p\{([\d.]+)cm\}", part) for part in _spec_parts(spec))]
+    char_cm = points * _CHAR_CM_PER_PT
+    lines = 0
+    for row in chars:
+        lines += max([1] + [math.ceil(n * char_cm * 1.15 / w) for n, w in zip(row, widths, strict=False)
+                            if w])
+    baseline_cm = points * 1.2 * 0.03515
+    return lines * baseline_cm + 2.0  # caption, rules and separation
+
+
+def table_layout(frame: pd.DataFrame, cites: set[str] | frozenset[str] = frozenset(),
+                 wide: str = "auto") -> TableLayout | None:
+    """The first setting that fits: body size on the page; then smaller type (9 pt, then 8 pt, never
+    less) with wrapping ``p{}`` columns, upright; then on a landscape page. A table taller than the
+    page becomes a ``longtable``. ``None``: nothing fits (the caller shrinks it, ``wide="resize"``)."""
+    spec, widths = column_spec(frame, cites)
+    chars = _cell_chars(frame, cites)
+    if wide == "none" or (wide == "auto" and sum(widths) + 3 * len(widths) <= _WIDE_CHARS):
+        return TableLayout(spec, long=_height_cm(spec, chars, 11.0) > _TEXT_HEIGHT_CM)
+    words = _longest_words(frame, cites)
+    tries = [(False, size) for size in FONT_SIZES[1:]] + [(True, size) for size in FONT_SIZES[1:]]
+    if wide == "landscape":
+        tries = [t for t in tries if t[0]]
+    for landscape, (size, points) in tries:
+        width = _TEXT_HEIGHT_CM if landscape else _TEXT_WIDTH_CM
+        fitted = fit_columns(spec, widths, words, width, points * _CHAR_CM_PER_PT)
+        if fitted is None:
+            continue
+        height = _TEXT_WIDTH_CM if landscape else _TEXT_HEIGHT_CM
+        return TableLayout(fitted, size, landscape, _height_cm(fitted, chars, points) > height)
+    return None
 
 
 def to_latex(
@@ -163,62 +257,60 @@ def to_latex(
     placement: str = "htbp",
     note: str = "",
 ) -> str:
-    """The table as a LaTeX fragment (a ``table`` float with a booktabs ``tabular``); written
-    atomically to ``path`` when given. ``wide``: ``auto`` (resize to ``\\textwidth`` when wider
-    than a page), ``resize``, ``landscape`` (a page of its own, pdflscape) or ``none``."""
+    """The table as a LaTeX fragment (a ``table`` float with a booktabs ``tabular``, or a
+    ``longtable`` when taller than a page); written atomically to ``path`` when given.
+
+    ``wide``: ``auto`` (a table wider than the page is set in 9 or 8 pt with wrapping columns,
+    upright when it fits, else on a landscape page; never shrunk below 8 pt), ``resize`` (scaled to
+    ``\\textwidth``), ``landscape`` (a landscape page) or ``none``."""
     if wide not in WIDE_MODES:
         raise ValueError(f"wide must be one of {', '.join(WIDE_MODES)}, got {wide!r}")
     frame = df.drop(columns=[c for c in drop if c in df.columns])
     cites = set(cite_columns(df, cite))
-    spec, widths = column_spec(frame)
-    resize = wide == "resize" or (wide == "auto" and sum(widths) + 3 * len(widths) > _WIDE_CHARS)
-    small = False
-    if resize and wide == "auto":
-        words = [max([len(w) for v in frame[c].tolist() for w in _text(v).split()] + [len(str(c))])
-                 for c in frame.columns]
-        fitted = fit_columns(spec, widths, words)
-        if fitted is None:  # a landscape page of its own (still shrunk when even that is too narrow)
-            fitted = fit_columns(spec, widths, words, _TEXT_HEIGHT_CM)
-            wide = "landscape"
-        if fitted is not None:  # small type with narrower wrapped columns, not a shrunken table
-            spec, resize, small = fitted, False, True
+    layout = None if wide == "resize" else table_layout(frame, cites, wide)
+    resize = layout is None
+    if layout is None:
+        layout = TableLayout(column_spec(frame, cites)[0], landscape=wide == "landscape")
     header = " & ".join(escape_latex(str(c)) for c in frame.columns) + r" \\"
     body = []
     for _, row in frame.iterrows():
         cells = [latex_cell(row[c], cite=c in cites) for c in frame.columns]
         body.append(" & ".join(cells) + r" \\")
-    tabular = [
-        rf"\begin{{tabular}}{{{spec}}}",
-        r"\toprule",
-        header,
-        r"\midrule",
-        *body,
-        r"\bottomrule",
-        r"\end{tabular}",
-    ]
-    if resize:
-        tabular = [r"\resizebox{\textwidth}{!}{%", *tabular[:-1], tabular[-1] + "%", "}"]
-    needs = (
-        ["booktabs", "amssymb"]
-        + (["graphicx"] if resize else [])
-        + (["pdflscape"] if wide == "landscape" else [])
-    )
-    lines = [
-        f"% Generated by surveykit. Needs \\usepackage{{{','.join(needs)}}}.",
-        rf"\begin{{table}}[{placement}]",
-        r"\centering",
-    ]
-    if small:
-        lines += [r"\footnotesize", r"\setlength{\tabcolsep}{3pt}"]
-    if caption:
-        lines.append(rf"\caption{{{escape_latex(caption)}}}")
-    if label:
-        lines.append(rf"\label{{{label}}}")
-    lines += tabular
-    if note:
-        lines.append(rf"\par\smallskip{{\footnotesize {escape_latex(note)}}}")
-    lines.append(r"\end{table}")
-    if wide == "landscape":
+    needs = (["booktabs", "amssymb", "array"] + (["graphicx"] if resize else [])
+             + (["longtable"] if layout.long else []) + (["pdflscape"] if layout.landscape else []))
+    lines = [f"% Generated by surveykit. Needs \\usepackage{{{','.join(needs)}}}."]
+    # small type, tighter columns; microtype's font expansion off (it would set 8 pt text at 7.8 pt)
+    size = [rf"\{layout.size}", r"\setlength{\tabcolsep}{3pt}",
+            r"\ifdefined\microtypesetup\microtypesetup{expansion=false}\fi"] if layout.size else []
+    if layout.long:
+        lines += [r"\begingroup", *size, rf"\begin{{longtable}}{{{layout.spec}}}"]
+        if caption or label:
+            lines.append((rf"\caption{{{escape_latex(caption)}}}" if caption else "")
+                         + (rf"\label{{{label}}}" if label else "") + r"\\")
+        n = len(frame.columns)
+        lines += [r"\toprule", header, r"\midrule", r"\endfirsthead",
+                  rf"\multicolumn{{{n}}}{{l}}{{\emph{{Table~\thetable{{}} (continued)}}}}\\",
+                  r"\toprule", header, r"\midrule", r"\endhead",
+                  r"\midrule", rf"\multicolumn{{{n}}}{{r}}{{\emph{{continued on the next page}}}}\\",
+                  r"\endfoot", r"\bottomrule", r"\endlastfoot", *body, r"\end{longtable}"]
+        if note:
+            lines.append(rf"{{\footnotesize {escape_latex(note)}\par}}")
+        lines.append(r"\endgroup")
+    else:
+        tabular = [rf"\begin{{tabular}}{{{layout.spec}}}", r"\toprule", header, r"\midrule", *body,
+                   r"\bottomrule", r"\end{tabular}"]
+        if resize:
+            tabular = [r"\resizebox{\textwidth}{!}{%", *tabular[:-1], tabular[-1] + "%", "}"]
+        lines += [rf"\begin{{table}}[{'p' if layout.landscape else placement}]", r"\centering", *size]
+        if caption:
+            lines.append(rf"\caption{{{escape_latex(caption)}}}")
+        if label:
+            lines.append(rf"\label{{{label}}}")
+        lines += tabular
+        if note:
+            lines.append(rf"\par\smallskip{{\footnotesize {escape_latex(note)}}}")
+        lines.append(r"\end{table}")
+    if layout.landscape:
         lines = [lines[0], r"\begin{landscape}", *lines[1:], r"\end{landscape}"]
     text = "\n".join(lines) + "\n"
     if path is not None:
