@@ -89,3 +89,24 @@ def test_an_unchanged_document_is_not_compiled_again(tmp_path, need_tex):
     assert third.seconds > 0 and third.status == "ok" and not third.message
     first.pdf.write_bytes(b"%PDF-1.5 damaged")  # the PDF is not the one compiled: compile
     assert compile_tex(tex, timeout=120).seconds > 0
+
+
+def test_a_work_without_a_year_is_cited_as_n_d(tmp_path, need_tex):
+    from pypdf import PdfReader
+
+    from surveykit.draft.bibstyle import STYLE, patched_style, write_style
+
+    assert patched_style("no such rule") is None  # an unexpected plainnat: the draft keeps plainnat
+    assert write_style(tmp_path) == STYLE
+    (tmp_path / "refs.bib").write_text(
+        "@misc{undated, author = {Ada Smith}, title = {An undated note}}\n"
+        "@misc{dated, author = {Bo Jones}, title = {A dated note}, year = {2021}}\n", encoding="utf-8")
+    tex = tmp_path / "doc.tex"
+    tex.write_text("\\documentclass{article}\\usepackage[round]{natbib}\\begin{document}\n"
+                   "\\citet{undated} and \\citet{dated}.\n"
+                   f"\\bibliographystyle{{{STYLE}}}\\bibliography{{refs}}\\end{{document}}\n",
+                   encoding="utf-8")
+    report = compile_tex(tex, tmp_path / "refs.bib")
+    assert report.status == "ok", report.message
+    text = " ".join(PdfReader(report.pdf).pages[0].extract_text().split())
+    assert "Smith (n.d.)" in text and "Jones (2021)" in text and "()" not in text

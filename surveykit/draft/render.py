@@ -284,6 +284,7 @@ def render_latex(document: SurveyDocument, preamble: Mapping[str, Any] | None = 
     options = {
         "forest": any(f.kind == "figure" and f.tex_input for f in document.floats()),
         "date": "\\today",
+        "bibstyle": "plainnat",
         **dict(preamble or {}),
     }
     template = _environment(True).get_template(TEX_TEMPLATE)

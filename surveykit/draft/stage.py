@@ -17,6 +17,7 @@ from surveykit.corpus.bundled import BUNDLED_TITLE, LISTING_FILE
 from surveykit.corpus.model import Corpus
 from surveykit.draft.assets import find_figures, find_tables
 from surveykit.draft.backend import BackendConfig, ChatBackend, RewriteReport, rewrite_document
+from surveykit.draft.bibstyle import write_style
 from surveykit.draft.compile import CompileReport, compile_tex
 from surveykit.draft.compose import build_document
 from surveykit.draft.grounding import (
@@ -173,7 +174,7 @@ def write_draft(
     grounding = check_document(document, corpus, drafter.keys, bib)
     if rewrite is not None:
         grounding.rewrites = {"accepted": rewrite.accepted, "rejected": len(rewrite.rejected)}
-    tex = render_latex(document)
+    tex = render_latex(document, {"bibstyle": write_style(paths.draft)})
     check_tex(tex, bib, grounding)
     papers = {key: corpus[pid] for pid, key in drafter.keys.items()}
     markdown = render_markdown(document, papers)
