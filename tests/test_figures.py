@@ -286,6 +286,19 @@ def test_forest_tree_structure_escaping_and_cap(inputs):
     assert "\n\n" not in text  # a blank line inside forest is a TeX error
 
 
+def flat_topics(topics):
+    """The same topics as a flat outline: each its own section, named as the topic."""
+    return topics.assign(section=range(len(topics)), section_label=topics["label"])
+
+
+def test_a_flat_outline_has_no_section_level(inputs):
+    _, assignments, topics, _, _, keys = inputs
+    text = forest_tree(flat_topics(topics), assignments, keys)
+    assert "where level=3" not in text and "where level=2{text width=25em" in text
+    assert text.count("{Tool use \\& APIs}") == 1 and text.count("[") == text.count("]")
+    assert "where level=3" in forest_tree(topics, assignments, keys)
+
+
 @pytest.mark.tex
 def test_forest_tree_compiles(inputs, tmp_path):
     if shutil.which("pdflatex") is None:

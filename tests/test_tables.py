@@ -112,6 +112,8 @@ def test_overview_table(bundled):
     assert frame["Topic"].tolist() == ["Memory & planning", "Multi-agent {systems}", "Benchmarks_100%"]
     assert frame.iloc[0]["Key terms"] == "memory, planning"
     assert frame.iloc[0]["Representative"] == "key0:0,key3:3"
+    flat = topics.assign(section=range(len(topics)), section_label=topics["label"])
+    assert "Section" not in overview_table(corpus, attributes, assignments, flat, keys).columns
 
 
 def test_benchmark_table_lists_the_benchmarks_of_the_bundled_corpus(bundled):

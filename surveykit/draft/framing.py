@@ -35,6 +35,7 @@ from surveykit.draft.text import (
     _slug,
     _theme,
     _year_span,
+    outline_shape,
 )
 
 
@@ -50,15 +51,13 @@ class Framing:
         years = self.years(ids)
         by_year = pd.Series(years).value_counts().sort_index() if years else pd.Series(dtype=int)
         counts = ", ".join(f"{n} from {y}" for y, n in by_year.items())
-        n_topics = sum(len(s.subsections) or 1 for s in sections)
         if framing:  # the field framing already gave the size and the years
-            text = (f"The corpus is organised into {_count(len(sections), 'section')} and "
-                    f"{_count(n_topics, 'theme')} (")
+            text = f"The corpus is organised into {outline_shape(sections)} ("
         else:
             text = (
                 f"This survey reviews a corpus of {_count(len(ids), 'paper')}"
                 + (f" published {_year_span(years)} ({counts})" if years else "")
-                + f", organised into {_count(len(sections), 'section')} and {_count(n_topics, 'theme')} ("
+                + f", organised into {outline_shape(sections)} ("
             )
         corpus_sentence = DraftSentence(
             [text, Ref(TREE_LABEL, "Figure"), " and ", Ref(OVERVIEW_TABLE_LABEL, "Table"), ")."], "structural"

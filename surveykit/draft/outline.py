@@ -274,9 +274,8 @@ class Drafter(ThemeSections, Framing):
             DraftSentence(
                 [
                     Ref(TREE_LABEL, "Figure"),
-                    " shows the taxonomy of the corpus: "
-                    f"{_count(len(sections), 'top-level section')}, each split into themes, "
-                    "with the papers of each theme; ",
+                    " shows the taxonomy of the corpus: " + _taxonomy_shape(sections)
+                    + ", with the papers of each theme; ",
                     Ref(OVERVIEW_TABLE_LABEL, "Table"),
                     " lists the themes with their size and years.",
                 ],
@@ -343,3 +342,12 @@ def _check_frames(assignments: pd.DataFrame, topics: pd.DataFrame) -> None:
         raise ValueError(f"topics: missing column(s) {', '.join(missing_t)}")
 
 
+def _taxonomy_shape(sections: Sequence[Section]) -> str:
+    """"5 themes" for a flat outline, "3 top-level sections, 2 of them split into themes" or
+    "3 top-level sections, each split into themes"."""
+    split = sum(1 for s in sections if s.subsections)
+    if not split:
+        return _count(len(sections), "theme")
+    head = _count(len(sections), "top-level section")
+    return f"{head}, each split into themes" if split == len(sections) else \
+        f"{head}, {split} of them split into themes"

@@ -160,6 +160,15 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+def outline_shape(sections: Sequence[Any]) -> str:
+    """How the thematic sections are organised, for a sentence: "5 themes" when every section
+    is one theme (a flat outline), else "3 sections and 7 themes"."""
+    n_themes = sum(len(s.subsections) or 1 for s in sections)
+    if all(not s.subsections for s in sections):
+        return _count(n_themes, "theme")
+    return f"{_count(len(sections), 'section')} and {_count(n_themes, 'theme')}"
+
+
 def short_name(paper: Paper) -> str | None:
     """``BLADE: Benchmarking ...`` -> ``BLADE``: a system name before a colon, if short."""
     head, sep, _ = paper.title.partition(":")

@@ -37,10 +37,11 @@ _STYLE = r"""\begin{forest}
   },
   where level=0{rotate=90, anchor=center, child anchor=north, parent anchor=south,
                 font=\footnotesize\bfseries, fill=black!6}{},
-  where level=1{text width=%(section)s, font=\footnotesize\bfseries\skwrap, fill=black!4}{},
-  where level=2{text width=%(topic)s, font=\footnotesize\skwrap}{},
-  where level=3{text width=%(leaf)s, font=\scriptsize\skwrap, draw=black!25}{},
-"""
+%(levels)s"""
+_SECTION_LEVEL = (r"  where level=1{text width=%(section)s, font=\footnotesize\bfseries\skwrap, "
+                  r"fill=black!4}{},")
+_THEME_LEVELS = r"""  where level=%(topic_level)d{text width=%(topic)s, font=\footnotesize\skwrap}{},
+  where level=%(leaf_level)d{text width=%(leaf)s, font=\scriptsize\skwrap, draw=black!25}{},"""
 
 
 def _colour_name(topic: int) -> str:
@@ -61,7 +62,8 @@ def forest_tree(
     """The ``forest`` fragment (see the module docstring); labels are LaTeX-escaped.
 
     Sections and topics follow the figure order (section id, then topic id); empty topics and the
-    outlier topic are left out. A subtopic cites at most ``max_cites`` papers.
+    outlier topic are left out. A flat outline (every section one theme of the same name) is drawn
+    without the section level. A subtopic cites at most ``max_cites`` papers.
     """
     if max_cites < 1:
         raise ValueError(f"max_cites must be at least 1, got {max_cites}")
@@ -76,10 +78,18 @@ def forest_tree(
     for topic in table["topic"]:
         hex_color = colors.get(int(topic), "#A0A0A0").lstrip("#").upper()
         lines.append(f"\\definecolor{{{_colour_name(int(topic))}}}{{HTML}}{{{hex_color}}}")
-    body = [(_STYLE % {"section": section_width, "topic": topic_width, "leaf": leaf_width}).rstrip("\n")]
+    groups = [group for _, group in table.groupby("section", sort=True)]
+    # a flat outline (each section one theme of the same name): root -> themes -> papers
+    flat = all(len(g) == 1 and str(g["section_label"].iloc[0]) == str(g["label"].iloc[0]) for g in groups)
+    levels = _THEME_LEVELS % {"topic_level": 1 if flat else 2, "leaf_level": 2 if flat else 3,
+                              "topic": topic_width, "leaf": leaf_width}
+    if not flat:
+        levels = _SECTION_LEVEL % {"section": section_width} + "\n" + levels
+    body = [(_STYLE % {"levels": levels + "\n"}).rstrip("\n")]
     body.append(f"  [{{{escape_latex(root)}}}")
-    for _section, group in table.groupby("section", sort=True):
-        body.append(f"    [{{{escape_latex(str(group['section_label'].iloc[0]))}}}")
+    for group in groups:
+        if not flat:
+            body.append(f"    [{{{escape_latex(str(group['section_label'].iloc[0]))}}}")
         for row in group.itertuples(index=False):
             colour = _colour_name(int(row.topic))
             style = f"draw={colour}!80!black, fill={colour}!12, line width=0.6pt"
@@ -93,7 +103,8 @@ def forest_tree(
             body.append(f"      [{{{label}}}, {style}")
             body.append(f"        [{{{leaf}}}, draw={colour}!80!black!55]")
             body.append("      ]")
-        body.append("    ]")
+        if not flat:
+            body.append("    ]")
     body.append("  ]")
     body.append("\\end{forest}")
     return "\n".join(lines + body) + "\n"

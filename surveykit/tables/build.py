@@ -216,12 +216,14 @@ def overview_table(
     n_terms: int = 5,
     n_cites: int = 3,
 ) -> pd.DataFrame:
-    """One row per topic: ``Section`` (when there are sections), ``Topic``, ``Papers``,
+    """One row per topic: ``Section`` (when sections group themes), ``Topic``, ``Papers``,
     ``Key terms``, ``Representative`` (cite keys). Ordered by section, then topic."""
     _check_frame(topics, ["topic", "label", "size", "keywords", "representatives"], "topics")
     has_sections = (
         "section_label" in topics.columns
         and topics["section_label"].fillna("").astype(str).str.len().gt(0).any()
+        # a flat outline (each section one theme of the same name) has no Section column
+        and not (topics["section_label"].astype(str) == topics["label"].astype(str)).all()
     )
     order = topics.assign(_section=topics["section"] if "section" in topics.columns else 0)
     order = order.sort_values(["_section", "topic"], kind="stable")
