@@ -64,6 +64,12 @@ from surveykit.draft.text import (  # noqa: F401  (re-exported: tests and caller
 )
 from surveykit.draft.themes import ThemeSections
 
+# The cap that keeps the draft a readable survey at any corpus size: each theme discusses its most
+# central papers (highest topic score) and points to tables/topic_NN.csv for the rest; a citation
+# that would name a whole group names its most central papers. 0: no cap.
+DISCUSSED_PER_THEME = 8
+MAX_CITED = 6
+
 
 @dataclass
 class DraftOptions:
@@ -78,6 +84,8 @@ class DraftOptions:
     comparisons_per_theme: int = 3
     mmr_lambda: float = 0.7
     max_similarity: float = 0.5
+    discussed_per_theme: int = DISCUSSED_PER_THEME
+    max_cited: int = MAX_CITED
     method: str = (
         "papers were grouped into themes and sections by topic modelling over their titles and abstracts"
     )
@@ -119,6 +127,15 @@ class Drafter(ThemeSections, Framing):
         self.keys = {pid: key for pid, key in keys.items() if pid in corpus}
         ids = [pid for pid in assignments.index if pid in corpus and pid in self.keys]
         self.assignments = assignments.loc[ids]
+        # every theme's members, most central first (one pass, not one filter per call)
+        self._members: dict[int, list[str]] = {}
+        self.rank: dict[str, int] = {}
+        scores = (self.assignments["score"].astype(float).fillna(-np.inf).tolist()
+                  if "score" in self.assignments.columns else [0.0] * len(ids))
+        topics_of = self.assignments["topic"].tolist()
+        for position in sorted(range(len(ids)), key=lambda i: (-scores[i], i)):
+            self.rank[ids[position]] = len(self.rank)
+            self._members.setdefault(int(topics_of[position]), []).append(ids[position])
         self.topics = topics.sort_values(["section", "topic"]).reset_index(drop=True)
         self.attributes = attributes
         self.config = config
@@ -143,8 +160,34 @@ class Drafter(ThemeSections, Framing):
         return self.keys[paper_id]
 
     def members(self, topic: int) -> list[str]:
-        frame = self.assignments[self.assignments["topic"] == topic]
-        return list(frame.sort_values("score", ascending=False, kind="stable").index)
+        """The theme's papers, most central (highest topic score) first."""
+        return list(self._members.get(int(topic), []))
+
+    def discussed(self, topic: int) -> list[str]:
+        """The theme's papers the draft describes: its ``discussed_per_theme`` most central ones."""
+        cap = self.options.discussed_per_theme
+        members = self.members(topic)
+        return members[:cap] if cap else members
+
+    def section_discussed(self, section: int) -> list[str]:
+        out: list[str] = []
+        for topic in self.section_topics(section)["topic"]:
+            out += self.discussed(int(topic))
+        return out
+
+    def cited(self, ids: Sequence[str]) -> list[str]:
+        """``ids`` when at most ``max_cited``; else the ``max_cited`` most central, in their order."""
+        cap = self.options.max_cited
+        if not cap or len(ids) <= cap:
+            return list(ids)
+        keep = set(sorted(ids, key=lambda p: self.rank.get(p, len(self.rank)))[:cap])
+        return [p for p in ids if p in keep]
+
+    def cite_group(self, ids: Sequence[str]) -> list[Segment]:
+        """A parenthetical citation of a group: all of it, or ", among them" its most central."""
+        chosen = self.cited(ids)
+        cite = Cite(tuple(self.key(p) for p in chosen))
+        return [cite] if len(chosen) == len(ids) else ["among them ", cite]
 
     def section_ids(self) -> list[int]:
         return list(dict.fromkeys(int(s) for s in self.topics["section"]))
@@ -307,7 +350,7 @@ class Drafter(ThemeSections, Framing):
         sec.blocks.append(Paragraph([intro]))
         challenges = Section("Open challenges", "sec:open-challenges")
         for section, built in zip(self.section_ids(), sections, strict=False):
-            ids = self.section_members(section)
+            ids = self.section_discussed(section)
             pool = [s for pid in ids for s in self.sentences[pid] if s.role == "limitation"]
             chosen = self._select(pool, self.options.challenges_per_section, _challenge_weight)
             if not chosen:
@@ -318,11 +361,12 @@ class Drafter(ThemeSections, Framing):
             para.lead = built.title
             challenges.blocks.append(para)
         future = Section("Future directions", "sec:future-directions")
-        ids = list(self.assignments.index)
+        ids = [pid for section in self.section_ids() for pid in self.section_discussed(section)]
         pool = [s for pid in ids for s in self.sentences[pid] if s.role == "future" or "future" in s.tags]
+        position = {pid: i for i, pid in enumerate(ids)}
         chosen = self._select(pool, self.options.future_directions, _future_weight)
         if chosen:
-            chosen.sort(key=lambda s: ids.index(s.paper_id))
+            chosen.sort(key=lambda s: position[s.paper_id])
             future.blocks.append(
                 self._paragraph(chosen, "future", flat=FUTURE_CONNECTIVES, order_by_role=False)
             )

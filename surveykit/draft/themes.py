@@ -65,14 +65,21 @@ class ThemeSections:
         labels = facet_labels(long)
         comparisons = []
         for facet in facets:
-            sentence = comparative_sentence(facet, self.key, labels, len(ids))
+            sentence = comparative_sentence(facet, self.key, labels, len(ids), cited_of=self.cited)
             if sentence is not None:
                 comparisons.append(sentence)
             if len(comparisons) >= self.options.comparisons_per_theme:
                 break
         if comparisons:
             blocks.append(Paragraph(comparisons))
-        blocks += self.paper_paragraphs(ids, facets[0] if facets else None)
+        discussed = self.discussed(topic)
+        blocks += self.paper_paragraphs(discussed, facets[0] if facets else None)
+        if len(discussed) < len(ids):
+            rest = len(ids) - len(discussed)
+            blocks.append(Paragraph([DraftSentence(
+                [f"The {_count(len(discussed), 'most central paper')} of this theme are described "
+                 f"above; the other {_count(rest, 'paper')}, with their attributes, are listed in "
+                 f"topic_{topic:02d}.csv of the tables folder."], "structural")]))
         return blocks
 
     def _attribute_long(self) -> pd.DataFrame | None:
@@ -96,8 +103,9 @@ class ThemeSections:
         attribute values."""
         groups: list[list[str]] = []
         placed: set[str] = set()
+        allowed = set(ids)
         for _, papers in (facet.groups[:3] if facet is not None else ()):
-            group = [p for p in papers if p not in placed]
+            group = [p for p in papers if p not in placed and p in allowed]
             placed |= set(group)
             if group:
                 groups.append(group)
