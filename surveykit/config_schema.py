@@ -206,6 +206,8 @@ SCHEMA = Section(
             "max_cites": Key(COUNT, 8, "papers cited per subtopic in taxonomy_tree.tex"),
             "plotlyjs": Key(one_of("shared", "inline"), "shared",
                             "HTML figures share plotly.min.js or embed it"),
+            "point_budget": Key(COUNT, 5000, "papers drawn in the static paper map (a deterministic "
+                                "sample per topic; the HTML map shows all, WebGL above it); 0: all"),
         }),
         "draft": Section(
             "the drafted survey, draft/",

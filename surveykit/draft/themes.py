@@ -76,10 +76,14 @@ class ThemeSections:
         blocks += self.paper_paragraphs(discussed, facets[0] if facets else None)
         if len(discussed) < len(ids):
             rest = len(ids) - len(discussed)
+            central = ("its most central paper" if len(discussed) == 1
+                       else f"its {len(discussed)} most central papers")
             blocks.append(Paragraph([DraftSentence(
-                [f"The {_count(len(discussed), 'most central paper')} of this theme are described "
-                 f"above; the other {_count(rest, 'paper')}, with their attributes, are listed in "
-                 f"topic_{topic:02d}.csv of the tables folder."], "structural")]))
+                [f"This theme is described through {central} (closest to the theme's centre); the "
+                 f"other {_count(rest, 'paper')} {'is' if rest == 1 else 'are'} counted in ",
+                 Ref(OVERVIEW_TABLE_LABEL, "Table"),
+                 f" and listed, with the attributes, in topic_{topic:02d}.csv of the tables "
+                 "folder."], "structural")]))
         return blocks
 
     def _attribute_long(self) -> pd.DataFrame | None:
