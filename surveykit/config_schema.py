@@ -193,7 +193,7 @@ SCHEMA = Section(
             "min_topic_size": Key(COUNT, 1, "topics with fewer papers get no table"),
             "key_terms": Key(COUNT, 5, "key terms per topic in the overview"),
             "representatives": Key(COUNT, 3, "representative papers per topic in the overview"),
-            "max_rows": Key(COUNT, 25, "rows of a printed table (LaTeX, Markdown: the most central "
+            "max_rows": Key(COUNT, 10, "rows of a printed table (LaTeX, Markdown: the most central "
                             "papers; the CSV and HTML keep all rows); 0: no cap"),
         }),
         "figures": Section("the figures, figures/", {
