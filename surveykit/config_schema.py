@@ -193,7 +193,7 @@ SCHEMA = Section(
             "min_topic_size": Key(COUNT, 1, "topics with fewer papers get no table"),
             "key_terms": Key(COUNT, 5, "key terms per topic in the overview"),
             "representatives": Key(COUNT, 3, "representative papers per topic in the overview"),
-            "max_rows": Key(COUNT, 10, "rows of a printed table (LaTeX, Markdown: the most central "
+            "max_rows": Key(COUNT, 8, "rows of a printed table (LaTeX, Markdown: the most central "
                             "papers; the CSV and HTML keep all rows); 0: no cap"),
         }),
         "figures": Section("the figures, figures/", {
@@ -221,9 +221,9 @@ SCHEMA = Section(
                 "future_directions": Key(COUNT, 6, "future directions listed"),
                 "mmr_lambda": Key(FRACTION, 0.7, "relevance vs novelty when picking sentences"),
                 "max_similarity": Key(FRACTION, 0.5, "sentences more similar than this are not repeated"),
-                "discussed_per_theme": Key(COUNT, 8, "papers described per theme: its most central "
+                "discussed_per_theme": Key(COUNT, 6, "papers described per theme: its most central "
                                            "ones (the rest: tables/topic_NN.csv); 0: all"),
-                "max_cited": Key(COUNT, 6, "papers cited for a group (\"12 papers, among them ...\"): its "
+                "max_cited": Key(COUNT, 3, "papers cited for a group (\"12 papers, among them ...\"): its "
                                  "most central ones; 0: all"),
                 "method": Key(STR, "papers were grouped into themes and sections by topic modelling over "
                               "their titles and abstracts", "how the survey was made, as one clause"),

@@ -67,8 +67,8 @@ from surveykit.draft.themes import ThemeSections
 # The cap that keeps the draft a readable survey at any corpus size: each theme discusses its most
 # central papers (highest topic score) and points to tables/topic_NN.csv for the rest; a citation
 # that would name a whole group names its most central papers. 0: no cap.
-DISCUSSED_PER_THEME = 8
-MAX_CITED = 6
+DISCUSSED_PER_THEME = 6
+MAX_CITED = 3
 
 
 @dataclass

@@ -172,7 +172,7 @@ def _topic_table_inputs(
 COMPONENTS = "Components"
 # Rows of a printed (LaTeX/Markdown) table; the CSV and HTML keep every row. A long table would
 # overflow a page (and TeX's memory: "TeX capacity exceeded" at ~750 rows). 0: no cap.
-MAX_ROWS = 10
+MAX_ROWS = 8
 
 
 def _merge_flags(frame: pd.DataFrame, flags: list[str]) -> pd.DataFrame:
