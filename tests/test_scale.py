@@ -201,7 +201,7 @@ def test_dedupe_compares_few_pairs_among_5000_titles_of_one_author(monkeypatch):
 @pytest.mark.parametrize("pattern, literals", [
     ("framework", {"framework"}),
     ("benchmark(?:s|ing)?", {"benchmark"}),
-    ("web (?:agent|navigation)", {"web "}),
+    ("web (?:agent|navigation)", {"agent", "navigation"}),  # the longer of two required parts
     ("(?:GUI|graphical user interface)", {"gui", "graphical user interface"}),
     (r"\w+Net", {"net"}),
     (r"\w+", None),
