@@ -69,6 +69,7 @@ from surveykit.draft.themes import ThemeSections
 # that would name a whole group names its most central papers. 0: no cap.
 DISCUSSED_PER_THEME = 6
 MAX_CITED = 3
+MAX_TOPIC_TABLES = 10  # per-theme tables printed in the draft: those of the largest themes
 
 
 @dataclass
@@ -86,6 +87,7 @@ class DraftOptions:
     max_similarity: float = 0.5
     discussed_per_theme: int = DISCUSSED_PER_THEME
     max_cited: int = MAX_CITED
+    max_topic_tables: int = MAX_TOPIC_TABLES
     method: str = (
         "papers were grouped into themes and sections by topic modelling over their titles and abstracts"
     )
