@@ -221,3 +221,15 @@ def test_screened_spans_equal_the_plain_scan():
         text = " ".join(rng.choice(vocab) for _ in range(rng.randint(0, 12)))
         plain = [m.span() for p in patterns for m in p.finditer(text) if m.end() > m.start()]
         assert match._spans(patterns, text) == plain, text
+
+
+def test_draft_prints_only_the_largest_themes_tables():
+    from surveykit.draft.assets import Asset
+    from surveykit.draft.stage import largest_topic_tables
+
+    tables = [Asset("table", name, Path(f"{name}.tex"), "", f"tab:{name}")
+              for name in ("overview", "topic_00", "topic_01", "topic_02", "topic_03")]
+    topics = pd.DataFrame({"topic": [0, 1, 2, 3], "size": [5, 40, 12, 40]})
+    kept = [t.name for t in largest_topic_tables(tables, topics, 2)]
+    assert kept == ["overview", "topic_01", "topic_03"]
+    assert largest_topic_tables(tables, topics, 0) == tables
