@@ -223,9 +223,9 @@ SCHEMA = Section(
                 "max_similarity": Key(FRACTION, 0.5, "sentences more similar than this are not repeated"),
                 "discussed_per_theme": Key(COUNT, 6, "papers described per theme: its most central "
                                            "ones (the rest: tables/topic_NN.csv); 0: all"),
-                "max_cited": Key(COUNT, 3, "papers cited for a group (\"12 papers, among them ...\"): its "
+                "max_cited": Key(COUNT, 2, "papers cited for a group (\"12 papers, among them ...\"): its "
                                  "most central ones; 0: all"),
-                "max_topic_tables": Key(COUNT, 10, "per-theme tables printed in the draft (those of "
+                "max_topic_tables": Key(COUNT, 6, "per-theme tables printed in the draft (those of "
                                         "the largest themes; all stay in tables/); 0: all"),
                 "method": Key(STR, "papers were grouped into themes and sections by topic modelling over "
                               "their titles and abstracts", "how the survey was made, as one clause"),

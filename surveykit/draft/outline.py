@@ -68,8 +68,8 @@ from surveykit.draft.themes import ThemeSections
 # central papers (highest topic score) and points to tables/topic_NN.csv for the rest; a citation
 # that would name a whole group names its most central papers. 0: no cap.
 DISCUSSED_PER_THEME = 6
-MAX_CITED = 3
-MAX_TOPIC_TABLES = 10  # per-theme tables printed in the draft: those of the largest themes
+MAX_CITED = 2
+MAX_TOPIC_TABLES = 6  # per-theme tables printed in the draft: those of the largest themes
 
 
 @dataclass
