@@ -208,6 +208,9 @@ SCHEMA = Section(
             "min_topic_size": Key(COUNT, 1, "topics with fewer papers get no table"),
             "key_terms": Key(COUNT, 5, "key terms per topic in the overview"),
             "representatives": Key(COUNT, 3, "representative papers per topic in the overview"),
+            "max_rows": Key(COUNT, 8, "rows of a printed table of a survey of over 200 papers "
+                            "(LaTeX, Markdown: the most central papers; the CSV and HTML keep all "
+                            "rows); 0: no cap"),
         }),
         "figures": Section("the figures, figures/", {
             "formats": Key(list_from(*FIGURE_FORMATS), list(FIGURE_FORMATS), "formats written"),
@@ -219,6 +222,8 @@ SCHEMA = Section(
             "max_cites": Key(COUNT, 8, "papers cited per subtopic in taxonomy_tree.tex"),
             "plotlyjs": Key(one_of("shared", "inline"), "shared",
                             "HTML figures share plotly.min.js or embed it"),
+            "point_budget": Key(COUNT, 5000, "papers drawn in the static paper map (a deterministic "
+                                "sample per topic; the HTML map shows all, WebGL above it); 0: all"),
         }),
         "draft": Section(
             "the drafted survey, draft/",
@@ -232,6 +237,16 @@ SCHEMA = Section(
                                   "statements grouped)"),
                 "mmr_lambda": Key(FRACTION, 0.7, "relevance vs novelty when picking sentences"),
                 "max_similarity": Key(FRACTION, 0.5, "sentences more similar than this are not repeated"),
+                "discussed_per_theme": Key(COUNT, 6, "papers described per theme of a big survey: its "
+                                           "most central ones (the rest: tables/topic_NN.csv); "
+                                           "0: all"),
+                "max_cited": Key(COUNT, 8, "papers cited for a group (\"12 papers, among them ...\"): its "
+                                 "most central ones; 0: all"),
+                "caps_above": Key(COUNT, 200, "discussed_per_theme and max_topic_tables apply to "
+                                  "surveys of more papers than this (a smaller one discusses every "
+                                  "paper)"),
+                "max_topic_tables": Key(COUNT, 6, "per-theme tables printed in the draft (those of "
+                                        "the largest themes; all stay in tables/); 0: all"),
                 "method": Key(STR, "papers were grouped into themes and sections by topic modelling over "
                               "their titles and abstracts", "how the survey was made, as one clause"),
             },

@@ -21,7 +21,15 @@ import pandas as pd
 from surveykit import io
 from surveykit.attributes.benchmarks import detect_benchmark, title_name
 from surveykit.attributes.claims import negated_hit, own_segments
-from surveykit.attributes.match import Hit, Segment, number_hits, paper_segments, url_hits, value_hits
+from surveykit.attributes.match import (
+    Hit,
+    Segment,
+    number_hits,
+    paper_segments,
+    screen_text,
+    url_hits,
+    value_hits,
+)
 from surveykit.attributes.schema import AttributeSpec, Schema, schema_from_config
 from surveykit.corpus.model import Corpus, Paper
 
@@ -97,9 +105,10 @@ class AttributeTable:
         )
         if len(self.long):
             joined = self.long.groupby(["paper_id", "attribute"], sort=False)[column].agg(JOIN.join)
-            for (paper_id, attribute), value in joined.items():
-                if paper_id in frame.index and attribute in frame.columns:
-                    frame.at[paper_id, attribute] = value
+            filled = joined.unstack("attribute")  # one reshape, not one cell write per value
+            filled = filled.reindex(index=frame.index, columns=frame.columns)
+            frame = filled.where(filled.notna(), "").astype(object)
+            frame.columns.name = None
         if labels:
             frame = frame.rename(columns=self.labels())
         return frame
@@ -289,8 +298,9 @@ def _pattern_values(spec: AttributeSpec, paper: Paper, segments: list[Segment]) 
     if spec.kind == "url":
         return url_hits(spec, paper, segments)
     found: list[tuple[Hit, int, int]] = []
+    joined = screen_text(segments)
     for rank, value in enumerate(spec.values):
-        hits = value_hits(spec, value, segments)
+        hits = value_hits(spec, value, segments, joined)
         if hits:
             found.append((hits[0], value.priority, rank))
     if spec.kind == "category" and found:

@@ -205,6 +205,15 @@ class Framing:
             return None
         ids = sorted(self.related, key=lambda p: (-(self.corpus[p].year or 0), self.key(p)))
         n = len(ids)
+        cap = self.options.discussed_per_theme
+        if cap and n > cap:  # a big corpus: the newest few, the rest stay in the bibliography
+            ids = ids[:cap]
+            lead = DraftSentence(
+                [f"{_count(n, 'earlier survey').capitalize()} of the field are part of the corpus; "
+                 f"the newest {cap} ", Cite(tuple(self.key(p) for p in ids)),
+                 " are discussed here rather than in the thematic sections (newest first):"],
+                "summary", tuple(ids))
+            return Paragraph([lead, *(self.paper_sentences(pid, with_result=False)[0] for pid in ids)])
         lead = DraftSentence(
             [f"{_count(n, 'earlier survey').capitalize()} of the field ",
              Cite(tuple(self.key(p) for p in ids)),
@@ -308,13 +317,12 @@ class Framing:
                 name = COMPONENT_NAMES.get(value, name) if facet == "components" else name
                 parts: list[Segment] = [
                     f"{_capital(name)} is most common in {top[1]}, "
-                    f"with {len(top[2])} of its {top[3]} papers ",
-                    Cite(tuple(self.key(p) for p in top[2]))]
-                cited = list(top[2])
+                    f"with {len(top[2])} of its {top[3]} papers ", *self.cite_group(top[2])]
+                cited = self.cited(top[2])
                 if low[2]:
                     parts += [f", and least common in {low[1]}, with {len(low[2])} of {low[3]} ",
-                              Cite(tuple(self.key(p) for p in low[2])), "."]
-                    cited += low[2]
+                              *self.cite_group(low[2]), "."]
+                    cited += self.cited(low[2])
                 else:
                     parts.append(f"; no paper of {low[1]} states it.")
                 sentences.append(DraftSentence(parts, "summary", tuple(cited)))
@@ -335,12 +343,9 @@ class Framing:
             if finding:
                 phrase, papers = finding
                 parts += [f"; its most common approach is that {len(papers)} of them {phrase} "]
-                if len(papers) > 8:  # a large section: counted, eight cited
-                    papers = papers[:8]
-                    parts[-1] = parts[-1].rstrip() + ", among them "
-                parts += [Cite(tuple(self.key(p) for p in papers))]
+                parts += self.cite_group(papers)
                 parts.append(".")
-                sentences.append(DraftSentence(parts, "summary", tuple(papers)))
+                sentences.append(DraftSentence(parts, "summary", tuple(self.cited(papers))))
             else:
                 parts.append(".")
                 sentences.append(DraftSentence(parts, "structural"))

@@ -64,6 +64,16 @@ from surveykit.draft.text import (  # noqa: F401  (re-exported: tests and caller
 )
 from surveykit.draft.themes import ThemeSections
 
+# The cap that keeps the draft a readable survey at any corpus size: each theme discusses its most
+# central papers (highest topic score) and points to tables/topic_NN.csv for the rest; a citation
+# that would name a whole group names its most central papers. 0: no cap.
+# The caps on discussed papers and printed topic tables apply above ``caps_above`` papers: a smaller
+# survey discusses every paper (a survey of 73 papers discusses 73).
+DISCUSSED_PER_THEME = 6
+MAX_CITED = 8
+MAX_TOPIC_TABLES = 6  # per-theme tables printed in the draft: those of the largest themes
+CAPS_ABOVE = 200
+
 
 @dataclass
 class DraftOptions:
@@ -77,6 +87,10 @@ class DraftOptions:
     comparisons_per_theme: int = 3
     mmr_lambda: float = 0.7
     max_similarity: float = 0.5
+    discussed_per_theme: int = DISCUSSED_PER_THEME
+    max_cited: int = MAX_CITED
+    max_topic_tables: int = MAX_TOPIC_TABLES
+    caps_above: int = CAPS_ABOVE
     method: str = (
         "papers were grouped into themes and sections by topic modelling over their titles and abstracts"
     )
@@ -118,6 +132,15 @@ class Drafter(ThemeSections, Framing):
         self.keys = {pid: key for pid, key in keys.items() if pid in corpus}
         ids = [pid for pid in assignments.index if pid in corpus and pid in self.keys]
         self.assignments = assignments.loc[ids]
+        # every theme's members, most central first (one pass, not one filter per call)
+        self._members: dict[int, list[str]] = {}
+        self.rank: dict[str, int] = {}
+        scores = (self.assignments["score"].astype(float).fillna(-np.inf).tolist()
+                  if "score" in self.assignments.columns else [0.0] * len(ids))
+        topics_of = self.assignments["topic"].tolist()
+        for position in sorted(range(len(ids)), key=lambda i: (-scores[i], i)):
+            self.rank[ids[position]] = len(self.rank)
+            self._members.setdefault(int(topics_of[position]), []).append(ids[position])
         self.topics = topics.sort_values(["section", "topic"]).reset_index(drop=True)
         self.attributes = attributes
         self.config = config
@@ -143,8 +166,37 @@ class Drafter(ThemeSections, Framing):
         return self.keys[paper_id]
 
     def members(self, topic: int) -> list[str]:
-        frame = self.assignments[self.assignments["topic"] == topic]
-        return list(frame.sort_values("score", ascending=False, kind="stable").index)
+        """The theme's papers, most central (highest topic score) first."""
+        return list(self._members.get(int(topic), []))
+
+    def discussed(self, topic: int) -> list[str]:
+        """The theme's papers the draft describes: all of them up to ``caps_above`` papers in the
+        survey, else its ``discussed_per_theme`` most central ones."""
+        cap = self.options.discussed_per_theme
+        members = self.members(topic)
+        if len(self.assignments) <= self.options.caps_above:
+            return members
+        return members[:cap] if cap else members
+
+    def section_discussed(self, section: int) -> list[str]:
+        out: list[str] = []
+        for topic in self.section_topics(section)["topic"]:
+            out += self.discussed(int(topic))
+        return out
+
+    def cited(self, ids: Sequence[str]) -> list[str]:
+        """``ids`` when at most ``max_cited``; else the ``max_cited`` most central, in their order."""
+        cap = self.options.max_cited
+        if not cap or len(ids) <= cap:
+            return list(ids)
+        keep = set(sorted(ids, key=lambda p: self.rank.get(p, len(self.rank)))[:cap])
+        return [p for p in ids if p in keep]
+
+    def cite_group(self, ids: Sequence[str]) -> list[Segment]:
+        """A parenthetical citation of a group: all of it, or ", among them" its most central."""
+        chosen = self.cited(ids)
+        cite = Cite(tuple(self.key(p) for p in chosen))
+        return [cite] if len(chosen) == len(ids) else ["among them ", cite]
 
     def section_ids(self) -> list[int]:
         return list(dict.fromkeys(int(s) for s in self.topics["section"]))

@@ -4,6 +4,7 @@ and, with TeX, ``survey.pdf``. Each step is also callable alone (see :func:`draf
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,13 +90,27 @@ def draft_document(
     options = DraftOptions.from_config(config.section("draft"))
     drafter = Drafter(corpus, assignments, topics, keys, options, attributes=attributes, config=config,
                       related=related, roles=sentence_roles(config, corpus))
-    tables = find_tables(paths.tables)
+    big = len(assignments) > options.caps_above
+    tables = largest_topic_tables(find_tables(paths.tables), topics,
+                                  options.max_topic_tables if big else 0)
     figures = find_figures(paths.figures)
     document = build_document(
         drafter, tables, figures, paths.draft, paths.references, survey_title(config, corpus),
         config.author,
     )
     return document, drafter
+
+
+def largest_topic_tables(tables: list[Any], topics: pd.DataFrame, cap: int) -> list[Any]:
+    """The tables without the per-topic ones beyond the ``cap`` largest themes (0: all kept);
+    every theme's table stays in tables/ (``.tex``, ``.csv``) and its section names the CSV."""
+    found = [t for t in tables if re.fullmatch(r"topic_(\d+)", t.name)]
+    if not cap or len(found) <= cap:
+        return tables
+    sizes = {int(t): int(n) for t, n in zip(topics["topic"], topics["size"], strict=True)}
+    ranked = sorted(found, key=lambda t: (-sizes.get(int(t.name[6:]), 0), t.name))
+    dropped = {t.name for t in ranked[cap:]}
+    return [t for t in tables if t.name not in dropped]
 
 
 def sentence_roles(config: SurveyConfig, corpus: Corpus) -> list[list[Any]]:

@@ -132,8 +132,10 @@ def comparative_sentence(
     labels: Mapping[tuple[str, str], str],
     n_papers: int,
     max_groups: int = 3,
+    cited_of: Callable[[Sequence[str]], list[str]] | None = None,
 ) -> DraftSentence | None:
-    """"A and B <value 1>, while C <value 2>": each group cites exactly its papers."""
+    """"A and B <value 1>, while C <value 2>": each group cites exactly its papers, or, when
+    ``cited_of`` (a group -> the papers to cite) cuts a large group, "N papers, among them <cite>"."""
     groups: list[tuple[str, tuple[str, ...]]] = []
     seen: set[str] = set()
     for value, papers in facet.groups:  # disjoint groups: "A ..., while B ..." never names A twice
@@ -151,13 +153,15 @@ def comparative_sentence(
             parts.append(", while ")
         elif i > 1:
             parts.append(", and ")
+        named = list(papers) if cited_of is None else cited_of(papers)
         if len(papers) > MAX_NAMED:
-            parts += [f"{len(papers)} papers ", Cite(tuple(key(p) for p in papers))]
+            among = "among them " if len(named) < len(papers) else ""
+            parts += [f"{len(papers)} papers {among}", Cite(tuple(key(p) for p in named))]
         else:
             parts += _join_names([[Cite((key(p),), textual=True)] for p in papers])
         label = labels.get((facet.attribute, value), value)
         parts.append(" " + value_phrase(facet.attribute, value, label, len(papers) > 1))
-        cited += [p for p in papers if p not in cited]
+        cited += [p for p in named if p not in cited]
     if len(groups) == 1:
         rest = n_papers - len(groups[0][1])
         one = rest == 1

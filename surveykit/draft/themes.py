@@ -80,7 +80,7 @@ class ThemeSections:
         others = [f for f in facets if f is not main] if len(facets) > 2 else facets
         comparisons = []
         for facet in others:
-            sentence = comparative_sentence(facet, self.key, labels, len(ids))
+            sentence = comparative_sentence(facet, self.key, labels, len(ids), cited_of=self.cited)
             if sentence is not None:
                 sentence.tag = "comparison"
                 comparisons.append(sentence)
@@ -88,7 +88,18 @@ class ThemeSections:
                 break
         if comparisons:
             blocks.append(Paragraph(comparisons))
-        blocks += self.paper_paragraphs(ids, main, labels, facets)
+        discussed = self.discussed(topic)
+        blocks += self.paper_paragraphs(discussed, main, labels, facets)
+        if len(discussed) < len(ids):
+            rest = len(ids) - len(discussed)
+            central = ("its most central paper" if len(discussed) == 1
+                       else f"its {len(discussed)} most central papers")
+            blocks.append(Paragraph([DraftSentence(
+                [f"This theme is described through {central} (closest to the theme's centre); the "
+                 f"other {_count(rest, 'paper')} {'is' if rest == 1 else 'are'} counted in ",
+                 Ref(OVERVIEW_TABLE_LABEL, "Table"),
+                 f" and listed, with the attributes, in topic_{topic:02d}.csv of the tables "
+                 "folder."], "structural")]))
         return blocks
 
     def _attribute_long(self) -> pd.DataFrame | None:
@@ -112,8 +123,9 @@ class ThemeSections:
         reported numbers side by side (:mod:`surveykit.draft.compare`)."""
         groups: list[tuple[str | None, list[str]]] = []
         placed: set[str] = set()
+        allowed = set(ids)
         for value, papers in (facet.groups[:3] if facet is not None else ()):
-            group = [p for p in papers if p not in placed]
+            group = [p for p in papers if p not in placed and p in allowed]
             placed |= set(group)
             if group:
                 groups.append((value, group))

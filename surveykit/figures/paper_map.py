@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -17,6 +19,9 @@ from surveykit.figures.theme import (
     wrap_label,
 )
 
+# Points drawn in a static paper map (PDF/SVG/PNG) and used to place the labels; the interactive
+# HTML map keeps every paper (WebGL above the budget). [figures] point_budget changes it.
+POINT_BUDGET = 5000
 CHAR_WIDTH_EM = 0.55  # average width of a sans-serif character, in em
 BORDER_PAD = 2
 MARGIN = 6
@@ -73,6 +78,21 @@ def place_labels(
     return centres
 
 
+def point_sample(frame: pd.DataFrame, budget: int = POINT_BUDGET) -> pd.DataFrame:
+    """At most ``budget`` rows of a map frame, the same ones whatever the row order: each topic
+    keeps its share of the budget (at least one paper), its papers ranked by a hash of their id.
+    Rows stay in the frame's order."""
+    if budget <= 0 or len(frame) <= budget:
+        return frame
+    rank = pd.Series([zlib.crc32(str(i).encode("utf-8")) for i in frame.index], index=frame.index)
+    keep: list = []
+    for _, part in frame.groupby("topic", sort=True):
+        quota = max(1, int(budget * len(part) / len(frame)))
+        keep += list(rank[part.index].sort_values(kind="stable").index[:quota])
+    chosen = set(keep)
+    return frame[[i in chosen for i in frame.index]]
+
+
 def plot_paper_map(
     frame: pd.DataFrame,
     colors: dict[int, str],
@@ -80,10 +100,19 @@ def plot_paper_map(
     height_in: float = 4.2,
     label_width: int = 22,
     marker_size: float = 6.0,
+    budget: int = POINT_BUDGET,
+    webgl: bool | None = None,
 ) -> go.Figure:
     """Scatter of a :func:`~surveykit.figures.data.map_frame`, one trace per topic (legend hidden:
     labels sit at the topic centres, boxed in the topic colour). Unassigned papers are small grey
-    dots underneath."""
+    dots underneath. Labels are placed against at most ``budget`` points (:func:`point_sample`);
+    ``webgl`` (default: above the budget) draws with ``Scattergl``, for the interactive map of a
+    big corpus (static export of a WebGL trace needs a GPU-less browser: use a sample instead)."""
+    big = len(frame) > budget > 0
+    webgl = big if webgl is None else webgl
+    scatter = go.Scattergl if webgl else go.Scatter
+    if big:
+        marker_size = max(2.0, marker_size * (budget / len(frame)) ** 0.5)
     fig = go.Figure()
     apply_theme(fig, width, height_in)
     order = [t for t in sorted(frame["topic"].unique()) if t != OUTLIER_TOPIC]
@@ -96,7 +125,7 @@ def plot_paper_map(
             f"{title}<br>{int(year) if pd.notna(year) else ''} \u00b7 {label}"
             for title, year, label in zip(part["title"], part["year"], part["topic_label"], strict=True)
         ]
-        fig.add_trace(go.Scatter(
+        fig.add_trace(scatter(
             x=part["x"], y=part["y"], mode="markers",
             name=UNASSIGNED_LABEL if outlier else str(part["topic_label"].iloc[0]),
             uid=f"topic{topic}",
@@ -123,7 +152,8 @@ def plot_paper_map(
         texts = [wrap_label(label, label_width) for label in centroids["label"]]
         sizes = np.array([label_size_px(text, font_px) for text in texts])
         anchors = to_px(centroids["x"].to_numpy(), centroids["y"].to_numpy())
-        points_px = to_px(frame["x"].to_numpy(), frame["y"].to_numpy())
+        sample = point_sample(frame, budget)
+        points_px = to_px(sample["x"].to_numpy(), sample["y"].to_numpy())
         centres = place_labels(anchors, sizes, points_px, (plot_w, plot_h))
         for topic, text, anchor, centre in zip(centroids.index, texts, anchors, centres, strict=True):
             color = mix(colors.get(topic, OUTLIER_COLOR), "#000000", 0.15)

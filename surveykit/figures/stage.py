@@ -38,7 +38,7 @@ from surveykit.figures.export import (
     find_browser,
 )
 from surveykit.figures.forest_tree import forest_tree
-from surveykit.figures.paper_map import plot_paper_map
+from surveykit.figures.paper_map import POINT_BUDGET, plot_paper_map, point_sample
 from surveykit.figures.papers_per_year import plot_papers_per_year
 from surveykit.figures.taxonomy import plot_taxonomy
 from surveykit.figures.theme import topic_colors
@@ -51,7 +51,8 @@ logger = logging.getLogger(__name__)
 FIGURE_NAMES = ("paper_map", "topic_sizes", "taxonomy", "papers_per_year", "attribute_heatmap",
                 "topic_similarity")
 TREE_FILE = "taxonomy_tree.tex"
-_OPTIONS = {"formats", "png_dpi", "projection", "seed", "taxonomy", "max_cites", "plotlyjs"}
+_OPTIONS = {"formats", "png_dpi", "projection", "seed", "taxonomy", "max_cites", "plotlyjs",
+            "point_budget"}
 
 
 class FigureSet(dict):
@@ -83,6 +84,7 @@ def figure_options(config: Any) -> dict[str, Any]:
         "taxonomy": str(section.get("taxonomy", "sunburst")),
         "max_cites": int(section.get("max_cites", 8)),
         "plotlyjs": str(section.get("plotlyjs", "shared")),
+        "point_budget": int(section.get("point_budget", POINT_BUDGET)),
     }
 
 
@@ -129,6 +131,7 @@ class SurveyFigures:
         self._session: BrowserSession | None = session
         self._owns_session = session is None
         self.reports: dict[str, ExportReport] = {}
+        self._map_sample: go.Figure | None = None  # the static paper map when over point_budget
 
     # --- shared inputs ------------------------------------------------------------------------
 
@@ -155,8 +158,30 @@ class SurveyFigures:
     # --- figures ------------------------------------------------------------------------------
 
     def paper_map(self, **kwargs: Any) -> go.Figure:
+        """Every paper in the interactive map (WebGL above ``point_budget``); the static files
+        draw a deterministic sample of ``point_budget`` papers (:func:`point_sample`)."""
         frame = data.map_frame(self.assignments, self.coordinates, ids=self.ids, corpus=self.corpus)
-        return self._out("paper_map", plot_paper_map(frame, self.colors, **kwargs))
+        budget = self.options["point_budget"]
+        kwargs.setdefault("budget", budget)
+        full = plot_paper_map(frame, self.colors, **kwargs)
+        self._map_sample = None
+        if not (0 < budget < len(frame)):
+            return self._out("paper_map", full)
+        self._map_sample = plot_paper_map(point_sample(frame, budget), self.colors, **kwargs)
+        if self.write:
+            self._write_map(full)
+        return full
+
+    def _write_map(self, full: go.Figure) -> ExportReport:
+        """The big map: every paper in the HTML, the budget's sample in the static files."""
+        static = [f for f in self.options["formats"] if f != "html"]
+        reports = []
+        if "html" in self.options["formats"]:
+            reports.append(self._export({"paper_map": full}, ["html"]))
+        if static:
+            reports.append(self._export({"paper_map": self._map_sample}, static))
+        self.reports["paper_map"] = reports[-1]
+        return reports[-1]
 
     def topic_sizes(self, **kwargs: Any) -> go.Figure:
         frame = data.topic_sizes_frame(self.assignments, self.topics)
@@ -221,7 +246,11 @@ class SurveyFigures:
         finally:
             self.write = write
         if self.write:
-            figures.report = self._export(figures)
+            big_map = figures.get("paper_map") if self._map_sample is not None else None
+            figures.report = self._export({k: v for k, v in figures.items()
+                                           if big_map is None or k != "paper_map"})
+            if big_map is not None:
+                self._write_map(big_map)
             self.taxonomy_tree()
             figures.tree = self.out_dir / TREE_FILE
         return figures
@@ -233,13 +262,14 @@ class SurveyFigures:
             self.reports[name] = self._export({name: fig})
         return fig
 
-    def _export(self, figures: Mapping[str, go.Figure]) -> ExportReport:
-        static = [f for f in self.options["formats"] if f != "html"]
+    def _export(self, figures: Mapping[str, go.Figure], formats: list[str] | None = None) -> ExportReport:
+        formats = list(self.options["formats"]) if formats is None else formats
+        static = [f for f in formats if f != "html"]
         if static and self._session is None and find_browser() is not None:
             self._session = BrowserSession()
             self._owns_session = True
         with self._owned("figures." + ("+".join(figures) if len(figures) == 1 else "all")):
-            report = export_figures(figures, self.out_dir, formats=self.options["formats"],
+            report = export_figures(figures, self.out_dir, formats=formats,
                                     png_dpi=self.options["png_dpi"], session=self._session,
                                     plotlyjs=self.options["plotlyjs"])
         if report.html_only:

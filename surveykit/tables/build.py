@@ -128,27 +128,19 @@ def topic_attribute_table(
     topic: int,
     columns: list[str] | tuple[str, ...] | None = None,
     merge_flags: bool | None = None,
+    prepared: tuple[list[str], pd.DataFrame, dict[str, str]] | None = None,
 ) -> pd.DataFrame:
     """Papers of one topic x attributes: ``Paper``, ``Ref`` (cite key), ``Year``, one column per
     attribute (header: its label). Rows by year, then name. ``merge_flags`` (default: when the
-    columns are the defaults) names the flags a paper has in one ``Components`` column."""
+    columns are the defaults) names the flags a paper has in one ``Components`` column.
+    ``frame.attrs["priority"]`` lists the row positions from the most central paper (topic score)
+    down, for a capped printed table. ``prepared``: :func:`_topic_table_inputs`, computed once for
+    all topics (it reads the whole attribute table)."""
     if merge_flags is None:
         merge_flags = columns is None
     _check_frame(assignments, ["topic"], "assignments")
-    dropped = attributes.non_discriminative()
     default_columns = columns is None
-    if columns is None:
-        flags = {a for a, v in dropped if attributes.kind(a) == "flag"}
-        columns = [c for c in DEFAULT_TOPIC_COLUMNS if c in attributes.names and c not in flags]
-    columns = list(columns)
-    unknown = [c for c in columns if c not in attributes.names]
-    if unknown:
-        raise TableError(
-            f"unknown attribute column(s) {', '.join(unknown)}; known: {', '.join(attributes.names)}"
-        )
-    wide = _discriminative(attributes, dropped).wide(labels=True)
-    wide = wide.rename(columns={v: k for k, v in attributes.labels().items()})
-    labels = attributes.labels()
+    columns, wide, labels = prepared or _topic_table_inputs(attributes, columns)
     members = [pid for pid in assignments.index[assignments["topic"] == topic] if pid in corpus]
     rows = []
     for paper_id in members:
@@ -162,16 +154,50 @@ def topic_attribute_table(
             row[labels[attribute]] = _cell(attributes, wide, paper_id, attribute)
         rows.append(row)
     frame = pd.DataFrame(rows, columns=["Paper", REF, "Year"] + [labels[c] for c in columns])
+    frame["_member"] = range(len(frame))
     frame = frame.sort_values(["Year", "Paper"], kind="stable").reset_index(drop=True)
+    position = {m: i for i, m in enumerate(frame.pop("_member"))}
+    if "score" in assignments.columns and members:
+        scores = assignments.loc[members, "score"].astype(float).fillna(float("-inf")).tolist()
+        ranked = sorted(range(len(members)), key=lambda m: (-scores[m], m))
+    else:
+        ranked = list(range(len(members)))
     if merge_flags:
         frame = _merge_flags(frame, [labels[c] for c in columns if attributes.kind(c) == "flag"])
     if default_columns:  # a column no paper of the topic fills says nothing and costs width
         empty = [c for c in frame.columns[2:] if not any(str(v).strip() for v in frame[c])]
         frame = frame.drop(columns=empty)
-    return _with_cites(frame, [REF], corpus, keys)
+    frame = _with_cites(frame, [REF], corpus, keys)
+    frame.attrs["priority"] = [position[m] for m in ranked]
+    return frame
+
+
+def _topic_table_inputs(
+    attributes: AttributeTable, columns: list[str] | tuple[str, ...] | None
+) -> tuple[list[str], pd.DataFrame, dict[str, str]]:
+    """The columns, the wide attribute frame and the labels shared by every per-topic table."""
+    dropped = attributes.non_discriminative()
+    if columns is None:
+        flags = {a for a, v in dropped if attributes.kind(a) == "flag"}
+        columns = [c for c in DEFAULT_TOPIC_COLUMNS if c in attributes.names and c not in flags]
+    columns = list(columns)
+    unknown = [c for c in columns if c not in attributes.names]
+    if unknown:
+        raise TableError(
+            f"unknown attribute column(s) {', '.join(unknown)}; known: {', '.join(attributes.names)}"
+        )
+    wide = _discriminative(attributes, dropped).wide(labels=True)
+    wide = wide.rename(columns={v: k for k, v in attributes.labels().items()})
+    return columns, wide, attributes.labels()
 
 
 COMPONENTS = "Components"
+# Rows of a printed (LaTeX/Markdown) table; the CSV and HTML keep every row. A long table would
+# overflow a page (and TeX's memory: "TeX capacity exceeded" at ~750 rows). 0: no cap.
+MAX_ROWS = 8
+# A survey of at most this many papers prints its tables whole (a theme of a small survey is a page
+# at most); above it, ``max_rows`` caps them.
+CAPS_ABOVE = 200
 
 
 def _merge_flags(frame: pd.DataFrame, flags: list[str]) -> pd.DataFrame:
@@ -198,10 +224,13 @@ def topic_attribute_tables(
     """One :func:`topic_attribute_table` per topic of ``topics`` (outliers, topic -1, excluded)."""
     _check_frame(topics, ["topic"], "topics")
     tables = {}
+    prepared = _topic_table_inputs(attributes, columns)
+    merge_flags = columns is None
     for topic in sorted(int(t) for t in topics["topic"]):
         if topic == OUTLIER_TOPIC:
             continue
-        frame = topic_attribute_table(corpus, attributes, assignments, topics, keys, topic, columns)
+        frame = topic_attribute_table(corpus, attributes, assignments, topics, keys, topic, columns,
+                                      merge_flags, prepared)
         if len(frame) >= min_size:
             tables[topic] = frame
     return tables
@@ -363,7 +392,8 @@ def _options(config: Any) -> dict[str, Any]:
     ):
         raise TableError(f"{where}: 'topic_columns' must be a list of attribute names")
     ints = {}
-    for key, default in (("min_topic_size", 1), ("key_terms", 5), ("representatives", 3)):
+    for key, default in (("min_topic_size", 1), ("key_terms", 5), ("representatives", 3),
+                         ("max_rows", MAX_ROWS)):
         value = section.get(key, default)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise TableError(f"{where}: {key!r} must be a non-negative integer")
@@ -448,6 +478,7 @@ def build_tables(
             formats=options["formats"],
             wide=options["wide"],
             latex_drop=("Code URL",),
+            max_rows=(options["max_rows"] or None) if len(corpus) > CAPS_ABOVE else None,
         )
         inputs.append(rf"\input{{\surveykittables {name}.tex}}")
     if "tex" in options["formats"]:

@@ -418,6 +418,19 @@ def styled(df: pd.DataFrame, caption: str = "", cite: list[str] | None = None):
 FORMATS = ("tex", "md", "csv", "html")
 
 
+def capped_rows(df: pd.DataFrame, max_rows: int | None, full: str | None = None) -> tuple[pd.DataFrame, str]:
+    """``df`` cut to ``max_rows`` rows (the first of ``df.attrs["priority"]``, kept in table order)
+    and the note that says so (empty when nothing was cut); ``full``: the file with every row."""
+    if max_rows is None or len(df) <= max_rows:
+        return df, ""
+    priority = [int(i) for i in df.attrs.get("priority", range(len(df)))]
+    rows = sorted(dict.fromkeys(priority[:max_rows]))
+    printed = df.iloc[rows]
+    printed.attrs = {k: v for k, v in df.attrs.items() if k != "priority"}
+    where = f"; every row is in {full}" if full else ""
+    return printed, f"{len(rows)} of {len(df)} rows shown (the most central papers){where}."
+
+
 def write_table(
     df: pd.DataFrame,
     folder: str | os.PathLike[str],
@@ -427,9 +440,15 @@ def write_table(
     formats: tuple[str, ...] | list[str] = FORMATS,
     latex_drop: tuple[str, ...] | list[str] = (),
     wide: str = "auto",
+    max_rows: int | None = None,
 ) -> dict[str, Path]:
-    """Write ``<folder>/<name>.<ext>`` for each format; returns the paths by format."""
+    """Write ``<folder>/<name>.<ext>`` for each format; returns the paths by format.
+
+    ``max_rows``: the LaTeX and Markdown tables (the ones the draft prints) keep at most that many
+    rows, the first of ``df.attrs["priority"]`` (row positions, most important first; default the
+    first rows) in table order, with a note naming the CSV that holds every row."""
     folder = Path(folder)
+    printed, note = capped_rows(df, max_rows, f"{name}.csv" if "csv" in formats else None)
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
         raise ValueError(f"unknown table format(s) {', '.join(unknown)}; known: {', '.join(FORMATS)}")
@@ -438,15 +457,16 @@ def write_table(
         path = folder / f"{name}.{fmt}"
         if fmt == "tex":
             to_latex(
-                df,
+                printed,
                 path,
                 caption=caption,
                 label=label if label is not None else f"tab:{name}",
                 drop=latex_drop,
                 wide=wide,
+                note=note,
             )
         elif fmt == "md":
-            to_markdown(df, path)
+            io.write_text(path, to_markdown(printed) + (f"\n{note}\n" if note else ""))
         elif fmt == "csv":
             to_csv(df, path)
         else:

@@ -152,10 +152,11 @@ def fit_topics(
         report.append({"op": "exclude", "target": pid, "status": status, "detail": detail})
     related = related_survey_ids(corpus, paper_types, config, curation, set(excluded))
     left_out = set(excluded) | set(related)
-    keep = [i for i, pid in enumerate(corpus.ids) if pid not in left_out]
+    all_ids = corpus.ids  # a property that builds the list: read it once (O(n), not O(n^2))
+    keep = [i for i, pid in enumerate(all_ids) if pid not in left_out]
     if not keep:
         raise ValueError("every paper is excluded by the curation file")
-    paper_ids = [corpus.ids[i] for i in keep]
+    paper_ids = [all_ids[i] for i in keep]
     all_texts = corpus.texts()
     texts = [all_texts[i] for i in keep]
     vectors = embeddings[keep]
