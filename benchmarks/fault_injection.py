@@ -41,8 +41,10 @@ from surveykit import io  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "results" / "fault_injection.md"
 NOTEBOOKS = ("01", "02", "03", "04", "05", "06")
 # not outputs: executed notebook copies (timings), the latexmk work folders of the draft and of the
-# bibliography check (logs with the time of day), the run lock
-VOLATILE = ("build/notebooks/", "draft/_build/", "build/bibcheck/", ".surveykit.lock")
+# bibliography check (logs with the time of day), the run lock, the incremental-run record
+# (build/stages.json: input digests and each stage's duration)
+VOLATILE = ("build/notebooks/", "draft/_build/", "build/bibcheck/", ".surveykit.lock",
+            "build/stages.json")
 MANIFEST = "build/manifest.json"
 
 
