@@ -240,9 +240,10 @@ SCHEMA = Section(
                 "discussed_per_theme": Key(COUNT, 6, "papers described per theme of a big survey: its "
                                            "most central ones (the rest: tables/topic_NN.csv); "
                                            "0: all"),
-                "max_cited": Key(COUNT, 8, "papers cited for a group (\"12 papers, among them ...\"): its "
-                                 "most central ones; 0: all"),
-                "caps_above": Key(COUNT, 200, "discussed_per_theme and max_topic_tables apply to "
+                "max_cited": Key(COUNT, 2, "papers cited for a group of a big survey (\"12 papers, "
+                                 "among them ...\"): its most central ones (at least 8 up to "
+                                 "caps_above papers); 0: all"),
+                "caps_above": Key(COUNT, 200, "discussed_per_theme, max_cited and max_topic_tables apply to "
                                   "surveys of more papers than this (a smaller one discusses every "
                                   "paper)"),
                 "max_topic_tables": Key(COUNT, 6, "per-theme tables printed in the draft (those of "

@@ -70,7 +70,8 @@ from surveykit.draft.themes import ThemeSections
 # The caps on discussed papers and printed topic tables apply above ``caps_above`` papers: a smaller
 # survey discusses every paper (a survey of 73 papers discusses 73).
 DISCUSSED_PER_THEME = 6
-MAX_CITED = 8
+MAX_CITED = 2  # a big survey's group citation; a survey of at most caps_above papers cites up to
+SMALL_SURVEY_CITED = 8  # this many of a group
 MAX_TOPIC_TABLES = 6  # per-theme tables printed in the draft: those of the largest themes
 CAPS_ABOVE = 200
 
@@ -185,8 +186,11 @@ class Drafter(ThemeSections, Framing):
         return out
 
     def cited(self, ids: Sequence[str]) -> list[str]:
-        """``ids`` when at most ``max_cited``; else the ``max_cited`` most central, in their order."""
+        """``ids`` when at most ``max_cited`` (at least 8 in a survey of at most ``caps_above``
+        papers); else that many of the most central, in their order."""
         cap = self.options.max_cited
+        if cap and len(self.assignments) <= self.options.caps_above:
+            cap = max(cap, SMALL_SURVEY_CITED)
         if not cap or len(ids) <= cap:
             return list(ids)
         keep = set(sorted(ids, key=lambda p: self.rank.get(p, len(self.rank)))[:cap])
