@@ -113,3 +113,18 @@ def test_latin_corpus_stays_on_pdflatex(tmp_path, need_tex):
     assert result.compile.status == "ok" and result.compile.engine == "pdflatex"
     tex = (config.paths.draft / "survey.tex").read_text(encoding="utf-8")
     assert "fontspec" not in tex and "latexmk -pdf survey.tex" in tex
+
+
+def test_engine_text_has_cited_entries_and_input_fragments(tmp_path):
+    from surveykit.draft.compile import cited_text
+
+    draft = tmp_path / "draft"
+    (tmp_path / "tables").mkdir()
+    draft.mkdir()
+    (tmp_path / "tables" / "t.tex").write_text("基于 & x \\\\\n", encoding="utf-8")
+    bib = "@misc{a,\n title = {Агенты}\n}\n@misc{b,\n title = {Μηχανική μάθηση}\n}\n"
+    tex = "\\citep{a}\n\\input{\\surveykitup tables/t.tex}\n"
+    assert set(scripts_in(cited_text(tex, bib, draft))) == {"Chinese", "Cyrillic"}
+    assert scripts_in(cited_text("\\citep{a}", bib)) == ("Cyrillic",)
+    assert set(scripts_in(cited_text("\\nocite{*}", bib))) == {"Greek", "Cyrillic"}
+    assert scripts_in(cited_text("\\input{../../etc/x}", "", draft)) == ()

@@ -142,15 +142,24 @@ def latexmk_command(
 
 
 _CITE = re.compile(r"\\(?:no)?cite[a-zA-Z]*\*?(?:\[[^\]]*\])*\{([^}]*)\}")
+_INPUT = re.compile(r"\\input\{([^}]*)\}")
 _BIB_ENTRY = re.compile(r"^@\w+\s*\{\s*([^,\s]+)\s*,", re.MULTILINE)
 
 
-def cited_text(tex: str, bib_text: str) -> str:
-    """The .tex and the .bib entries it cites (all of them for ``\\nocite{*}``): the text the
-    PDF can show, from which :func:`surveykit.texengine.choose_engine` picks the engine."""
+def cited_text(tex: str, bib_text: str, folder: Path | None = None) -> str:
+    """The .tex, the fragments it ``\\input``s from below ``folder``'s parent (tables, trees) and
+    the .bib entries it cites (all of them for ``\\nocite{*}``): the text the PDF can show, from
+    which :func:`surveykit.texengine.choose_engine` picks the engine."""
     keys = {k.strip() for group in _CITE.findall(tex) for k in group.split(",")}
     starts = list(_BIB_ENTRY.finditer(bib_text))
     parts = [tex]
+    if folder is not None:
+        root = folder.parent.resolve()
+        for name in _INPUT.findall(tex):
+            path = (folder / name.replace("\\surveykitup", "../").replace("../ ", "../").strip())
+            path = path if path.suffix == ".tex" else path.with_name(path.name + ".tex")
+            if path.resolve().is_relative_to(root) and path.is_file():
+                parts.append(_read(path))
     for index, match in enumerate(starts):
         if "*" in keys or match.group(1) in keys:
             end = starts[index + 1].start() if index + 1 < len(starts) else len(bib_text)
@@ -162,7 +171,7 @@ def choose_engine(tex_path: Path, bib_path: Path | None) -> Engine:
     """The engine for ``tex_path`` (see :mod:`surveykit.texengine`)."""
     tex = tex_path.read_text(encoding="utf-8", errors="replace")
     bib = _read(bib_path) if bib_path is not None else ""
-    return texengine.choose_engine(cited_text(tex, bib))
+    return texengine.choose_engine(cited_text(tex, bib, tex_path.parent))
 
 
 def paranoid_ok(tex: str) -> bool:

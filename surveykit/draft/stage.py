@@ -187,7 +187,7 @@ def write_draft(
     with keep_scripts(unicode):
         tex = render_latex(document, preamble)
         bib_text = paths.references.read_text(encoding="utf-8", errors="replace")
-        engine = texengine.choose_engine(cited_text(tex, bib_text))
+        engine = texengine.choose_engine(cited_text(tex, bib_text, paths.draft))
         if engine.name == "lualatex":  # the template's fontspec branch, with the fonts found
             tex = render_latex(document, {**preamble, "unicode_fonts": engine.fonts})
     check_tex(tex, bib, grounding)

@@ -27,7 +27,8 @@ from pathlib import Path
 import pandas as pd
 
 from surveykit import io
-from surveykit.bib.latex import escape_latex
+from surveykit.bib.latex import escape_latex, keep_scripts
+from surveykit.texengine import unicode_available
 from surveykit.textutil import markdown_escape
 
 CHECK = "\u2713"
@@ -437,14 +438,15 @@ def write_table(
     for fmt in formats:
         path = folder / f"{name}.{fmt}"
         if fmt == "tex":
-            to_latex(
-                df,
-                path,
-                caption=caption,
-                label=label if label is not None else f"tab:{name}",
-                drop=latex_drop,
-                wide=wide,
-            )
+            with keep_scripts(unicode_available()):  # non-Latin text as it is, for LuaLaTeX
+                to_latex(
+                    df,
+                    path,
+                    caption=caption,
+                    label=label if label is not None else f"tab:{name}",
+                    drop=latex_drop,
+                    wide=wide,
+                )
         elif fmt == "md":
             to_markdown(df, path)
         elif fmt == "csv":
