@@ -14,6 +14,9 @@ Choices (tested by compiling with pdflatex + bibtex, OT1 and T1 font encodings):
 - A character with no safe LaTeX form is approximated by its compatibility/ASCII folding
   (``ﬁ`` -> ``fi``, ``²`` -> ``2``) or replaced by ``?``; callers pass a ``lost`` list to hear
   about it. Invisible format characters (zero-width joiners, direction marks) are dropped.
+- Under :func:`keep_scripts` (set by the bib, tables, figures and draft stages when LuaLaTeX and
+  a fallback font are installed, see :mod:`surveykit.texengine`), letters of non-Latin scripts and
+  Greek words are written as they are (UTF-8) instead of transliterated; Latin text is unchanged.
 - URLs are kept raw for ``\\url``/``url =`` (``%`` and ``#`` work there with url.sty and hyperref
   in plain/plainnat bibliographies); only characters that break BibTeX or are not legal in a URL
   (braces, backslash, spaces, non-ASCII) are percent-encoded.
