@@ -173,6 +173,34 @@ def _cjk_title(tmp: Path) -> str:
     return f".bib title {paper.title!r}, with the warning (pdflatex has no CJK font)"
 
 
+def _non_latin_pdf(tmp: Path) -> str:
+    """Chinese, Russian and Greek titles: kept in the .bib, typeset by LuaLaTeX, found in the PDF."""
+    from pypdf import PdfReader
+
+    from surveykit.bib import render_bib
+    from surveykit.bib.latex import keep_scripts
+    from surveykit.bib.texcheck import compile_check
+    from surveykit.corpus.model import Paper
+    from surveykit.texengine import unicode_available
+
+    titles = ["基于大语言模型的智能体综述", "Агенты на основе языковых моделей", "Μηχανική μάθηση"]
+    papers = [Paper(title=t, authors=["Wang, Lei"], year=2024 + i) for i, t in enumerate(titles)]
+    if not unicode_available():
+        return "no LuaLaTeX or CJK font: transliterated with a warning (see the row above)"
+    with keep_scripts():
+        text, report = render_bib(papers)
+    if any(t not in text for t in titles):
+        raise RuntimeError("a title was not kept in the .bib")
+    bib = tmp / "refs.bib"
+    bib.write_text(text, encoding="utf-8")
+    result = compile_check(bib, report.all_keys, workdir=tmp / "check")
+    pdf = "".join(p.extract_text() for p in PdfReader(str(tmp / "check" / "check.pdf")).pages)
+    missing = [t for t in titles if t.replace(" ", "") not in pdf.replace(" ", "").replace("\n", "")]
+    if missing or not result.ok:
+        raise RuntimeError(f"not in the PDF: {missing}; {result.summary()}")
+    return ".bib keeps the UTF-8 titles; compiled with LuaLaTeX (fallback fonts), all 3 in the PDF text"
+
+
 def _ligatures(tmp: Path) -> str:
     from surveykit.bib.latex import escape_latex
     from surveykit.sources.bibtex import parse_bibtex_string
@@ -327,6 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(_case("hostile text", "<script>, <img onerror> in table cells", _markdown_table))
     rows.append(_case("hostile text", "<script>, <img onerror> in survey.md text", _markdown_text))
     rows.append(_case("foreign text", "Chinese title in the .bib", _cjk_title))
+    rows.append(_case("foreign text", "non-Latin title (Chinese, Russian, Greek) in the PDF", _non_latin_pdf))
     rows.append(_case("foreign text", "typed --, '', ,, and ?` in a title", _ligatures))
     rows.append(_case("foreign text", "non-Latin and letterless titles, one first author", _non_latin_dedupe))
     rows.append(_case("owned outputs", "8 topics, then 6", _stale_topic_tables))

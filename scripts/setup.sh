@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 VENV=${SURVEYKIT_VENV:-.venv}
-APT_PACKAGES=(chromium texlive-latex-base texlive-latex-recommended texlive-fonts-recommended texlive-pictures texlive-latex-extra latexmk biber texlive-bibtex-extra)
+APT_PACKAGES=(chromium texlive-latex-base texlive-latex-recommended texlive-fonts-recommended texlive-pictures texlive-latex-extra latexmk biber texlive-bibtex-extra texlive-luatex fonts-wqy-microhei)
 
 say() { printf '[setup] %s\n' "$*"; }
 
@@ -15,6 +15,9 @@ missing_tools() {
   local missing=()
   command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing+=(chromium)
   for tool in pdflatex bibtex latexmk biber; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+  # LuaLaTeX for non-Latin text: luaotfload (texlive-luatex) and a small CJK font (fonts-wqy-microhei, 1.6 MB)
+  if command -v kpsewhich >/dev/null 2>&1; then kpsewhich luaotfload-main.lua >/dev/null || missing+=(luaotfload); fi
+  if command -v fc-list >/dev/null 2>&1; then fc-list : family | grep -q "WenQuanYi Micro Hei\|Noto Sans CJK" || missing+=(cjk-font); fi
   # TeX packages the outputs use (booktabs, natbib, url: texlive-latex-recommended; forest: texlive-pictures + texlive-latex-extra)
   if command -v kpsewhich >/dev/null 2>&1; then
     for sty in booktabs.sty natbib.sty url.sty forest.sty biblatex.sty; do kpsewhich "$sty" >/dev/null || missing+=("$sty"); done
@@ -40,6 +43,7 @@ install_system_tools() {
     say "WARNING: still missing: $missing"
     case "$missing" in *chromium*) say "  -> figures are written as interactive HTML only (no PDF/SVG/PNG)";; esac
     case "$missing" in *latex*|*bibtex*|*.sty*) say "  -> survey.tex and references.bib are written, but not compiled to PDF; TeX tests are skipped";; esac
+    case "$missing" in *luaotfload*|*cjk-font*) say "  -> non-Latin text (Chinese, Cyrillic...) is transliterated for pdflatex instead of compiled with LuaLaTeX";; esac
     say "  install them with: apt-get install ${APT_PACKAGES[*]}"
   fi
 }

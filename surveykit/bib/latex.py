@@ -14,6 +14,9 @@ Choices (tested by compiling with pdflatex + bibtex, OT1 and T1 font encodings):
 - A character with no safe LaTeX form is approximated by its compatibility/ASCII folding
   (``ﬁ`` -> ``fi``, ``²`` -> ``2``) or replaced by ``?``; callers pass a ``lost`` list to hear
   about it. Invisible format characters (zero-width joiners, direction marks) are dropped.
+- Under :func:`keep_scripts` (set by the bib, tables, figures and draft stages when LuaLaTeX and
+  a fallback font are installed, see :mod:`surveykit.texengine`), letters of non-Latin scripts and
+  Greek words are written as they are (UTF-8) instead of transliterated; Latin text is unchanged.
 - URLs are kept raw for ``\\url``/``url =`` (``%`` and ``#`` work there with url.sty and hyperref
   in plain/plainnat bibliographies); only characters that break BibTeX or are not legal in a URL
   (braces, backslash, spaces, non-ASCII) are percent-encoded.
@@ -23,6 +26,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -128,18 +134,50 @@ _SPACE = re.compile(r"[ \t\n\r\f\v\x85\u2028\u2029]+")  # not NBSP: it becomes ~
 _CLUSTER = re.compile(r".[\u0300-\u036f]*", re.DOTALL)
 
 
+_KEEP_SCRIPTS: ContextVar[bool] = ContextVar("surveykit_keep_scripts", default=False)
+_GREEK_WORD = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff](?:[\u0370-\u03ff\u1f00-\u1fff]|[\u0300-\u036f])+")
+
+
+@contextmanager
+def keep_scripts(enabled: bool = True) -> Iterator[None]:
+    """Inside: letters of non-Latin scripts (Chinese, Cyrillic, Greek words, ...) are written
+    as they are (UTF-8) instead of transliterated, for a LuaLaTeX compile (see
+    :mod:`surveykit.texengine`). Latin text is written exactly as outside."""
+    token = _KEEP_SCRIPTS.set(enabled)
+    try:
+        yield
+    finally:
+        _KEEP_SCRIPTS.reset(token)
+
+
+def _kept(cluster: str) -> bool:
+    """A cluster written as it is under :func:`keep_scripts`: a letter of a non-Latin script
+    that pdflatex would lose (transliterate, drop its accent)."""
+    from surveykit.texengine import script_of
+
+    return script_of(cluster[0]) is not None and not _convert_cluster(cluster)[1]
+
+
 def escape_latex(text: str, lost: list[str] | None = None) -> str:
     """Unicode text -> ASCII LaTeX safe inside a BibTeX field (``11.88%`` -> ``11.88\\%``).
 
     White space is collapsed. Characters with no LaTeX form are approximated or replaced by ``?``
-    and appended to ``lost`` when given.
+    and appended to ``lost`` when given; under :func:`keep_scripts`, letters of non-Latin scripts
+    and Greek words are kept as they are (the output is then UTF-8, not ASCII).
     """
     # strip(" "), not strip(): a no-break space at an end is text (it becomes ~)
     text = _SPACE.sub(" ", unicodedata.normalize("NFC", text or "")).strip(" ")
+    keep = _KEEP_SCRIPTS.get()
+    words = [(m.start(), m.end()) for m in _GREEK_WORD.finditer(text)] if keep else []
     out: list[str] = []
     previous = ""
+    position = 0
     for cluster in _CLUSTER.findall(text):
-        latex, ok = _convert_cluster(cluster)
+        start, position = position, position + len(cluster)
+        if keep and (_kept(cluster) or any(a <= start < b for a, b in words)):
+            latex, ok = cluster, True
+        else:
+            latex, ok = _convert_cluster(cluster)
         if not ok and lost is not None:
             lost.append(cluster)
         # a unicode dash next to a hyphen must not merge into a longer TeX dash ligature, and
@@ -149,7 +187,8 @@ def escape_latex(text: str, lost: list[str] | None = None) -> str:
         if dash or (previous, cluster) in _LIGATURE_PAIRS and out and out[-1] == previous:
             out.append("{}")
         # transliterated CJK syllables (Ji Yu ...) read as words, not one run
-        elif _wide_letter(previous) and _wide_letter(cluster) and not _convert_cluster(previous)[1]:
+        elif not keep and _wide_letter(previous) and _wide_letter(cluster) and \
+                not _convert_cluster(previous)[1]:
             out.append(" ")
         out.append(latex)
         previous = cluster

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from surveykit import io
+from surveykit.bib.latex import keep_scripts
 from surveykit.bib.problems import (
     BibProblem,
     check_existing,
@@ -22,6 +23,7 @@ from surveykit.bib.validate import BibValidation, validate_bib
 from surveykit.bib.writer import render_bib, write_bib
 from surveykit.config import SurveyConfig
 from surveykit.corpus.model import Corpus
+from surveykit.texengine import unicode_available
 
 
 @dataclass
@@ -142,7 +144,9 @@ def write_references(config: SurveyConfig, corpus: Corpus | None = None, validat
     existing = _existing(config)
     problems = check_existing(existing)  # the author's files first: they are never rewritten
     options = bib_options(config)
-    report = write_bib(list(corpus), path, pinned=config.pinned_keys, existing=existing, **options)
+    with keep_scripts(unicode_available()):  # non-Latin letters kept as UTF-8 for LuaLaTeX
+        report = write_bib(list(corpus), path, pinned=config.pinned_keys, existing=existing,
+                           **options)
     keys = {**options["previous"], **report.keys}  # papers dropped this run keep their claim
     io.write_text(_keys_path(config), json.dumps(keys, indent=1, sort_keys=True) + "\n")
     problems += report.problems()

@@ -14,11 +14,12 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from surveykit.corpus.model import Paper
+from surveykit.texengine import choose_engine
 
 PathLike = str | os.PathLike[str]
 
@@ -78,10 +79,17 @@ def tex_available() -> str | None:
 
 
 def check_document(keys: Iterable[str], style: str = "plainnat", fontenc: str | None = "T1",
-                  packages: Iterable[str] = ("url",), bib_name: str = "refs") -> str:
-    """A minimal LaTeX document that cites every key (natbib is loaded for ``*nat`` styles)."""
+                  packages: Iterable[str] = ("url",), bib_name: str = "refs",
+                  fonts: Sequence[str] = ()) -> str:
+    """A minimal LaTeX document that cites every key (natbib is loaded for ``*nat`` styles);
+    with ``fonts``, a LuaLaTeX document (fontspec, those fallback fonts) instead of ``fontenc``."""
     lines = [r"\documentclass{article}"]
-    if fontenc:
+    if fonts:  # LuaLaTeX: Latin Modern plus fallback fonts for other scripts
+        chain = ", ".join(f'"{font}:mode=node;"' for font in fonts)
+        lines += [r"\usepackage{fontspec}",
+                  rf'\directlua{{luaotfload.add_fallback("check", {{{chain}}})}}',
+                  r"\setmainfont{Latin Modern Roman}[RawFeature={fallback=check}]"]
+    elif fontenc:
         lines.append(rf"\usepackage[{fontenc}]{{fontenc}}")
     lines += [rf"\usepackage{{{p}}}" for p in packages]
     if style.endswith("nat"):
@@ -126,9 +134,13 @@ def _compile(bib: Path, keys: list[str], work: Path, style: str, fontenc: str | 
     shutil.copyfile(bib, work / "refs.bib")
     for stale in ("check.aux", "check.bbl", "check.blg", "check.log"):
         (work / stale).unlink(missing_ok=True)
-    (work / "check.tex").write_text(check_document(keys, style, fontenc, packages), "utf-8")
+    # letters of non-Latin scripts kept as UTF-8 (surveykit.texengine): checked with LuaLaTeX
+    engine = choose_engine(bib.read_text(encoding="utf-8", errors="replace"))
+    fonts = engine.fonts if engine.name == "lualatex" else ()
+    document = check_document(keys, style, fontenc, packages, fonts=fonts)
+    (work / "check.tex").write_text(document, "utf-8")
     env = dict(os.environ, max_print_line="100000", error_line="254", half_error_line="238")
-    latex = ["pdflatex", "-no-shell-escape", "-interaction=nonstopmode", "check.tex"]
+    latex = [engine.name, "-no-shell-escape", "-interaction=nonstopmode", "check.tex"]
     for command in (latex, ["bibtex", "check"], latex, latex):
         remaining = timeout - (time.monotonic() - started)
         try:

@@ -4,7 +4,9 @@ latexmk runs in the .tex file's folder with ``-outdir=_build`` so the auxiliary 
 the way; the PDF is then moved next to the .tex atomically (a reader never sees a half-written
 ``survey.pdf``, and a failed compile leaves the previous one in place). ``-norc`` ignores rc files,
 and pdflatex gets ``-no-shell-escape`` explicitly. Without pdflatex, bibtex or latexmk the
-report says ``skipped``.
+report says ``skipped``. When the .tex or the .bib entries it cites hold letters of a non-Latin
+script (written as they are, see :mod:`surveykit.texengine`), latexmk runs LuaLaTeX instead
+(``-lualatex``, the same restrictions) and the report says so (``engine``, ``message``).
 
 A compile is skipped when the .tex, the .bib and every file the last compile read from the output
 folder (figures, tables: the ``.fls`` recorder file) have the content they had then, and the PDF is
@@ -29,7 +31,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from surveykit import io
+from surveykit import io, texengine
+from surveykit.texengine import Engine
 
 BUILD_DIR = "_build"
 CACHE_FILE = "surveykit-compile.json"
@@ -63,6 +66,7 @@ class CompileReport:
     multiply_defined: list[str] = field(default_factory=list)
     log: Path | None = None
     message: str = ""
+    engine: str = "pdflatex"  # or "lualatex" (see surveykit.texengine)
 
     @property
     def ok(self) -> bool:
@@ -113,24 +117,61 @@ def tex_missing() -> str | None:
     return None
 
 
-def latexmk_command(tex_name: str, outdir: str = BUILD_DIR, paranoid: bool = False) -> list[str]:
-    """latexmk with pdflatex and bibtex, no shell escape; ``paranoid``: ``\\surveykitup`` defined
-    empty, so inputs are found through TEXINPUTS/BIBINPUTS without ``../`` (see :func:`tex_env`)."""
+def latexmk_command(
+    tex_name: str, outdir: str = BUILD_DIR, paranoid: bool = False, engine: str = "pdflatex"
+) -> list[str]:
+    """latexmk with pdflatex (or ``engine="lualatex"``) and bibtex, no shell escape;
+    ``paranoid``: ``\\surveykitup`` defined empty, so inputs are found through
+    TEXINPUTS/BIBINPUTS without ``../`` (see :func:`tex_env`)."""
     source = r'"\def\surveykitup{}\input{%S}"' if paranoid else "%S"
+    mode = "-pdf" if engine == "pdflatex" else f"-{engine}"
     return [
         "latexmk",
         "-norc",
-        "-pdf",
+        mode,
         "-bibtex",
         "-bibfudge-",
         "-interaction=nonstopmode",
         "-halt-on-error",
         "-file-line-error",
         f"-outdir={outdir}",
-        "-pdflatex=pdflatex -no-shell-escape -interaction=nonstopmode -halt-on-error -file-line-error "
-        f"%O {source}",
+        f"-{engine}={engine} -no-shell-escape -interaction=nonstopmode -halt-on-error "
+        f"-file-line-error %O {source}",
         tex_name,
     ]
+
+
+_CITE = re.compile(r"\\(?:no)?cite[a-zA-Z]*\*?(?:\[[^\]]*\])*\{([^}]*)\}")
+_INPUT = re.compile(r"\\input\{([^}]*)\}")
+_BIB_ENTRY = re.compile(r"^@\w+\s*\{\s*([^,\s]+)\s*,", re.MULTILINE)
+
+
+def cited_text(tex: str, bib_text: str, folder: Path | None = None) -> str:
+    """The .tex, the fragments it ``\\input``s from below ``folder``'s parent (tables, trees) and
+    the .bib entries it cites (all of them for ``\\nocite{*}``): the text the PDF can show, from
+    which :func:`surveykit.texengine.choose_engine` picks the engine."""
+    keys = {k.strip() for group in _CITE.findall(tex) for k in group.split(",")}
+    starts = list(_BIB_ENTRY.finditer(bib_text))
+    parts = [tex]
+    if folder is not None:
+        root = folder.parent.resolve()
+        for name in _INPUT.findall(tex):
+            path = (folder / name.replace("\\surveykitup", "../").replace("../ ", "../").strip())
+            path = path if path.suffix == ".tex" else path.with_name(path.name + ".tex")
+            if path.resolve().is_relative_to(root) and path.is_file():
+                parts.append(_read(path))
+    for index, match in enumerate(starts):
+        if "*" in keys or match.group(1) in keys:
+            end = starts[index + 1].start() if index + 1 < len(starts) else len(bib_text)
+            parts.append(bib_text[match.start():end])
+    return "\n".join(parts)
+
+
+def choose_engine(tex_path: Path, bib_path: Path | None) -> Engine:
+    """The engine for ``tex_path`` (see :mod:`surveykit.texengine`)."""
+    tex = tex_path.read_text(encoding="utf-8", errors="replace")
+    bib = _read(bib_path) if bib_path is not None else ""
+    return texengine.choose_engine(cited_text(tex, bib, tex_path.parent))
 
 
 def paranoid_ok(tex: str) -> bool:
@@ -199,7 +240,15 @@ def _cached(tex_path: Path, bib_path: Path | None, build: Path, paranoid: bool) 
     report.pdf, report.pages = pdf, pdf_pages(pdf)
     report.status = "ok" if not report.errors else "errors"
     report.message = "unchanged since the last compile: not recompiled"
+    _state_engine(report, choose_engine(tex_path, bib_path))
     return report
+
+
+def _state_engine(report: CompileReport, engine: Engine) -> None:
+    """Record the engine; LuaLaTeX is stated in the message ("compiled with LuaLaTeX: ...")."""
+    report.engine = engine.name
+    if engine.message:
+        report.message = f"{engine.message}; {report.message}" if report.message else engine.message
 
 
 def compile_tex(
@@ -224,13 +273,14 @@ def compile_tex(
     build.mkdir(exist_ok=True)
     (build / CACHE_FILE).unlink(missing_ok=True)
     env = tex_env(folder, paranoid)
+    engine = choose_engine(tex_path, bib)
     # PDF dates and /ID from SOURCE_DATE_EPOCH: the same inputs give the same PDF bytes (the
     # day's start, unless the caller fixed it; \today in the document is unaffected).
     env.setdefault("SOURCE_DATE_EPOCH", str(int(time.time()) // 86400 * 86400))
     started = time.monotonic()
     try:
         done = subprocess.run(
-            latexmk_command(tex_path.name, paranoid=paranoid),
+            latexmk_command(tex_path.name, paranoid=paranoid, engine=engine.name),
             cwd=folder,
             env=env,
             capture_output=True,
@@ -247,6 +297,7 @@ def compile_tex(
     seconds = time.monotonic() - started
     report = parse_outputs(build, tex_path.stem, bib_path)
     report.seconds = seconds
+    _state_engine(report, engine)
     report.status = status if status != "ok" or not report.errors else "errors"
     built = build / f"{tex_path.stem}.pdf"
     if status == "ok" and built.exists():

@@ -285,6 +285,7 @@ def render_latex(document: SurveyDocument, preamble: Mapping[str, Any] | None = 
         "forest": any(f.kind == "figure" and f.tex_input for f in document.floats()),
         "date": "\\today",
         "bibstyle": "plainnat",
+        "unicode_fonts": (),  # fallback fonts: the LuaLaTeX branch (see surveykit.texengine)
         **dict(preamble or {}),
     }
     template = _environment(True).get_template(TEX_TEMPLATE)

@@ -4,6 +4,7 @@ and, with TeX, ``survey.pdf``. Each step is also callable alone (see :func:`draf
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -12,14 +13,15 @@ from typing import Any
 
 import pandas as pd
 
-from surveykit import io
+from surveykit import io, texengine
+from surveykit.bib.latex import keep_scripts
 from surveykit.config import SurveyConfig
 from surveykit.corpus.bundled import BUNDLED_TITLE, LISTING_FILE
 from surveykit.corpus.model import Corpus
 from surveykit.draft.assets import find_figures, find_tables
 from surveykit.draft.backend import BackendConfig, ChatBackend, RewriteReport, rewrite_document
 from surveykit.draft.bibstyle import write_style
-from surveykit.draft.compile import CompileReport, compile_tex
+from surveykit.draft.compile import CompileReport, cited_text, compile_tex
 from surveykit.draft.compose import build_document
 from surveykit.draft.grounding import (
     GroundingReport,
@@ -34,6 +36,8 @@ from surveykit.draft.model import SurveyDocument
 from surveykit.draft.outline import Drafter, DraftOptions
 from surveykit.draft.render import render_latex, render_markdown
 from surveykit.runreport import report_degraded, report_failure
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -140,6 +144,8 @@ def survey_title(config: SurveyConfig, corpus: Corpus) -> str:
 def report_compile(report: CompileReport, tex_path: Path) -> None:
     """Tell the run what the compile gave: no TeX is a declared degraded mode, anything short of
     a PDF (or a PDF with LaTeX/BibTeX errors) a failure naming the log and the first errors."""
+    if report.engine == "lualatex":
+        _log.warning("06 draft: %s", report.message.split(";")[0])  # stated in the run output
     if report.status == "skipped":
         report_degraded("06 draft", f"no TeX ({report.message}): survey.tex and survey.md written, "
                         "no PDF")
@@ -179,7 +185,10 @@ def write_draft(
         from surveykit.bib.stage import write_references
 
         write_references(config, corpus, validate=False)
-    document, drafter = draft_document(config, corpus, assignments, topics, keys, attributes, related)
+    unicode = texengine.unicode_available()  # non-Latin letters written as they are
+    with keep_scripts(unicode):
+        document, drafter = draft_document(config, corpus, assignments, topics, keys, attributes,
+                                           related)
     rewrite = None
     if backend is None or backend is True:
         backend = backend_from_config(config)
@@ -189,7 +198,13 @@ def write_draft(
     grounding = check_document(document, corpus, drafter.keys, bib)
     if rewrite is not None:
         grounding.rewrites = {"accepted": rewrite.accepted, "rejected": len(rewrite.rejected)}
-    tex = render_latex(document, {"bibstyle": write_style(paths.draft)})
+    preamble: dict[str, Any] = {"bibstyle": write_style(paths.draft)}
+    with keep_scripts(unicode):
+        tex = render_latex(document, preamble)
+        bib_text = paths.references.read_text(encoding="utf-8", errors="replace")
+        engine = texengine.choose_engine(cited_text(tex, bib_text, paths.draft))
+        if engine.name == "lualatex":  # the template's fontspec branch, with the fonts found
+            tex = render_latex(document, {**preamble, "unicode_fonts": engine.fonts})
     check_tex(tex, bib, grounding)
     papers = {key: corpus[pid] for pid, key in drafter.keys.items()}
     markdown = render_markdown(document, papers)
@@ -198,7 +213,8 @@ def write_draft(
     prov_path = write_provenance(
         paths.draft / "provenance.jsonl", provenance_rows(document, corpus, drafter.keys)
     )
-    metrics = draft_metrics(document, drafter)
+    metrics = {**draft_metrics(document, drafter), "tex_engine": engine.name,
+               "tex_scripts": list(engine.scripts)}
     io.write_text(paths.draft / "metrics.json", json.dumps(metrics, indent=1, sort_keys=True) + "\n")
     report = (
         compile_tex(tex_path, paths.references, timeout)

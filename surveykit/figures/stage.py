@@ -28,6 +28,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from surveykit import io
+from surveykit.bib.latex import keep_scripts
 from surveykit.figures import data
 from surveykit.figures.attribute_heatmap import plot_attribute_heatmap
 from surveykit.figures.export import (
@@ -45,6 +46,7 @@ from surveykit.figures.theme import topic_colors
 from surveykit.figures.topic_similarity import plot_topic_similarity
 from surveykit.figures.topic_sizes import plot_topic_sizes
 from surveykit.runreport import report_degraded, report_failure
+from surveykit.texengine import unicode_available
 
 logger = logging.getLogger(__name__)
 
@@ -214,7 +216,8 @@ class SurveyFigures:
         """The LaTeX forest tree; written to ``taxonomy_tree.tex`` and returned."""
         kwargs.setdefault("max_cites", self.options["max_cites"])
         kwargs.setdefault("root", getattr(self.config, "title", None) or "Taxonomy")
-        text = forest_tree(self.topics, self.assignments, self.keys, colors=self.colors, **kwargs)
+        with keep_scripts(unicode_available()):  # non-Latin labels as they are, for LuaLaTeX
+            text = forest_tree(self.topics, self.assignments, self.keys, colors=self.colors, **kwargs)
         if self.write:
             with self._owned("figures.taxonomy_tree"):
                 io.write_text(self.out_dir / TREE_FILE, text)

@@ -27,7 +27,8 @@ from pathlib import Path
 import pandas as pd
 
 from surveykit import io
-from surveykit.bib.latex import escape_latex
+from surveykit.bib.latex import escape_latex, keep_scripts
+from surveykit.texengine import unicode_available
 from surveykit.textutil import markdown_escape
 
 CHECK = "\u2713"
@@ -456,15 +457,16 @@ def write_table(
     for fmt in formats:
         path = folder / f"{name}.{fmt}"
         if fmt == "tex":
-            to_latex(
-                printed,
-                path,
-                caption=caption,
-                label=label if label is not None else f"tab:{name}",
-                drop=latex_drop,
-                wide=wide,
-                note=note,
-            )
+            with keep_scripts(unicode_available()):  # non-Latin text as it is, for LuaLaTeX
+                to_latex(
+                    printed,
+                    path,
+                    caption=caption,
+                    label=label if label is not None else f"tab:{name}",
+                    drop=latex_drop,
+                    wide=wide,
+                    note=note,
+                )
         elif fmt == "md":
             io.write_text(path, to_markdown(printed) + (f"\n{note}\n" if note else ""))
         elif fmt == "csv":
