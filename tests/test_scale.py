@@ -30,7 +30,7 @@ from tests.test_draft import fake_taxonomy, fixture_config, fixture_corpus
 def test_draft_describes_only_the_most_central_papers_of_a_theme(tmp_path):
     corpus = fixture_corpus()
     assignments, topics = fake_taxonomy(corpus)  # 3 themes of 2 papers; scores fall with the rank
-    config = fixture_config(tmp_path, discussed_per_theme=1, max_cited=1)
+    config = fixture_config(tmp_path, discussed_per_theme=1, max_cited=1, caps_above=0)  # caps on
     keys = citation_keys(config, corpus)
     result = write_draft(config, corpus, assignments, topics, keys, compile=False)
     assert result.grounding.ok, result.grounding.summary()
@@ -233,3 +233,12 @@ def test_draft_prints_only_the_largest_themes_tables():
     kept = [t.name for t in largest_topic_tables(tables, topics, 2)]
     assert kept == ["overview", "topic_01", "topic_03"]
     assert largest_topic_tables(tables, topics, 0) == tables
+
+
+def test_a_small_survey_discusses_every_paper(tmp_path):
+    corpus = fixture_corpus()
+    assignments, topics = fake_taxonomy(corpus)
+    config = fixture_config(tmp_path, discussed_per_theme=1, max_cited=1)  # 6 papers <= caps_above
+    keys = citation_keys(config, corpus)
+    result = write_draft(config, corpus, assignments, topics, keys, compile=False)
+    assert "is counted in" not in " ".join(result.markdown.read_text(encoding="utf-8").split())
