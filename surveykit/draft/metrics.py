@@ -112,7 +112,11 @@ def draft_metrics(document: SurveyDocument, drafter: Any) -> dict[str, Any]:
             per_theme.setdefault(section.label, 0)
             per_theme[section.label] += is_comparative(sentence)
     members = set(drafter.assignments.index)
-    name_only = sorted((topical_papers & members) - substantive)
+    # a big survey describes each theme's most central papers ([draft] caps_above); the others may
+    # be cited for their group ("12 papers, among them ...") without a sentence of their own
+    described = {p for t in drafter.topics["topic"] for p in drafter.discussed(int(t))} & members
+    name_only = sorted((topical_papers & described) - substantive)
+    grouped_only = sorted((topical_papers & (members - described)) - substantive)
     return {
         "background": background_list,
         "extracted_sentences": extracts,
@@ -123,6 +127,7 @@ def draft_metrics(document: SurveyDocument, drafter: Any) -> dict[str, Any]:
         "papers": len(members),
         "name_only_papers": len(name_only),
         "name_only": name_only,
+        "cited_for_their_group_only": len(grouped_only),
         "comparative_per_theme": per_theme,
         "themes_with_two_comparisons": sum(1 for n in per_theme.values() if n >= 2),
         "themes": len(per_theme),
