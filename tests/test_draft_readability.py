@@ -10,19 +10,14 @@ import subprocess
 import pandas as pd
 import pytest
 
-from surveykit.attributes import extract_attributes
-from surveykit.bib.stage import citation_keys
 from surveykit.corpus.model import Corpus, Paper
 from surveykit.draft.challenges import challenge_sentences, group_challenges
 from surveykit.draft.compare import numbers_in, result_fact, shared_terms
 from surveykit.draft.grounding import check_document
-from surveykit.draft.metrics import draft_metrics
 from surveykit.draft.model import Cite, DraftSentence, Paragraph, Section, SurveyDocument
 from surveykit.draft.pdffonts import page_font_sizes
 from surveykit.draft.sentences import paper_sentences
-from surveykit.draft.stage import draft_document
 from surveykit.tables.export import LATEX_PACKAGES, table_layout, to_latex
-from tests.test_draft import fake_taxonomy, fixture_config, fixture_corpus
 
 needs_tex = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed")
 
@@ -167,13 +162,9 @@ def test_challenges_are_grouped_statements_citing_the_papers_that_raise_them():
 
 
 def test_fixture_draft_compares_groups_without_connective_chains(tmp_path):
-    corpus = fixture_corpus()
-    assignments, topics = fake_taxonomy(corpus)
-    config = fixture_config(tmp_path)
-    keys = citation_keys(config, corpus)
-    attributes = extract_attributes(corpus, embeddings=False)
-    document, drafter = draft_document(config, corpus, assignments, topics, keys, attributes)
-    metrics = draft_metrics(document, drafter)
+    from tests.test_draft_synthesis import fixture_draft
+
+    document, drafter, metrics = fixture_draft(tmp_path)
     assert metrics["paragraphs_repeating_a_connective"] == 0
     assert not {"Similarly", "Likewise", "Along the same lines"} & set(metrics["connectives"])
     challenges = next(s for s in document.sections if s.label == "sec:challenges")

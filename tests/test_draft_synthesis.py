@@ -62,14 +62,19 @@ def test_contribution_and_result_come_from_the_papers_own_claims():
     assert result is not None and "12.5%" in result.text
 
 
-def test_fixture_draft_names_no_paper_without_a_clause(tmp_path):
+def fixture_draft(tmp_path):
+    """The fixture corpus drafted with the default options: (document, drafter, metrics)."""
     corpus = fixture_corpus()
     assignments, topics = fake_taxonomy(corpus)
     config = fixture_config(tmp_path)
     keys = citation_keys(config, corpus)
     attributes = extract_attributes(corpus, embeddings=False)
     document, drafter = draft_document(config, corpus, assignments, topics, keys, attributes)
-    metrics = draft_metrics(document, drafter)
+    return document, drafter, draft_metrics(document, drafter)
+
+
+def test_fixture_draft_names_no_paper_without_a_clause(tmp_path):
+    document, drafter, metrics = fixture_draft(tmp_path)
     assert metrics["name_only_papers"] == 0
     assert metrics["scene_setting_sentences"] == 0
     text = "\n".join(s.plain() for _, s in document.sentences())

@@ -180,10 +180,7 @@ class Drafter(ThemeSections, Framing):
         return members[:cap] if cap else members
 
     def section_discussed(self, section: int) -> list[str]:
-        out: list[str] = []
-        for topic in self.section_topics(section)["topic"]:
-            out += self.discussed(int(topic))
-        return out
+        return [p for t in self.section_topics(section)["topic"] for p in self.discussed(int(t))]
 
     def cited(self, ids: Sequence[str]) -> list[str]:
         """``ids`` when at most ``max_cited`` (at least 8 in a survey of at most ``caps_above``
@@ -214,10 +211,7 @@ class Drafter(ThemeSections, Framing):
         return str(rows["section_label"].iloc[0]) if len(rows) else f"Section {section}"
 
     def section_members(self, section: int) -> list[str]:
-        out: list[str] = []
-        for topic in self.section_topics(section)["topic"]:
-            out += self.members(int(topic))
-        return out
+        return [p for t in self.section_topics(section)["topic"] for p in self.members(int(t))]
 
     def years(self, ids: Sequence[str]) -> list[int]:
         return sorted(self.corpus[p].year for p in ids if self.corpus[p].year)
