@@ -157,3 +157,13 @@ def markdown_url(url: str) -> str | None:
     if not re.match(r"https?://", url, re.IGNORECASE):
         return None
     return _URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", url)
+
+
+def system_name(title: str) -> str | None:
+    """``BLADE: Benchmarking ...`` -> ``BLADE``: the system name a title leads with (before a
+    colon, at most 4 words and 40 characters), if any."""
+    head, sep, _ = (title or "").partition(":")
+    head = head.strip()
+    if sep and head and len(head.split()) <= 4 and len(head) <= 40:
+        return head
+    return None

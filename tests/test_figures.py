@@ -286,6 +286,15 @@ def test_forest_tree_structure_escaping_and_cap(inputs):
     assert "\n\n" not in text  # a blank line inside forest is a TeX error
 
 
+def test_forest_leaves_name_systems(inputs):
+    _, assignments, topics, _, _, keys = inputs
+    named = {keys[p]: "Agent_X & Co" for p in list(keys)[:1]}
+    text = forest_tree(topics, assignments, keys, names=named)
+    key = next(iter(named))
+    assert f"Agent\\_X \\& Co~\\citep{{{key}}}" in text
+    assert "\\citet{" in text  # the papers without a name: author (year)
+
+
 def flat_topics(topics):
     """The same topics as a flat outline: each its own section, named as the topic."""
     return topics.assign(section=range(len(topics)), section_label=topics["label"])

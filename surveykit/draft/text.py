@@ -20,6 +20,7 @@ from surveykit.draft.model import (
     Segment,
 )
 from surveykit.draft.sentences import AUTHOR, SourceSentence
+from surveykit.textutil import system_name
 
 OVERVIEW_TABLE_LABEL = "tab:overview"
 REPRESENTATIVE_TABLE_LABEL = "tab:representatives"
@@ -171,11 +172,7 @@ def outline_shape(sections: Sequence[Any]) -> str:
 
 def short_name(paper: Paper) -> str | None:
     """``BLADE: Benchmarking ...`` -> ``BLADE``: a system name before a colon, if short."""
-    head, sep, _ = paper.title.partition(":")
-    head = head.strip()
-    if sep and head and len(head.split()) <= 4 and len(head) <= 40:
-        return head
-    return None
+    return system_name(paper.title)
 
 
 def _listlike(value: Any) -> bool:

@@ -44,6 +44,15 @@ _THEME_LEVELS = r"""  where level=%(topic_level)d{text width=%(topic)s, font=\fo
   where level=%(leaf_level)d{text width=%(leaf)s, font=\scriptsize\skwrap, draw=black!25}{},"""
 
 
+def _leaf(keys: list[str], names: Mapping[str, str]) -> str:
+    """A leaf's papers: ``Name~\\citep{key}`` for a paper with a short name, ``\\citet{key}`` else;
+    without any name, one ``\\cite{...}`` of them all (as before)."""
+    if not any(k in names for k in keys):
+        return f"\\cite{{{','.join(keys)}}}"
+    return ", ".join(f"{escape_latex(names[k])}~\\citep{{{k}}}" if k in names else f"\\citet{{{k}}}"
+                     for k in keys)
+
+
 def _colour_name(topic: int) -> str:
     return f"skTopic{'M' if topic < 0 else ''}{abs(topic)}"
 
@@ -58,11 +67,14 @@ def forest_tree(
     topic_width: str = "10em",
     leaf_width: str = "25em",
     colors: Mapping[int, str] | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> str:
     """The ``forest`` fragment (see the module docstring); labels are LaTeX-escaped.
 
     Sections and topics follow the figure order (section id, then topic id); empty topics and the
-    outlier topic are left out. A flat outline (every section one theme of the same name) is drawn
+    outlier topic are left out. ``names``: cite key -> the paper's short (system) name; a named
+    paper's leaf entry reads "AgentTuning (Zeng et al., 2024)", an unnamed one "Zeng et al. (2024)".
+    A flat outline (every section one theme of the same name) is drawn
     without the section level. A subtopic cites at most ``max_cites`` papers.
     """
     if max_cites < 1:
@@ -99,7 +111,7 @@ def forest_tree(
                 body.append(f"      [{{{label}}}, {style}]")
                 continue
             shown, rest = cites[:max_cites], len(cites) - max_cites
-            leaf = f"\\cite{{{','.join(shown)}}}" + (f"\\surveykitmore{{{rest}}}" if rest > 0 else "")
+            leaf = _leaf(shown, names or {}) + (f"\\surveykitmore{{{rest}}}" if rest > 0 else "")
             body.append(f"      [{{{label}}}, {style}")
             body.append(f"        [{{{leaf}}}, draw={colour}!80!black!55]")
             body.append("      ]")

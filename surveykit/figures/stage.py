@@ -212,11 +212,23 @@ class SurveyFigures:
         fig = plot_topic_similarity(matrix, self.labels, self.colors, **kwargs)
         return self._out("topic_similarity", fig)
 
+    def short_names(self) -> dict[str, str]:
+        """Cite key -> the system name a paper's title leads with ("AgentTuning"), where it has one."""
+        from surveykit.textutil import system_name
+
+        names = {}
+        for paper in self.corpus:
+            name = system_name(paper.title)
+            if name and paper.id in self.keys:
+                names[self.keys[paper.id]] = name
+        return names
+
     def taxonomy_tree(self, **kwargs: Any) -> str:
         """The LaTeX forest tree; written to ``taxonomy_tree.tex`` and returned."""
         kwargs.setdefault("max_cites", self.options["max_cites"])
         kwargs.setdefault("root", getattr(self.config, "title", None) or "Taxonomy")
         with keep_scripts(unicode_available()):  # non-Latin labels as they are, for LuaLaTeX
+            kwargs.setdefault("names", self.short_names())
             text = forest_tree(self.topics, self.assignments, self.keys, colors=self.colors, **kwargs)
         if self.write:
             with self._owned("figures.taxonomy_tree"):
