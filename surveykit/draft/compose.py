@@ -62,10 +62,10 @@ def taxonomy_tree_float(
     drafter: Drafter, figures: list[Asset], draft_dir: Path, use_forest: bool = True
 ) -> Float:
     """The taxonomy figure: the figures stage's forest tree, else one drawn here, else a list."""
-    caption = (
-        "Taxonomy of the surveyed papers: the sections of this survey, their themes and the "
-        "papers of each theme."
-    )
+    flat = all(len(drafter.section_topics(s)) <= 1 for s in drafter.section_ids())
+    caption = ("Taxonomy of the surveyed papers: the themes of this survey and the papers of each "
+               "theme." if flat else "Taxonomy of the surveyed papers: the sections of this survey, "
+               "their themes and the papers of each theme.")
     tree = next((f for f in figures if f.kind == "tree"), None)
     outline = taxonomy_outline(drafter)
     if use_forest and tree is not None:
