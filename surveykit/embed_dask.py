@@ -17,6 +17,7 @@ flight, and results come back in order, so memory stays bounded by the chunk siz
 from __future__ import annotations
 
 import os
+import threading
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -73,11 +74,24 @@ def dask_client(scheduler: str, workers: int | None = None) -> Iterator[Any]:
         yield client
 
 
+_LOCKS: dict[int, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _model_lock(model: Any) -> threading.Lock:
+    """One lock per model object: worker threads sharing a scattered model take turns (a Rust
+    tokenizer used by two threads at once fails with "Already borrowed")."""
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(id(model), threading.Lock())
+
+
 def _static_task(model: Any, texts: list[str], batch_size: int) -> np.ndarray:
     from surveykit.embed import _normalise
     from surveykit.embed_static import encode_static
 
-    return _normalise(encode_static(model, texts))
+    with _model_lock(model):
+        vectors = encode_static(model, texts)
+    return _normalise(vectors)
 
 
 def embed_chunks_on_dask(ref: str, chunks: list[list[str]], scheduler: str, workers: int | None = None,
