@@ -43,6 +43,15 @@ def test_rejects_rewrite_that_changes_citations(reply, reason):
     assert not ok and why.startswith(reason)
 
 
+def test_rejects_a_number_no_cited_abstract_states():
+    abstracts = {"a": "Agents plan and reach 85.2% on WebShop.", "b": "BLADE has 12 datasets.", "c": ""}
+    good = "@[@b] present BLADE. Agents plan [@a] and reach 85.2% [@a]. Memory helps [@a; @c]."
+    assert accept_rewrite(ORIGINAL, good, abstracts) == (True, "accepted")
+    bad = "@[@b] present BLADE. Agents plan and reach 91.0% [@a]. Memory helps [@a; @c]."
+    ok, why = accept_rewrite(ORIGINAL, bad, abstracts)
+    assert not ok and why == "number(s) 91.0% in no cited abstract"
+
+
 def test_parse_rewrite_makes_cited_sentences():
     sentences = parse_rewrite("@[@b] present BLADE [@a]. Memory helps [@a; @c].")
     assert [s.kind for s in sentences] == ["rewritten", "rewritten"]

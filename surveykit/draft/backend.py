@@ -151,8 +151,10 @@ def parse_rewrite(text: str) -> list[DraftSentence]:
     return sentences
 
 
-def accept_rewrite(original: str, rewritten: str) -> tuple[bool, str]:
-    """(accepted, reason): same citation keys, none new, every sentence cites."""
+def accept_rewrite(original: str, rewritten: str,
+                   abstracts: Mapping[str, str] | None = None) -> tuple[bool, str]:
+    """(accepted, reason): same citation keys, none new, every sentence cites and, with
+    ``abstracts`` (cite key -> abstract), every number a sentence states is in an abstract it cites."""
     if not rewritten.strip():
         return False, "empty reply"
     before, after = set(marker_keys(original)), set(marker_keys(rewritten))
@@ -163,6 +165,14 @@ def accept_rewrite(original: str, rewritten: str) -> tuple[bool, str]:
     for sentence in split_sentences(" ".join(rewritten.split())):
         if not _MARKER.search(sentence.text):
             return False, f"sentence without a citation: {sentence.text[:60]!r}"
+        if abstracts is not None:
+            from surveykit.draft.compare import numbers_in
+
+            cited = [abstracts.get(k, "") for k in marker_keys(sentence.text)]
+            stated = {n for text in cited for n in numbers_in(text)}
+            unsupported = [n for n in numbers_in(_MARKER.sub("", sentence.text)) if n not in stated]
+            if unsupported:
+                return False, f"number(s) {', '.join(unsupported)} in no cited abstract"
     return True, "accepted"
 
 
@@ -179,8 +189,10 @@ class RewriteReport:
         )
 
 
-def rewrite_document(document: SurveyDocument, backend: ChatBackend, max_errors: int = 3) -> RewriteReport:
-    """Rewrite the prose paragraphs in place where the reply passes :func:`accept_rewrite`."""
+def rewrite_document(document: SurveyDocument, backend: ChatBackend, max_errors: int = 3,
+                     abstracts: Mapping[str, str] | None = None) -> RewriteReport:
+    """Rewrite the prose paragraphs in place where the reply passes :func:`accept_rewrite`
+    (``abstracts``: cite key -> abstract, for the numbers check)."""
     report = RewriteReport()
     for section, block in document.blocks():
         if not isinstance(block, Paragraph) or not block.sentences:
@@ -196,7 +208,7 @@ def rewrite_document(document: SurveyDocument, backend: ChatBackend, max_errors:
             if len(report.errors) >= max_errors:
                 break
             continue
-        ok, reason = accept_rewrite(original, reply)
+        ok, reason = accept_rewrite(original, reply, abstracts)
         if ok:
             block.sentences = parse_rewrite(reply)
             block.rewrite_status = "accepted"

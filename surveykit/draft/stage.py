@@ -193,7 +193,8 @@ def write_draft(
     if backend is None or backend is True:
         backend = backend_from_config(config)
     if backend:
-        rewrite = rewrite_document(document, backend)
+        abstracts = {key: corpus[pid].abstract or "" for pid, key in drafter.keys.items()}
+        rewrite = rewrite_document(document, backend, abstracts=abstracts)
     bib = bib_keys(paths.references)
     grounding = check_document(document, corpus, drafter.keys, bib)
     if rewrite is not None:
