@@ -71,7 +71,7 @@ def _to_result(bibfile: BibFile, name: str) -> LoadResult:
         parent = entry.fields.get("crossref", "").strip().lower()
         if parent:
             children[parent] = children.get(parent, 0) + 1
-    seen_ids: dict[str, BibEntry] = {}
+    seen_ids: dict[str, str] = {}
     for entry in bibfile.entries:
         if entry.duplicate_of is not None:
             continue  # already reported while reading
@@ -86,15 +86,8 @@ def _to_result(bibfile: BibFile, name: str) -> LoadResult:
                                bibfile.preambles)
         if paper is None:
             continue
-        if paper.id in seen_ids:
-            first = seen_ids[paper.id]
-            result.issues.append(LoadIssue(
-                bibfile.filename,
-                f"same paper as [{first.key}] at line {first.line} ({paper.id}); both are loaded, "
-                "the corpus will keep one", entry.line, entry.key, "warning"))
-        else:
-            seen_ids[paper.id] = entry
-        result.papers.append(paper)
+        result.add_paper(paper, seen_ids, bibfile.filename, entry.line, entry.key,
+                         f"[{entry.key}] at line {entry.line}")
     result.issues.sort(key=lambda i: i.line or 0)
     return result
 

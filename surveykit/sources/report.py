@@ -36,6 +36,18 @@ class LoadResult:
     papers: list[Paper] = field(default_factory=list)
     issues: list[LoadIssue] = field(default_factory=list)
 
+    def add_paper(self, paper: Paper, seen: dict[str, str], file: str, line: int | None,
+                  key: str | None, name: str) -> None:
+        """Keep ``paper``. When an earlier paper of the same file has its id (``seen``: id -> how to
+        name that one, e.g. ``[Key] at line 3``), warn: both are loaded, the corpus keeps one."""
+        if paper.id in seen:
+            self.issues.append(LoadIssue(
+                file, f"same paper as {seen[paper.id]} ({paper.id}); both are loaded, the corpus "
+                "will keep one", line, key, "warning"))
+        else:
+            seen[paper.id] = name
+        self.papers.append(paper)
+
     def extend(self, other: LoadResult) -> LoadResult:
         self.papers.extend(other.papers)
         self.issues.extend(other.issues)

@@ -108,19 +108,13 @@ def parse_ris_string(text: str, filename: str = "<string>") -> LoadResult:
     records, issues = read_records(text, filename)
     result = LoadResult(issues=issues)
     name = Path(filename).name
-    seen: dict[str, RisRecord] = {}
+    seen: dict[str, str] = {}
     for record in records:
         paper = record_to_paper(record, name, filename, result.issues)
         if paper is None:
             continue
-        if paper.id in seen:
-            first = seen[paper.id]
-            result.issues.append(LoadIssue(
-                filename, f"same paper as the record at line {first.line} ({paper.id}); both are "
-                "loaded, the corpus will keep one", record.line, paper.source_key, "warning"))
-        else:
-            seen[paper.id] = record
-        result.papers.append(paper)
+        result.add_paper(paper, seen, filename, record.line, paper.source_key,
+                         f"the record at line {record.line}")
     result.issues.sort(key=lambda i: i.line or 0)
     return result
 
