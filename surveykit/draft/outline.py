@@ -63,6 +63,7 @@ from surveykit.draft.text import (  # noqa: F401  (re-exported: tests and caller
     short_name,
 )
 from surveykit.draft.themes import ThemeSections
+from surveykit.tables.build import CAPS_ABOVE  # one size above which tables and draft are capped
 
 # The cap that keeps the draft a readable survey at any corpus size: each theme discusses its most
 # central papers (highest topic score) and points to tables/topic_NN.csv for the rest; a citation
@@ -73,7 +74,6 @@ DISCUSSED_PER_THEME = 6
 MAX_CITED = 2  # a big survey's group citation; a survey of at most caps_above papers cites up to
 SMALL_SURVEY_CITED = 8  # this many of a group
 MAX_TOPIC_TABLES = 6  # per-theme tables printed in the draft: those of the largest themes
-CAPS_ABOVE = 200
 
 
 @dataclass
