@@ -254,6 +254,68 @@ def test_labels_name_their_own_topic_rather_than_the_field():
     assert scorer.identifies(["language tasks"], first, []).tolist() == [1.0]
 
 
+def test_field_word_is_the_noun_in_most_titles():
+    from surveykit.topics.labels import field_word, stop_words
+
+    titles = ["Web agents that browse", "Training LLM agents", "An agent for trading", "Agent safety",
+              "Machine translation of tweets"]
+    assert field_word(titles, stop_words()) == "agent"
+    conference = ["Machine translation of tweets", "Parsing with grammars", "Sentiment of reviews"]
+    assert field_word(conference, stop_words()) is None
+
+
+def test_a_topic_without_a_covering_phrase_gets_a_field_compound():
+    """The safety papers of an agents corpus share the noun "safety" but no phrase: "Agent safety"
+    (the corpus's field noun composed with the topic's noun), not one paper's phrase."""
+    from surveykit.topics import labels as lab
+
+    texts = ["agent safety backdoor attack", "agent safety backdoor attack", "agent safety sandbox",
+             "agent safety privilege", "agent web navigation", "agent web navigation",
+             "agent web shopping", "agent web browsing"]
+    vectors = np.array([[1.0, 0.0, 0.0]] * 4 + [[0.0, 1.0, 0.0]] * 4)
+    phrases = {"agent safety": [1, 0, 0], "backdoor attack": [0.8, 0, 0.6],
+               "web navigation": [0, 1, 0]}
+
+    def embed(terms):
+        return np.array([phrases.get(t, [0, 0, 1]) for t in terms], dtype=float)
+
+    analyzer = lab.PhraseAnalyzer(frozenset())
+    vocabulary = ["agent", "safety", "backdoor attack", "web", "web navigation"]
+    postings = lab.term_documents(texts, analyzer, vocabulary)
+    scorer = lab.LabelScorer(postings, len(texts), {"agent"}, vectors=vectors, embed_phrases=embed,
+                             field="agent")
+    safety, web = np.arange(4), np.arange(4, 8)
+    assert scorer.label(safety, rivals=[web]) == "Agent safety"
+    assert scorer.label(web, rivals=[safety]) == "Web navigation"  # a covering phrase stays
+    plain = lab.LabelScorer(postings, len(texts), {"agent"}, vectors=vectors, embed_phrases=embed)
+    assert plain.label(safety, rivals=[web]) == "Backdoor attack"  # no field: no compound
+
+
+def test_topical_keywords_prefer_the_subject_over_prose_and_verbs():
+    """"need" is in every safety paper and in no other, as "safety" is; only "safety" is near the
+    topic's centre, so it leads the keywords a reader sees; a verb and a second form are dropped."""
+    from surveykit.topics import labels as lab
+
+    texts = ["we need to compare safety attack", "we need to compare safety attacks",
+             "we need to compare safety risks", "we need to compare safety risks",
+             "web navigation shopping", "web navigation browsing", "web shopping", "web browsing"]
+    vectors = np.array([[1.0, 0.0, 0.0]] * 4 + [[0.0, 1.0, 0.0]] * 4)
+    near = {"safety": [1, 0, 0], "attack": [0.9, 0, 0.4], "attacks": [0.9, 0, 0.4],
+            "risks": [0.8, 0, 0.6]}
+
+    def embed(terms):
+        return np.array([near.get(t, [0, 0, 1]) for t in terms], dtype=float)
+
+    analyzer = lab.PhraseAnalyzer(lab.stop_words())
+    vocabulary, _ = lab.document_vocabulary(texts, analyzer)
+    scorer = lab.LabelScorer(lab.term_documents(texts, analyzer, vocabulary), len(texts), set(),
+                             fold=False, vectors=vectors, embed_phrases=embed,
+                             verbs=lab.verb_like_words(texts))
+    words = scorer.keywords(np.arange(4), 4, topical=True)
+    assert words[0] == "safety" and "compare" not in words
+    assert len({lab.fold_word(w) for w in words}) == len(words)  # "attack" or "attacks", not both
+
+
 def test_many_topics_make_sections_of_several_topics():
     """27 topics (a 781-paper conference): no more one-section-per-topic fallback."""
     from surveykit.topics.clustering import group_topics, merge_singletons

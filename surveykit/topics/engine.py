@@ -170,7 +170,9 @@ def fit_topics(
     generic = {t for t, df in doc_freq.items() if " " not in t and df > lab.GENERIC_SHARE * len(texts)}
     # keywords: the terms of title + abstract as they are (forms not merged: BERTopic's vocabulary)
     keyword_scorer = lab.LabelScorer(lab.term_documents(texts, analyzer, vocabulary), len(texts),
-                                     generic, fold=False)
+                                     generic, fold=False, vectors=vectors,
+                                     embed_phrases=phrase_embedder,
+                                     verbs=lab.verb_like_words(texts))
     scorer = _label_scorer(phrase_texts, [corpus.papers[i].title for i in keep], analyzer,
                            vectors, phrase_embedder,
                            [corpus.papers[i].abstract or corpus.papers[i].title for i in keep])
@@ -314,11 +316,12 @@ def _label_scorer(texts: list[str], titles: list[str], analyzer: lab.PhraseAnaly
             forms[low] = form
     vocabulary, doc_freq = lab.document_vocabulary(texts, analyzer)
     generic = {t for t, df in doc_freq.items() if " " not in t and df > lab.GENERIC_SHARE * len(texts)}
+    verbs = lab.verb_like_words(texts)
     return lab.LabelScorer(lab.term_documents(texts, analyzer, vocabulary), len(texts), generic,
                            forms,
                            lab.term_documents(titles, analyzer, vocabulary),
-                           vectors=vectors, embed_phrases=embed,
-                           verbs=lab.verb_like_words(texts))
+                           vectors=vectors, embed_phrases=embed, verbs=verbs,
+                           field=lab.field_word(titles, analyzer.stops, verbs))
 
 
 def _centroid_scores(vectors: np.ndarray, topics: np.ndarray) -> tuple[np.ndarray, dict[int, np.ndarray]]:
@@ -370,8 +373,10 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
     order = sorted(members, key=lambda g: (-section_size(g), min(labels[t] for t in members[g])))
     section_keys: dict[int, tuple[str, list[str]]] = {}
     for group in order:
+        # a section's name is none of the other sections' and none of any topic's
         section_keys[group] = _section_label(members[group], rows_of, scorers, labels,
-                                             {k for k, _ in section_keys.values()})
+                                             {k for k, _ in section_keys.values()}
+                                             | set(labels.values()))
     new_id: dict[int, int] = {}
     sections: list[Section] = []
     taken_section_labels: set[str] = set()
@@ -392,7 +397,7 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
             label=labels[topic],
             size=sizes[topic],
             section=next(s.id for s in sections if new_id[topic] in s.topic_ids),
-            keywords=keyword_scorer.keywords(rows_of[topic], config.top_n_words),
+            keywords=keyword_scorer.keywords(rows_of[topic], config.top_n_words, topical=True),
             representative_ids=_ranked(scores, topics, paper_ids, topic, config.n_representative),
             auto_label=auto[topic],
         ))
@@ -413,10 +418,10 @@ def _section_label(members: list[int], rows_of: dict[int, np.ndarray],
                    taken: set[str]) -> tuple[str, list[str]]:
     """A section's label and keywords: a section without subtopics (one topic) is its topic;
     otherwise the phrase its topics share (:meth:`LabelScorer.section_label`), never one of its
-    topics' labels (nor of ``taken``, the other sections' labels)."""
+    topics' labels (nor one of ``taken``: the other sections' labels and every topic's)."""
     scorer, keyword_scorer = scorers
     rows = np.sort(np.concatenate([rows_of[t] for t in members]))
-    keywords = keyword_scorer.keywords(rows, SECTION_KEYWORDS)
+    keywords = keyword_scorer.keywords(rows, SECTION_KEYWORDS, topical=True)
     if len(members) == 1:
         return labels[members[0]], keywords
     groups = [rows_of[t] for t in sorted(members)]

@@ -24,8 +24,9 @@ before the word that nearly always follows them ("neural machine"), not generic 
 
 "A and B" only when the best phrase covers less than :data:`JOIN_BELOW` of the topic and a second
 phrase with no shared word stem, used by at least :data:`MIN_PART_PAPERS` papers, adds papers.
-Keywords are the best coverage x distinctiveness terms (``keywords(diverse=True)``: without
-modifiers and verbs, re-ranked by MMR, KeyBERT-style; not the default, it lowers NPMI). A
+Keywords are the best coverage x distinctiveness terms without modifiers and verbs, re-ranked by
+closeness to the topic's centre (``keywords(topical=True)``, KeyBERT-style; ``diverse=True``:
+MMR). A
 section's label is the phrase its topics share (:meth:`LabelScorer.section_label`). Labels are in
 sentence case, keeping the corpus's spelling of acronyms ("LLM", "GUI").
 """
@@ -59,6 +60,9 @@ CONTRAST = 0.5  # weight of the closeness to the corpus's centre, subtracted
 IDENTIFY_TEMPERATURE = 0.05  # softmax temperature over cosines to the topics' centres
 MMR_DIVERSITY = 0.3
 MMR_POOL = 3
+FIELD_SHARE = 0.5  # a word in at least this share of the titles is the corpus's field ("agent")
+COMPOUND_MARGIN = 1.5  # a composed "<field> <noun>" label must beat the best phrase by this factor
+COMPOUND_COVERAGE = 0.5  # ... and its noun be in at least half of the topic's papers
 # Single words that only modify (adjectives, adverbs, participles): never a label's head alone
 # ("Strategic", "Automated"), while phrases keep them ("strategic planning").
 _MODIFIER = re.compile(r"(?:ed|ly|ive|ic|ical|al|ous|ful|able|ible|less|ary)$")
@@ -359,7 +363,8 @@ class LabelScorer:
     ``vectors``: the papers' embeddings (rows), whose mean is a group's centre;
     ``embed_phrases``: texts -> embeddings in the same space (e.g. ``surveykit.embed.embed_texts``);
     without it a phrase's vector is the mean of the papers that use it; ``verbs``: tokens used as
-    verbs (:func:`verb_like_words`), never the first or last word of a label.
+    verbs (:func:`verb_like_words`), never the first or last word of a label; ``field``: the
+    corpus's own noun (:func:`field_word`), which composes labels with a topic's nouns.
     """
 
     def __init__(self, postings: dict[str, np.ndarray], n_documents: int, generic: set[str],
@@ -367,8 +372,10 @@ class LabelScorer:
                  title_postings: dict[str, np.ndarray] | None = None, *,
                  vectors: np.ndarray | None = None,
                  embed_phrases: Callable[[list[str]], np.ndarray] | None = None,
-                 verbs: Iterable[str] = (), fold: bool = True) -> None:
+                 verbs: Iterable[str] = (), fold: bool = True, field: str | None = None) -> None:
         from scipy.sparse import csr_matrix
+
+        self.field = field
 
         if fold:
             self.postings, self._shown = fold_postings(postings)
@@ -564,16 +571,68 @@ class LabelScorer:
         ranked = [Scored(r.term, prior[order[i]] * float(near[i]), r.coverage, r.rows, r.z)
                   for i, r in enumerate(top)]
         ranked.sort(key=lambda r: (-round(r.score, 9), r.term))
+        compound = self._compound(members, rivals)
+        if compound is not None and compound.score > COMPOUND_MARGIN * ranked[0].score:
+            ranked.insert(0, compound)
         return ranked
 
-    def keywords(self, members: np.ndarray, n: int, diverse: bool = False) -> list[str]:
+    def is_compound_noun(self, term: str) -> bool:
+        """A single word that can follow the field's noun in a label ("safety" in "agent
+        safety"): not generic, no modifier, verb, gerund or system name, no form of the field."""
+        field = self.field
+        return (field is not None and " " not in term and fold_word(term) not in self._plain
+                and not is_modifier(term) and term not in self.verbs and not term.endswith("ing")
+                and not is_name(term, self.display)
+                and not _stems(term.replace("-", " ")) & _stems(field))
+
+    def _compound(self, members: np.ndarray, rivals: Sequence[np.ndarray]) -> Scored | None:
+        """The best composed label "<field> <noun>" (:func:`field_word`) whose noun is in at
+        least :data:`COMPOUND_COVERAGE` of the group's papers and in two (a heading names what most
+        of them share), scored as a phrase is (:meth:`terms`) with the noun's coverage, distinctiveness
+        and title share and the composed phrase's closeness and identification; None without a
+        field or vectors."""
+        if self.field is None or self.embed_phrases is None:
+            return None
+        rows = [r for r in self.scored(members)
+                if r.coverage >= COMPOUND_COVERAGE and len(r.rows) >= MIN_PART_PAPERS
+                and self.is_compound_noun(r.term)]
+        if not rows:
+            return None
+        prior = [r.coverage * self.distinctiveness(r, members)
+                 * (1 + self.title_share(r.term, members)) for r in rows]
+        order = sorted(range(len(rows)), key=lambda i: (-round(prior[i], 9), rows[i].term))
+        top = [rows[i] for i in order[:PRESELECT]]
+        composed = [f"{self.field} {r.term}" for r in top]
+        near = self.closeness(composed, members) * self.identifies(composed, members, rivals)
+        scored = [Scored(term, prior[order[i]] * float(near[i]), r.coverage, r.rows, r.z)
+                  for i, (term, r) in enumerate(zip(composed, top, strict=True))]
+        return min(scored, key=lambda r: (-round(r.score, 9), r.term))
+
+    def keywords(self, members: np.ndarray, n: int, diverse: bool = False,
+                 topical: bool = False) -> list[str]:
         """The group's ``n`` keywords: its best-scored terms (coverage x distinctiveness) without
         corpus-generic words and no word inside a better-ranked phrase (:func:`keywords`).
-        ``diverse``: without lone modifiers ("enhanced") and verbs ("simulate"), re-ranked by MMR
-        (:func:`mmr`) on closeness to the centre so that they do not repeat one another (off by
-        default: on emnlp22-single it took the keywords' NPMI from 0.17 to -0.02)."""
+        ``topical`` (what a reader is shown): without lone modifiers ("external") and verbs
+        ("compare"), re-ranked by closeness to the group's centre (KeyBERT-style), so that words
+        of scientific prose that are frequent in a small group by chance ("need", "lack",
+        "wide") give way to its subject's words. ``diverse``: the same filter, re-ranked by MMR
+        (:func:`mmr`) on closeness so that they do not repeat one another."""
         members = np.asarray(members, dtype=int)
         rows = [r for r in self.scored(members) if not set(r.term.split()) <= self.generic]
+        if topical:
+            rows = [r for r in rows if not set(fold_term(r.term).split()) <= self._plain
+                    and not is_modifier(r.term) and not self._verb_ended(r.term)]
+            pool = keywords([(r.term, r.score) for r in rows], MMR_POOL * n + n)
+            score = {r.term: r.score for r in rows}
+            relevance = np.array([score[t] for t in pool]) * self.closeness(pool, members)
+            order = sorted(range(len(pool)), key=lambda i: (-round(float(relevance[i]), 9), pool[i]))
+            seen: set[str] = set()
+            distinct = []  # one form of a word ("relation", not also "relations")
+            for i in order:
+                if fold_term(pool[i]) not in seen:
+                    seen.add(fold_term(pool[i]))
+                    distinct.append((pool[i], float(relevance[i])))
+            return keywords(distinct, n)
         if not diverse:
             return keywords([(r.term, r.score) for r in rows], n)
         rows = [r for r in rows if not is_modifier(r.term) and not self._verb_ended(r.term)]
@@ -677,6 +736,24 @@ class LabelScorer:
 
     def show(self, terms: str) -> str:
         return display_label(terms, self.display)
+
+
+def field_word(titles: Sequence[str], stops: frozenset[str], verbs: frozenset[str] = frozenset()
+               ) -> str | None:
+    """The corpus's own noun, in the singular: the word (forms folded, :func:`fold_word`) in at
+    least :data:`FIELD_SHARE` of the titles ("agent" in a corpus of LLM-agent papers), not a
+    modifier or verb; None for a corpus without one (a conference's papers). Survey headings
+    compose it with a topic's noun ("Agent safety", "Agent simulation")."""
+    counts: dict[str, int] = {}
+    for title in titles:
+        for word in {fold_word(t) for t in TOKEN.findall(title.lower()) if t not in stops}:
+            counts[word] = counts.get(word, 0) + 1
+    for word, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        if count < FIELD_SHARE * max(len(titles), 1):
+            return None
+        if "-" not in word and not is_modifier(word) and word not in verbs:
+            return word
+    return None
 
 
 def is_noun_phrase(term: str, verbs: frozenset[str] = frozenset()) -> bool:
