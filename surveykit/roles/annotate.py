@@ -58,12 +58,14 @@ def _abstract_of(item: Paper | str) -> str:
 
 
 CHUNK_ABSTRACTS = 8192  # abstracts annotated together: bounds the feature matrices, not the corpus
+PARALLEL_ABOVE = 20000  # abstracts: above, a model without embeddings runs in worker processes
 
 
 def annotate_sentences(
     items: Iterable[Paper | str],
     embed: Embedder | None = None,
     model: RoleModel | None = None,
+    workers: int | None = None,
 ) -> list[list[RoleSentence]]:
     """Role-annotated sentences of each paper's abstract (or each abstract string), in input order.
 
@@ -72,14 +74,49 @@ def annotate_sentences(
     abstracts (once for a corpus of that size or less), and never when ``model`` reads no
     embeddings (``model.embedding == "none"``, the model for big corpora). ``model`` defaults to
     the shipped weights. Abstracts are classified together (:meth:`RoleModel.predict_batch`).
+    ``workers``: processes for a model without embeddings above :data:`PARALLEL_ABOVE` abstracts
+    (default: the CPUs available, at most 4); the result does not depend on it.
     """
     abstracts = [_abstract_of(item) for item in items]
-    split = [split_sentences(text) for text in abstracts]
     role_model = model or load_role_model()
+    chunks = [abstracts[i:i + CHUNK_ABSTRACTS] for i in range(0, len(abstracts), CHUNK_ABSTRACTS)]
+    count = default_workers() if workers is None else max(1, workers)
     out: list[list[RoleSentence]] = []
-    for start in range(0, len(split), CHUNK_ABSTRACTS):
-        out += _annotate_chunk(split[start:start + CHUNK_ABSTRACTS], embed or _default_embed, role_model)
+    if count > 1 and len(chunks) > 1 and not role_model.needs_embeddings and len(abstracts) > PARALLEL_ABOVE:
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        with ProcessPoolExecutor(min(count, len(chunks)), mp_context=get_context("spawn"),
+                                 initializer=_set_worker_model, initargs=(role_model,)) as pool:
+            for part in pool.map(_worker_annotate, chunks):
+                out += part
+        return out
+    embedder = embed or _default_embed
+    for chunk in chunks:
+        out += _annotate_chunk([split_sentences(text) for text in chunk], embedder, role_model)
     return out
+
+
+def default_workers() -> int:
+    """Worker processes for the parallel steps: the CPUs this process may use, at most 4."""
+    try:
+        return max(1, min(4, len(os.sched_getaffinity(0))))
+    except AttributeError:  # not on Linux
+        return max(1, min(4, os.cpu_count() or 1))
+
+
+_WORKER_MODEL: list[RoleModel] = []
+
+
+def _set_worker_model(model: RoleModel) -> None:
+    _WORKER_MODEL[:] = [model]
+
+
+def _worker_annotate(abstracts: list[str]) -> list[list[RoleSentence]]:
+    def no_embedding(texts: list[str]) -> np.ndarray:
+        raise RuntimeError("this role model reads no embeddings")
+
+    return _annotate_chunk([split_sentences(text) for text in abstracts], no_embedding, _WORKER_MODEL[0])
 
 
 def _annotate_chunk(split: list[list[Sentence]], embed: Embedder,

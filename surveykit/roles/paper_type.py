@@ -284,10 +284,29 @@ def detect_paper_type(paper: Paper | tuple[str, str, str], roles: Sequence | Non
     return result("method", title, "default")
 
 
-def detect_paper_types(papers: Sequence[Paper], roles: Sequence[Sequence] | None = None) -> pd.DataFrame:
-    """``paper_id, type, evidence, cue`` for each paper, in input order."""
-    rows = [
-        detect_paper_type(paper, roles[i] if roles is not None else None).__dict__
-        for i, paper in enumerate(papers)
-    ]
+def detect_paper_types(papers: Sequence[Paper], roles: Sequence[Sequence] | None = None,
+                       workers: int | None = None) -> pd.DataFrame:
+    """``paper_id, type, evidence, cue`` for each paper, in input order. Above
+    :data:`~surveykit.roles.annotate.PARALLEL_ABOVE` papers the rules run in ``workers`` processes
+    (default: the CPUs available, at most 4); the result does not depend on it."""
+    from surveykit.roles.annotate import CHUNK_ABSTRACTS, PARALLEL_ABOVE, default_workers
+
+    items = [(p.id, p.title or "", p.abstract or "") for p in papers]
+    jobs = [(items[i:i + CHUNK_ABSTRACTS], list(roles[i:i + CHUNK_ABSTRACTS]) if roles is not None else None)
+            for i in range(0, len(items), CHUNK_ABSTRACTS)]
+    count = default_workers() if workers is None else max(1, workers)
+    if count > 1 and len(jobs) > 1 and len(items) > PARALLEL_ABOVE:
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        with ProcessPoolExecutor(min(count, len(jobs)), mp_context=get_context("spawn")) as pool:
+            rows = [row for part in pool.map(_detect_job, jobs) for row in part]
+    else:
+        rows = [row for job in jobs for row in _detect_job(job)]
     return pd.DataFrame(rows, columns=["paper_id", "type", "evidence", "cue"])
+
+
+def _detect_job(job: tuple[list[tuple[str, str, str]], list | None]) -> list[dict]:
+    items, roles = job
+    return [detect_paper_type(item, roles[i] if roles is not None else None).__dict__
+            for i, item in enumerate(items)]
