@@ -139,6 +139,8 @@ def stop_words(extra: Iterable[str] = ()) -> frozenset[str]:
 def _is_stop(token: str, stops: frozenset[str]) -> bool:
     if token in stops or len(token) < 2 or token.isdigit():
         return True
+    if "-" not in token and "'" not in token:  # one part (most tokens): no split needed
+        return False
     parts = re.split(r"[-']", token)
     return len(parts) > 1 and (parts[-1] in stops or all(p in stops for p in parts))
 
