@@ -25,7 +25,7 @@ CONTENT_ROLES = ("objective", "method", "result")
 Embedder = Callable[[list[str]], np.ndarray]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: ~700,000 of them for 100,000 abstracts
 class RoleSentence:
     """One abstract sentence with its role (and the role's probability) and cue flags."""
 
