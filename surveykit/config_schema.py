@@ -177,7 +177,8 @@ SCHEMA = Section(
                          "distilled from it once, much faster), \"auto\" (static above static_above "
                          "papers) or a local model folder"),
             "static_above": Key(COUNT, 10000, "with model = \"auto\": corpora larger than this use "
-                                "the static model"),
+                                "the static model; sentence roles of corpora larger than this read "
+                                "no embedding"),
             "batch_size": Key(POSITIVE, 32, "texts per model call (MiniLM)"),
             "chunk_size": Key(POSITIVE, 4096, "texts embedded and written to the cache at a time (bounds "
                               "memory)"),

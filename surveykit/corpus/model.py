@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 import json
@@ -67,8 +68,14 @@ class Paper:
             self.id = paper_id(self)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain dict in field order (JSON-ready)."""
-        return dataclasses.asdict(self)
+        """Plain dict in field order (JSON-ready); lists and ``extra`` are copies, as with
+        ``dataclasses.asdict`` (which is ~10x slower: it deep-copies every string)."""
+        out = {name: getattr(self, name) for name in _FIELD_NAMES}
+        out["authors"], out["urls"] = list(self.authors), list(self.urls)
+        extra = self.extra
+        out["extra"] = (dict(extra) if all(isinstance(v, str) for v in extra.values())
+                        else copy.deepcopy(extra))
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Paper:
@@ -87,6 +94,9 @@ class Paper:
         year = clean.get("year")
         clean["year"] = None if year is None or pd.isna(year) else int(year)
         return cls(**clean)
+
+
+_FIELD_NAMES = tuple(f.name for f in dataclasses.fields(Paper))
 
 
 def paper_id(paper: Paper) -> str:

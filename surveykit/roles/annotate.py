@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from surveykit.attributes.sentences import split_sentences
+from surveykit.attributes.sentences import Sentence, split_sentences
 from surveykit.corpus.model import Paper
-from surveykit.roles.classifier import RoleModel, load_role_model
+from surveykit.roles.classifier import RoleModel, load_role_model, role_model_for
 from surveykit.roles.cues import sentence_cues
 
 CONTENT_ROLES = ("objective", "method", "result")
@@ -25,7 +25,7 @@ CONTENT_ROLES = ("objective", "method", "result")
 Embedder = Callable[[list[str]], np.ndarray]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: ~700,000 of them for 100,000 abstracts
 class RoleSentence:
     """One abstract sentence with its role (and the role's probability) and cue flags."""
 
@@ -57,44 +57,88 @@ def _abstract_of(item: Paper | str) -> str:
     return item.abstract or "" if isinstance(item, Paper) else str(item or "")
 
 
+CHUNK_ABSTRACTS = 8192  # abstracts annotated together: bounds the feature matrices, not the corpus
+PARALLEL_ABOVE = 20000  # abstracts: above, a model without embeddings runs in worker processes
+
+
 def annotate_sentences(
     items: Iterable[Paper | str],
     embed: Embedder | None = None,
     model: RoleModel | None = None,
+    workers: int | None = None,
 ) -> list[list[RoleSentence]]:
     """Role-annotated sentences of each paper's abstract (or each abstract string), in input order.
 
     ``embed`` maps a list of texts to L2-normalised MiniLM rows (default:
-    :func:`surveykit.embed.embed_texts`, cached); it is called once for the whole input.
-    ``model`` defaults to the shipped weights.
+    :func:`surveykit.embed.embed_texts`, cached); it is called once per :data:`CHUNK_ABSTRACTS`
+    abstracts (once for a corpus of that size or less), and never when ``model`` reads no
+    embeddings (``model.embedding == "none"``, the model for big corpora). ``model`` defaults to
+    the shipped weights. Abstracts are classified together (:meth:`RoleModel.predict_batch`).
+    ``workers``: processes for a model without embeddings above :data:`PARALLEL_ABOVE` abstracts
+    (default: the CPUs available, at most 4); the result does not depend on it.
     """
     abstracts = [_abstract_of(item) for item in items]
-    split = [split_sentences(text) for text in abstracts]
+    role_model = model or load_role_model()
+    chunks = [abstracts[i:i + CHUNK_ABSTRACTS] for i in range(0, len(abstracts), CHUNK_ABSTRACTS)]
+    count = default_workers() if workers is None else max(1, workers)
+    out: list[list[RoleSentence]] = []
+    if count > 1 and len(chunks) > 1 and not role_model.needs_embeddings and len(abstracts) > PARALLEL_ABOVE:
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        with ProcessPoolExecutor(min(count, len(chunks)), mp_context=get_context("spawn"),
+                                 initializer=_set_worker_model, initargs=(role_model,)) as pool:
+            for part in pool.map(_worker_annotate, chunks):
+                out += part
+        return out
+    embedder = embed or _default_embed
+    for chunk in chunks:
+        out += _annotate_chunk([split_sentences(text) for text in chunk], embedder, role_model)
+    return out
+
+
+def default_workers() -> int:
+    """Worker processes for the parallel steps: the CPUs this process may use, at most 4."""
+    try:
+        return max(1, min(4, len(os.sched_getaffinity(0))))
+    except AttributeError:  # not on Linux
+        return max(1, min(4, os.cpu_count() or 1))
+
+
+_WORKER_MODEL: list[RoleModel] = []
+
+
+def _set_worker_model(model: RoleModel) -> None:
+    _WORKER_MODEL[:] = [model]
+
+
+def _worker_annotate(abstracts: list[str]) -> list[list[RoleSentence]]:
+    def no_embedding(texts: list[str]) -> np.ndarray:
+        raise RuntimeError("this role model reads no embeddings")
+
+    return _annotate_chunk([split_sentences(text) for text in abstracts], no_embedding, _WORKER_MODEL[0])
+
+
+def _annotate_chunk(split: list[list[Sentence]], embed: Embedder,
+                    model: RoleModel) -> list[list[RoleSentence]]:
     flat = [s.text for sentences in split for s in sentences]
     if not flat:
-        return [[] for _ in abstracts]
-    vectors = np.asarray((embed or _default_embed)(flat))
-    role_model = model or load_role_model()
+        return [[] for _ in split]
+    vectors = np.asarray(embed(flat)) if model.needs_embeddings else None
+    paths, marginals = model.predict_batch(vectors, flat, [len(sentences) for sentences in split])
+    probabilities = marginals[np.arange(len(paths)), paths].tolist()
+    roles = [model.roles[i] for i in paths.tolist()]
     out: list[list[RoleSentence]] = []
     row = 0
     for sentences in split:
-        block = vectors[row : row + len(sentences)]
-        row += len(sentences)
-        roles, marg = role_model.predict(block, [s.text for s in sentences])
         annotated = []
-        for s, role, probs in zip(sentences, roles, marg, strict=True):
+        for s in sentences:
             cues = sentence_cues(s.text)
-            annotated.append(
-                RoleSentence(
-                    index=s.index,
-                    text=s.text,
-                    start=s.start,
-                    end=s.end,
-                    role=role,
-                    probability=round(float(probs[role_model.roles.index(role)]), 4),
-                    **asdict(cues),
-                )
-            )
+            annotated.append(RoleSentence(s.index, s.text, s.start, s.end, roles[row],
+                                          round(probabilities[row], 4), cues.limitation,
+                                          cues.future_work, cues.negation, cues.prior_work,
+                                          cues.self_reference))
+            row += 1
         out.append(annotated)
     return out
 
@@ -123,21 +167,28 @@ def contribution_texts(papers: Sequence[Paper], annotations: Sequence[Sequence[R
     return [contribution_text(p.title, s) for p, s in zip(papers, annotations, strict=True)]
 
 
+_FIELDS = tuple(RoleSentence.__dataclass_fields__)
+
+
 def roles_frame(papers: Sequence[Paper], annotations: Sequence[Sequence[RoleSentence]]) -> pd.DataFrame:
     """One row per sentence: ``paper_id``, the :class:`RoleSentence` fields, ``about_paper``."""
-    rows = []
+    columns: dict[str, list] = {name: [] for name in ("paper_id", *_FIELDS, "about_paper")}
     for paper, sentences in zip(papers, annotations, strict=True):
-        for s in sentences:
-            rows.append({"paper_id": paper.id, **asdict(s), "about_paper": s.about_paper})
-    columns = ["paper_id", *RoleSentence.__dataclass_fields__, "about_paper"]
-    return pd.DataFrame(rows, columns=columns)
+        columns["paper_id"] += [paper.id] * len(sentences)
+        for name in _FIELDS:
+            columns[name] += [getattr(s, name) for s in sentences]
+        columns["about_paper"] += [s.about_paper for s in sentences]
+    return pd.DataFrame(columns, columns=list(columns))
 
 
 def load_or_annotate(papers: Sequence[Paper], path: str | os.PathLike[str],
-                     embed: Embedder | None = None) -> list[list[RoleSentence]]:
+                     embed: Embedder | None = None,
+                     model: RoleModel | None = None) -> list[list[RoleSentence]]:
     """The role-annotated sentences of ``papers``: read from ``path`` (a :func:`roles_frame`
     parquet) when it holds every paper with an abstract and each sentence still matches its
-    abstract, else annotated now (:func:`annotate_sentences`) and written to ``path``."""
+    abstract, else annotated now (:func:`annotate_sentences`) and written to ``path``.
+    ``model``: the role model, by default the one for the corpus size
+    (:func:`~surveykit.roles.classifier.role_model_for` with the default ``static_above``)."""
     from surveykit import io
 
     path = Path(path)
@@ -146,7 +197,7 @@ def load_or_annotate(papers: Sequence[Paper], path: str | os.PathLike[str],
         if saved is not None:
             io.claim(path)  # still this stage's output (the output manifest records it)
             return saved
-    roles = annotate_sentences(papers, embed=embed)
+    roles = annotate_sentences(papers, embed=embed, model=model or role_model_for(len(papers)))
     with io.atomic_path(path) as tmp:
         roles_frame(papers, roles).to_parquet(tmp, index=False)
     return roles
@@ -154,10 +205,9 @@ def load_or_annotate(papers: Sequence[Paper], path: str | os.PathLike[str],
 
 def _from_frame(frame: pd.DataFrame, papers: Sequence[Paper]) -> list[list[RoleSentence]] | None:
     """Rows of a saved :func:`roles_frame` per paper, or None when they do not fit ``papers``."""
-    fields = list(RoleSentence.__dataclass_fields__)
     by_paper: dict[str, list[RoleSentence]] = {}
-    for row in frame[["paper_id", *fields]].itertuples(index=False):
-        by_paper.setdefault(row[0], []).append(RoleSentence(**dict(zip(fields, row[1:], strict=True))))
+    for row in frame[["paper_id", *_FIELDS]].itertuples(index=False):
+        by_paper.setdefault(row[0], []).append(RoleSentence(*row[1:]))
     out = []
     for paper in papers:
         sentences = by_paper.get(paper.id, [])

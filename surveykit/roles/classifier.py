@@ -20,6 +20,7 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -30,12 +31,16 @@ from scipy import sparse
 
 ROLES: tuple[str, ...] = ("background", "objective", "method", "result", "other")
 WEIGHTS_FILE = "sentence_roles.npz"
+# Above ``[embed] static_above`` papers: n-grams and position only, no sentence embedding
+# (``benchmarks/train_sentence_roles.py --lexical``; accuracy in benchmarks/results/sentence_roles.md).
+LEXICAL_WEIGHTS_FILE = "sentence_roles_lexical.npz"
 N_POSITION = 6
 
 
-def weights_path() -> Path:
-    """Path of the shipped weights file."""
-    return Path(str(resources.files("surveykit") / "data" / "roles" / WEIGHTS_FILE))
+def weights_path(lexical: bool = False) -> Path:
+    """Path of the shipped weights file (``lexical``: the big-corpus model's)."""
+    name = LEXICAL_WEIGHTS_FILE if lexical else WEIGHTS_FILE
+    return Path(str(resources.files("surveykit") / "data" / "roles" / name))
 
 
 def position_features(n: int) -> np.ndarray:
@@ -72,6 +77,35 @@ def sentence_features(embeddings: np.ndarray, context: bool = True) -> np.ndarra
     return np.hstack(parts)
 
 
+def batch_sentence_features(embeddings: np.ndarray, lengths: np.ndarray, context: bool = True) -> np.ndarray:
+    """:func:`sentence_features` of many abstracts at once: ``embeddings`` are their sentences in
+    order, ``lengths`` the number of sentences of each abstract (the same rows, row for row)."""
+    emb = np.asarray(embeddings, dtype=np.float64)
+    lengths = np.asarray(lengths, dtype=np.int64)
+    n = np.repeat(lengths, lengths)
+    index = (np.arange(len(n), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths))
+    index = index.astype(np.float64)
+    rel = index / np.maximum(n - 1, 1)
+    position = np.zeros((len(n), N_POSITION), dtype=np.float64)
+    position[:, 0] = rel
+    position[:, 1] = rel**2
+    position[:, 2] = index == 0
+    position[:, 3] = index == n - 1
+    position[:, 4] = np.minimum(n, 20) / 20.0
+    position[:, 5] = np.minimum(index, 10) / 10.0
+    parts = [emb]
+    if context:
+        rows, start = [], 0
+        for size in lengths.tolist():
+            if size:
+                block = sentence_features(emb[start:start + size], True)
+                rows.append(block[:, emb.shape[1]:-N_POSITION])
+            start += size
+        parts.append(np.vstack(rows) if rows else np.zeros((0, 3 * emb.shape[1])))
+    parts.append(position)
+    return np.hstack(parts)
+
+
 _TOKEN = re.compile(r"\w+")
 
 
@@ -105,24 +139,29 @@ class Lexicon:
         return _term_index(self.terms)
 
     def transform(self, texts: list[str]) -> sparse.csr_matrix:
-        """``(len(texts), len(terms))`` sparse TF-IDF rows."""
+        """``(len(texts), len(terms))`` sparse TF-IDF rows (one pass over the texts; the weights of
+        all rows at once: the same numbers as weighting row by row)."""
         index = self.index
-        rows, cols, vals = [], [], []
-        for r, text in enumerate(texts):
-            counts: dict[int, int] = {}
+        columns: list[int] = []
+        counts: list[int] = []
+        indptr = [0]
+        for text in texts:
+            row: dict[int, int] = {}
             for gram in ngrams(text):
                 c = index.get(gram)
                 if c is not None:
-                    counts[c] = counts.get(c, 0) + 1
-            if not counts:
-                continue
-            keys = sorted(counts)
-            weights = np.array([(1.0 + np.log(counts[k])) * self.idf[k] for k in keys])
-            weights /= np.linalg.norm(weights)
-            rows += [r] * len(keys)
-            cols += keys
-            vals += weights.tolist()
-        return sparse.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(self.terms)))
+                    row[c] = row.get(c, 0) + 1
+            keys = sorted(row)
+            columns += keys
+            counts += [row[k] for k in keys]
+            indptr.append(len(columns))
+        cols = np.asarray(columns, dtype=np.int64)
+        weights = (1.0 + np.log(np.asarray(counts, dtype=np.float64))) * self.idf[cols]
+        bounds = np.asarray(indptr, dtype=np.int64)
+        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+            if b > a:
+                weights[a:b] /= np.linalg.norm(weights[a:b])
+        return sparse.csr_matrix((weights, cols, bounds), shape=(len(texts), len(self.terms)))
 
 
 @lru_cache(maxsize=4)
@@ -159,6 +198,12 @@ class RoleModel:
     lexicon: Lexicon | None = None
     log_prior: np.ndarray | None = None
     prior_weight: float = 0.0
+    embedding: str = "minilm"  # the sentence embeddings it reads: "minilm" or "none" (no embedding)
+
+    @property
+    def needs_embeddings(self) -> bool:
+        """Whether its features include sentence embeddings (an embedder must be called)."""
+        return self.embedding != "none"
 
     def probabilities(self, features: np.ndarray | sparse.csr_matrix) -> np.ndarray:
         """Per-sentence role probabilities ``(n, len(roles))`` before decoding."""
@@ -182,11 +227,44 @@ class RoleModel:
 
     def features(self, embeddings: np.ndarray, texts: list[str]) -> np.ndarray | sparse.csr_matrix:
         """Feature rows of one abstract's sentences (their embeddings and texts, in order)."""
+        if not self.needs_embeddings:
+            embeddings = np.zeros((len(texts), 0))
         return model_features(embeddings, texts, self.context, self.lexicon)
+
+    def predict_batch(self, embeddings: np.ndarray | None, texts: list[str],
+                      lengths: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Role indices and marginals of the sentences of many abstracts at once (``texts`` and
+        the rows of ``embeddings`` in order, ``lengths`` sentences per abstract): the same numbers
+        as :meth:`predict` abstract by abstract, with the features, the scorer and the decoder
+        vectorised (abstracts of equal length decoded together)."""
+        lengths = np.asarray(lengths, dtype=np.int64)
+        if embeddings is None or not self.needs_embeddings:  # a model without embeddings
+            embeddings = np.zeros((len(texts), 0))
+        dense = batch_sentence_features(embeddings, lengths, self.context)
+        features = dense if self.lexicon is None else sparse.hstack(
+            [self.lexicon.transform(texts), sparse.csr_matrix(dense)], format="csr")
+        return self.decode_batch(self.probabilities(features), lengths)
+
+    def decode_batch(self, probs: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`decode` of many abstracts (their sentences' rows of ``probs``, in order)."""
+        emit = np.log(np.clip(probs, 1e-12, 1.0))
+        if self.log_prior is not None and self.prior_weight:
+            emit = emit - self.prior_weight * self.log_prior
+        w = self.transition_weight
+        chain = (w * self.log_start, w * self.log_trans, w * self.log_end)
+        paths = np.zeros(len(emit), dtype=int)
+        marg = np.zeros(emit.shape)
+        starts = np.cumsum(lengths) - lengths
+        for n in sorted(set(lengths.tolist()) - {0}):
+            rows = starts[lengths == n][:, None] + np.arange(n)  # (abstracts, n)
+            block = emit[rows]
+            paths[rows] = viterbi_batch(block, *chain)
+            marg[rows] = marginals_batch(block, *chain)
+        return paths, marg
 
     def predict(self, embeddings: np.ndarray, texts: list[str]) -> tuple[list[str], np.ndarray]:
         """Roles and the ``(n, len(roles))`` marginals of one abstract's sentences."""
-        if len(embeddings) == 0:
+        if len(texts) == 0:
             return [], np.zeros((0, len(self.roles)))
         path, marg = self.decode(self.probabilities(self.features(embeddings, texts)))
         return [self.roles[i] for i in path], marg
@@ -203,6 +281,7 @@ class RoleModel:
             "transition_weight": self.transition_weight,
             "prior_weight": self.prior_weight,
             "context": self.context,
+            "embedding": self.embedding,
             **(meta or {}),
         }
         arrays["header"] = np.array(json.dumps(header, sort_keys=True))
@@ -239,6 +318,7 @@ class RoleModel:
                 lexicon=lexicon,
                 log_prior=data["log_prior"].astype(np.float64) if "log_prior" in data.files else None,
                 prior_weight=float(header.get("prior_weight", 0.0)),
+                embedding=str(header.get("embedding", "minilm")),
             )
 
 
@@ -295,6 +375,44 @@ def viterbi(
     return path
 
 
+def viterbi_batch(
+    emit: np.ndarray, log_start: np.ndarray, log_trans: np.ndarray, log_end: np.ndarray
+) -> np.ndarray:
+    """:func:`viterbi` of ``B`` sequences of equal length at once: ``emit`` is ``(B, n, k)``."""
+    b, n, k = emit.shape
+    score = log_start + emit[:, 0]
+    back = np.zeros((b, n, k), dtype=int)
+    for t in range(1, n):
+        cand = score[:, :, None] + log_trans
+        back[:, t] = np.argmax(cand, axis=1)
+        score = np.take_along_axis(cand, back[:, t][:, None, :], axis=1)[:, 0, :] + emit[:, t]
+    path = np.zeros((b, n), dtype=int)
+    path[:, -1] = np.argmax(score + log_end, axis=1)
+    every = np.arange(b)
+    for t in range(n - 1, 0, -1):
+        path[:, t - 1] = back[every, t, path[:, t]]
+    return path
+
+
+def marginals_batch(
+    emit: np.ndarray, log_start: np.ndarray, log_trans: np.ndarray, log_end: np.ndarray
+) -> np.ndarray:
+    """:func:`marginals` of ``B`` sequences of equal length at once: ``emit`` is ``(B, n, k)``."""
+    b, n, k = emit.shape
+    alpha = np.zeros((b, n, k))
+    beta = np.zeros((b, n, k))
+    alpha[:, 0] = log_start + emit[:, 0]
+    for t in range(1, n):
+        alpha[:, t] = _logsumexp(alpha[:, t - 1][:, :, None] + log_trans, axis=1) + emit[:, t]
+    beta[:, -1] = log_end
+    for t in range(n - 2, -1, -1):
+        beta[:, t] = _logsumexp(log_trans + (emit[:, t + 1] + beta[:, t + 1])[:, None, :], axis=2)
+    post = alpha + beta
+    post -= post.max(axis=2, keepdims=True)
+    p = np.exp(post)
+    return p / p.sum(axis=2, keepdims=True)
+
+
 def _logsumexp(a: np.ndarray, axis: int) -> np.ndarray:
     m = np.max(a, axis=axis, keepdims=True)
     return np.squeeze(m, axis=axis) + np.log(np.sum(np.exp(a - m), axis=axis))
@@ -326,11 +444,23 @@ def _load_cached(path: str) -> RoleModel:
     return RoleModel.load(path)
 
 
-def load_role_model(path: str | Path | None = None) -> RoleModel:
-    """The shipped sentence-role model (or the one at ``path``), loaded once per process."""
-    target = Path(path) if path is not None else weights_path()
+def load_role_model(path: str | Path | None = None, lexical: bool = False) -> RoleModel:
+    """The shipped sentence-role model (``lexical``: the big-corpus one, which reads no sentence
+    embedding), or the one at ``path``; loaded once per process."""
+    target = Path(path) if path is not None else weights_path(lexical)
     if not target.is_file():
         raise FileNotFoundError(
             f"sentence-role weights not found at {target}; run benchmarks/train_sentence_roles.py"
+            + (" --lexical" if lexical else "")
         )
     return _load_cached(str(target.resolve()))
+
+
+def role_model_for(n_papers: int, static_above: int | None = None) -> RoleModel:
+    """The role model for a corpus of ``n_papers``: the big-corpus (lexical) model above
+    ``static_above`` papers (``[embed] static_above``, where the papers' embeddings switch to
+    the static model too), else the shipped MiniLM one."""
+    from surveykit.embed import DEFAULT_STATIC_ABOVE
+
+    limit = DEFAULT_STATIC_ABOVE if static_above is None else static_above
+    return load_role_model(lexical=n_papers > limit)

@@ -24,9 +24,9 @@ from surveykit.sources.tabular import (
     FIELD_ALIASES,
     FIELD_SYNONYMS,
     fields_to_paper,
+    known_columns,
     links_with_names,
     read_text,
-    resolve_columns,
 )
 
 # Keys under which API responses and exports keep their list of records, most common first.
@@ -220,7 +220,7 @@ def generic_to_paper(
         fields[canonical] = _lookup(record, name)
         used.update(k for k in record if str(k).strip().lower() == name.strip().lower())
     keys = [str(k) for k in record]
-    for field, index in resolve_columns(keys, None, file).items():
+    for field, index in known_columns(tuple(keys)):
         if field not in fields and keys[index] not in used:
             fields[field] = record[keys[index]]
             used.add(keys[index])

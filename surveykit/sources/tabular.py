@@ -13,6 +13,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +66,16 @@ _ET_AL = re.compile(r"\bet\.? al\.?$", re.IGNORECASE)
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co/spaces")
 
 
+@lru_cache(maxsize=4096)
 def _header_key(name: str) -> str:
     return collapse_ws(name.replace("\ufeff", "").replace("_", " ").lower())
+
+
+@lru_cache(maxsize=1024)
+def known_columns(headers: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """:func:`resolve_columns` without a ``columns=`` mapping, computed once per distinct header
+    (JSON records repeat the same keys: a 100,000-record file resolves them once)."""
+    return tuple(resolve_columns(list(headers), None, "").items())
 
 
 def resolve_columns(
@@ -116,6 +125,7 @@ def _scopus_name(name: str) -> str | None:
     return f"{' '.join(words[:start])}, {' '.join(words[start:])}"
 
 
+@lru_cache(maxsize=65536)  # names repeat across a library: parse each once
 def _one_name(name: str) -> str:
     name = collapse_ws(_SCOPUS_ID.sub("", name))
     if not name or _ET_AL.fullmatch(name):

@@ -38,6 +38,7 @@ import numpy as np
 SAMPLE_SIZE = 5000  # Ward on a sample above ``large_corpus`` papers (single-view and fixed k)
 CONSENSUS_KS = 20  # granularities per view in the co-association
 CONSENSUS_SAMPLE = 3000  # above this many papers the consensus is built on a deterministic sample
+LSA_SAMPLE = 10000  # above ``large_corpus`` papers the LSA basis is fitted on a sample this size
 
 
 def normalise_rows(matrix: np.ndarray) -> np.ndarray:
@@ -47,12 +48,15 @@ def normalise_rows(matrix: np.ndarray) -> np.ndarray:
 
 
 def lexical_features(texts: list[str], dims: int, random_state: int,
-                     kind: str = "phrases") -> np.ndarray | None:
+                     kind: str = "phrases", sample_above: int | None = None) -> np.ndarray | None:
     """L2-normalised LSA (truncated SVD) of a TF-IDF of ``texts``; ``None`` if tiny.
 
     ``kind="phrases"``: sublinear tf, 1-2-grams, terms in at most half the documents (technical
     phrases). ``kind="words"``: raw tf, single words, terms in up to 95 % of the documents (the
     field's frequent words, e.g. "language model" papers in a code corpus).
+    ``sample_above``: above this many texts, the SVD basis is fitted on a deterministic sample of
+    :data:`LSA_SAMPLE` rows and every row projected on it (the exact ARPACK SVD of 100,000 rows
+    costs minutes per view; the TF-IDF still covers every text).
     """
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -75,20 +79,24 @@ def lexical_features(texts: list[str], dims: int, random_state: int,
     if n_components < 2:
         return None
     svd = TruncatedSVD(n_components=n_components, algorithm="arpack", random_state=random_state)
+    if sample_above is not None and len(texts) > max(sample_above, LSA_SAMPLE):
+        svd.fit(tfidf[_sample(len(texts), LSA_SAMPLE, random_state)])
+        return normalise_rows(svd.transform(tfidf))
     return normalise_rows(svd.fit_transform(tfidf))
 
 
 def feature_views(embeddings: np.ndarray, texts: list[str], lexical_weight: float, dims: int,
-                  random_state: int) -> list[np.ndarray]:
+                  random_state: int, sample_above: int | None = None) -> list[np.ndarray]:
     """The views the consensus is built on (float64, row-normalised), the main features first:
     embedding ⊕ weighted phrase LSA (module docstring, step 1); only the embedding when
-    ``lexical_weight`` is 0 or the texts are too few for TF-IDF."""
+    ``lexical_weight`` is 0 or the texts are too few for TF-IDF. ``sample_above``: see
+    :func:`lexical_features`."""
     base = normalise_rows(np.asarray(embeddings, dtype=np.float64))
     if lexical_weight <= 0:
         return [base]
     views = []
     for kind in ("phrases", "words"):
-        lexical = lexical_features(texts, dims, random_state, kind)
+        lexical = lexical_features(texts, dims, random_state, kind, sample_above)
         if lexical is not None:
             views.append(normalise_rows(np.hstack([base, lexical_weight * lexical])))
     return [views[0], base, *views[1:]] if views else [base]
@@ -389,11 +397,12 @@ class LexicalAugmentation:
     """
 
     def __init__(self, documents: list[str], lexical_weight: float = 0.25, dims: int = 100,
-                 random_state: int = 42) -> None:
+                 random_state: int = 42, sample_above: int | None = None) -> None:
         self.documents = documents
         self.lexical_weight = lexical_weight
         self.dims = dims
         self.random_state = random_state
+        self.sample_above = sample_above
         self.features_: np.ndarray | None = None
         self.other_views_: list[np.ndarray] = []
 
@@ -402,7 +411,7 @@ class LexicalAugmentation:
         if len(X) != len(self.documents):
             raise ValueError(f"{len(X)} embeddings for {len(self.documents)} documents")
         views = feature_views(X, self.documents, self.lexical_weight, self.dims,
-                              self.random_state)
+                              self.random_state, self.sample_above)
         self.features_, self.other_views_ = views[0], views[1:]
         return self
 

@@ -27,7 +27,8 @@ class TopicConfig:
     * ``top_n_words``: keywords kept per topic; ``n_representative``: papers shown per topic.
     * ``stop_words``: extra words never used in labels or keywords (domain stop words).
     * ``large_corpus``: above this many papers, a fixed k or the single-view rule works on a
-      deterministic sample (the consensus samples above 3,000 papers).
+      deterministic sample (the consensus samples above 3,000 papers), and so does the LSA basis
+      of the lexical views (10,000 papers).
     * ``random_state``: seed of every randomised step (SVD, k-means refinement).
     * ``related_surveys``: surveys and reviews of the field (paper type ``survey``, see
       :mod:`surveykit.roles.paper_type`) form a "Related surveys" group of their own, discussed in

@@ -179,7 +179,7 @@ def fit_topics(
 
     n_topics = curation.n_topics or config.n_topics
     reducer = LexicalAugmentation(texts, config.lexical_weight, config.lexical_dims,
-                                  config.random_state)
+                                  config.random_state, sample_above=config.large_corpus)
     clusterer = AutoKClustering(n_clusters=n_topics, min_clusters=config.min_topics,
                                 max_clusters=config.max_topics, large_corpus=config.large_corpus,
                                 random_state=config.random_state, consensus=config.consensus,

@@ -143,6 +143,8 @@ def stop_words(extra: Iterable[str] = ()) -> frozenset[str]:
 def _is_stop(token: str, stops: frozenset[str]) -> bool:
     if token in stops or len(token) < 2 or token.isdigit():
         return True
+    if "-" not in token and "'" not in token:  # one part (most tokens): no split needed
+        return False
     parts = re.split(r"[-']", token)
     return len(parts) > 1 and (parts[-1] in stops or all(p in stops for p in parts))
 
@@ -804,8 +806,10 @@ def surface_forms(documents: Iterable[str]) -> dict[str, str]:
             low = token.lower()
             forms = counts.setdefault(low, {})
             forms[token] = forms.get(token, 0) + 1
-            before = document[:match.start()].rstrip()
-            if before and before[-1] not in ".!?:;":
+            end = match.start() - 1  # the last character before the token that is not white
+            while end >= 0 and document[end].isspace():  # space (no copy of the prefix: linear)
+                end -= 1
+            if end >= 0 and document[end] not in ".!?:;":
                 tally = inside.setdefault(low, [0, 0])
                 tally[0] += token[:1].isupper()
                 tally[1] += 1
