@@ -492,3 +492,19 @@ def test_conference_sized_corpus_gets_sections_of_several_topics(shared_datasets
     for topic in result.topics:
         assert 2 <= len(topic.label.split()) <= 5 and "&" not in topic.label, topic.label
         assert not same_word_twice(topic.label), topic.label
+
+
+def test_one_pass_vocabulary_and_postings_equal_the_two_passes():
+    from surveykit.topics import labels as lab
+
+    docs = [f"web agents browse page {i % 7} with reinforcement learning" for i in range(30)]
+    docs += ["multi-agent debate for reasoning", "multi-agent debate"] * 3
+    analyzer = lab.PhraseAnalyzer(lab.stop_words())
+    vocabulary, df = lab.document_vocabulary(docs, analyzer)
+    one_vocabulary, one_df, postings = lab.vocabulary_postings(docs, analyzer)
+    assert one_vocabulary == vocabulary and one_df == df
+    two = lab.term_documents(docs, analyzer, vocabulary)
+    assert list(postings) == list(two)
+    assert all(np.array_equal(postings[t], two[t]) for t in two)
+    assert lab.evenly(list(range(10)), 20) == list(range(10))
+    assert lab.evenly(list(range(100)), 20) == list(range(0, 100, 5))

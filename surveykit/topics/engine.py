@@ -166,16 +166,18 @@ def fit_topics(
 
     stops = lab.stop_words(config.stop_words)
     analyzer = lab.PhraseAnalyzer(stops)
-    vocabulary, doc_freq = lab.document_vocabulary(texts, analyzer)
+    vocabulary, doc_freq, postings = lab.vocabulary_postings(texts, analyzer)
     generic = {t for t, df in doc_freq.items() if " " not in t and df > lab.GENERIC_SHARE * len(texts)}
     # keywords: the terms of title + abstract as they are (forms not merged: BERTopic's vocabulary)
-    keyword_scorer = lab.LabelScorer(lab.term_documents(texts, analyzer, vocabulary), len(texts),
+    verbs = lab.verb_like_words(lab.evenly(texts))
+    keyword_scorer = lab.LabelScorer(postings, len(texts),
                                      generic, fold=False, vectors=vectors,
                                      embed_phrases=phrase_embedder,
-                                     verbs=lab.verb_like_words(texts))
+                                     verbs=verbs)
     scorer = _label_scorer(phrase_texts, [corpus.papers[i].title for i in keep], analyzer,
                            vectors, phrase_embedder,
-                           [corpus.papers[i].abstract or corpus.papers[i].title for i in keep])
+                           [corpus.papers[i].abstract or corpus.papers[i].title for i in keep],
+                           verbs if candidate_texts is None else None)
 
     n_topics = curation.n_topics or config.n_topics
     reducer = LexicalAugmentation(texts, config.lexical_weight, config.lexical_dims,
@@ -305,19 +307,20 @@ def related_survey_ids(corpus: Corpus, paper_types: Mapping[str, str] | None, co
 
 def _label_scorer(texts: list[str], titles: list[str], analyzer: lab.PhraseAnalyzer,
                   vectors: np.ndarray, embed: Callable[[list[str]], np.ndarray] | None,
-                  prose: list[str]) -> lab.LabelScorer:
+                  prose: list[str], verbs: frozenset[str] | None = None) -> lab.LabelScorer:
     """The scorer of label and keyword phrases over the papers' candidate texts (phrases may hold
     the stop words that are nouns: :data:`~surveykit.topics.labels.PHRASE_NOUNS`); spellings
-    (acronyms, proper nouns) come from ``prose``, the abstracts."""
+    (acronyms, proper nouns) come from ``prose``, the abstracts; ``verbs``: the texts' verb-like
+    words when already known."""
     analyzer = lab.PhraseAnalyzer(analyzer.stops, analyzer.ngram_range, inner=lab.PHRASE_NOUNS)
-    forms = lab.surface_forms(prose)  # spellings from abstracts: titles are in Title Case
-    for low, form in lab.surface_forms(titles).items():  # acronyms and names of titles too
+    forms = lab.surface_forms(lab.evenly(prose))  # spellings from abstracts, not Title Case
+    for low, form in lab.surface_forms(lab.evenly(titles)).items():  # acronyms, names of titles
         if low not in forms and lab._has_inner_capital(form):
             forms[low] = form
-    vocabulary, doc_freq = lab.document_vocabulary(texts, analyzer)
+    vocabulary, doc_freq, postings = lab.vocabulary_postings(texts, analyzer)
     generic = {t for t, df in doc_freq.items() if " " not in t and df > lab.GENERIC_SHARE * len(texts)}
-    verbs = lab.verb_like_words(texts)
-    return lab.LabelScorer(lab.term_documents(texts, analyzer, vocabulary), len(texts), generic,
+    verbs = lab.verb_like_words(lab.evenly(texts)) if verbs is None else verbs
+    return lab.LabelScorer(postings, len(texts), generic,
                            forms,
                            lab.term_documents(titles, analyzer, vocabulary),
                            vectors=vectors, embed_phrases=embed, verbs=verbs,

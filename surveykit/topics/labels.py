@@ -60,6 +60,7 @@ CONTRAST = 0.5  # weight of the closeness to the corpus's centre, subtracted
 IDENTIFY_TEMPERATURE = 0.05  # softmax temperature over cosines to the topics' centres
 MMR_DIVERSITY = 0.3
 MMR_POOL = 3
+SPELLING_SAMPLE = 20000  # spellings and verb uses are read from at most this many documents
 FIELD_SHARE = 0.5  # a word in at least this share of the titles is the corpus's field ("agent")
 COMPOUND_MARGIN = 1.5  # a composed "<field> <noun>" label must beat the best phrase by this factor
 COMPOUND_COVERAGE = 0.5  # ... and its noun be in at least half of the topic's papers
@@ -197,6 +198,14 @@ class PhraseAnalyzer:
         return terms
 
 
+def evenly(items: Sequence[Any], limit: int = SPELLING_SAMPLE) -> Sequence[Any]:
+    """At most ``limit`` of ``items``, evenly spread (every k-th); all of them up to ``limit``.
+    Corpus-wide usage statistics (spellings, verb uses) settle long before 100,000 abstracts."""
+    if len(items) <= limit:
+        return items
+    return items[::math.ceil(len(items) / limit)]
+
+
 def document_vocabulary(documents: Sequence[str], analyzer: PhraseAnalyzer,
                         min_df: int = 2) -> tuple[list[str], dict[str, int]]:
     """Terms found in at least ``min_df`` documents (1 for tiny corpora), sorted; and their df."""
@@ -209,6 +218,20 @@ def document_vocabulary(documents: Sequence[str], analyzer: PhraseAnalyzer,
     if not vocabulary:
         vocabulary = sorted(counts)
     return vocabulary, {t: counts[t] for t in vocabulary}
+
+
+def vocabulary_postings(documents: Sequence[str], analyzer: PhraseAnalyzer, min_df: int = 2
+                        ) -> tuple[list[str], dict[str, int], dict[str, np.ndarray]]:
+    """:func:`document_vocabulary` and :func:`term_documents` of that vocabulary, in one pass
+    over the documents (each analysed once)."""
+    found: dict[str, list[int]] = {}
+    for index, document in enumerate(documents):
+        for term in set(analyzer(document)):
+            found.setdefault(term, []).append(index)
+    floor = min_df if len(documents) >= 10 else 1
+    vocabulary = sorted(t for t, rows in found.items() if len(rows) >= floor) or sorted(found)
+    return (vocabulary, {t: len(found[t]) for t in vocabulary},
+            {t: np.asarray(found[t], dtype=int) for t in vocabulary})
 
 
 def term_documents(documents: Sequence[str], analyzer: PhraseAnalyzer,
