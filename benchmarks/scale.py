@@ -104,6 +104,14 @@ def run_stage(stage: str, config: str) -> dict:
     if stage == "topics":
         topics = survey.fit_topics()
         return {"topics": len(topics.topics)}
+    if stage == "standin-topics":  # a cheap stand-in taxonomy (benchmarks/standin_topics.py)
+        from benchmarks.standin_topics import standin_topics
+
+        topics = standin_topics(config)
+        survey.workspace.sentence_roles  # noqa: B018 - the topic stage's other output
+        return {"topics": len(topics.topics), "stand-in": True}
+    if stage == "attributes":
+        return {"rows": len(survey.attributes().long)}
     if stage == "tables":
         tables = survey.tables()
         return {"tables": len(tables)}
@@ -133,7 +141,7 @@ def pdf_pages(pdf: Path) -> int | None:
     return len(PdfReader(str(pdf)).pages)
 
 
-def prepare(size: int, folder: Path) -> Path:
+def prepare(size: int, folder: Path, dedupe: bool = True) -> Path:
     """The pseudo-corpus and a ``survey.toml`` naming it; returns the config path."""
     sys.path.insert(0, str(ROOT))
     from benchmarks.pseudo_corpus import write_pseudo_corpus
@@ -145,7 +153,8 @@ def prepare(size: int, folder: Path) -> Path:
     config = folder / "survey.toml"
     config.write_text(
         f'[survey]\ntitle = "A Pseudo Survey of {size} Abstracts"\nauthor = "surveykit scale benchmark"\n\n'
-        f'[corpus]\nsources = [{{ path = "{source.name}" }}]\nenrich = false\n\n'
+        f'[corpus]\nsources = [{{ path = "{source.name}" }}]\nenrich = false\n'
+        f'{"" if dedupe else "dedupe = false"}\n'
         '[topics]\nrefit = true\n', encoding="utf-8")
     return config
 
@@ -196,10 +205,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=ROOT / "build" / "scale")
     parser.add_argument("--timeout", type=float, default=3600, help="per stage, seconds")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "scale.md")
+    parser.add_argument("--no-dedupe", action="store_true",
+                        help="[corpus] dedupe = false (to build a big corpus for the later stages)")
     args = parser.parse_args(argv)
     rows: list[dict] = []
     for size in [int(s) for s in args.sizes.split(",")]:
-        config = prepare(size, args.workdir / str(size))
+        config = prepare(size, args.workdir / str(size), dedupe=not args.no_dedupe)
         for stage in args.stages.split(","):
             row = run_child(stage, config, args.timeout) | {"size": size}
             rows.append(row)

@@ -23,9 +23,12 @@ from surveykit.attributes.benchmarks import detect_benchmark, title_name
 from surveykit.attributes.claims import negated_hit, own_segments
 from surveykit.attributes.match import (
     Hit,
+    LiteralScreen,
     Segment,
     number_hits,
     paper_segments,
+    schema_screen,
+    screen_present,
     screen_text,
     url_hits,
     value_hits,
@@ -100,15 +103,15 @@ class AttributeTable:
         ``labels=True`` uses the display labels (column headers and value labels, ``✓`` for flags).
         """
         column = "value_label" if labels else "value"
+        cells: dict[str, dict[str, list[str]]] = {name: {} for name in self.names}
+        for paper_id, attribute, value in zip(self.long["paper_id"].tolist(),
+                                              self.long["attribute"].tolist(),
+                                              self.long[column].tolist(), strict=True):
+            if attribute in cells:  # one pass over the rows, values in row order
+                cells[attribute].setdefault(paper_id, []).append(value)
         frame = pd.DataFrame(
-            "", index=pd.Index(self.paper_ids, name="paper_id"), columns=self.names, dtype=object
-        )
-        if len(self.long):
-            joined = self.long.groupby(["paper_id", "attribute"], sort=False)[column].agg(JOIN.join)
-            filled = joined.unstack("attribute")  # one reshape, not one cell write per value
-            filled = filled.reindex(index=frame.index, columns=frame.columns)
-            frame = filled.where(filled.notna(), "").astype(object)
-            frame.columns.name = None
+            {name: [JOIN.join(cells[name].get(pid, ())) for pid in self.paper_ids] for name in self.names},
+            index=pd.Index(self.paper_ids, name="paper_id"), columns=self.names, dtype=object)
         if labels:
             frame = frame.rename(columns=self.labels())
         return frame
@@ -291,16 +294,19 @@ def _paper_type_hit(spec: AttributeSpec, paper: Paper, segments: list[Segment],
     return Hit(value, segment, segment.start + start, segment.start + end, method="paper-type")
 
 
-def _pattern_values(spec: AttributeSpec, paper: Paper, segments: list[Segment]) -> list[Hit]:
-    """First evidence of each value the patterns support (category: the single winner)."""
+def _pattern_values(spec: AttributeSpec, paper: Paper, segments: list[Segment],
+                    screen: LiteralScreen | None = None) -> list[Hit]:
+    """First evidence of each value the patterns support (category: the single winner).
+    ``screen``: the schema's :class:`LiteralScreen` (same hits, found faster)."""
     if spec.kind == "number":
-        return number_hits(spec, segments)
+        return number_hits(spec, segments, screen)
     if spec.kind == "url":
-        return url_hits(spec, paper, segments)
+        return url_hits(spec, paper, segments, screen)
     found: list[tuple[Hit, int, int]] = []
-    joined = screen_text(segments)
+    joined = None if screen is not None else screen_text(segments)
+    present = screen_present(screen, segments) if screen is not None else None
     for rank, value in enumerate(spec.values):
-        hits = value_hits(spec, value, segments, joined)
+        hits = value_hits(spec, value, segments, joined, screen, present)
         if hits:
             found.append((hits[0], value.priority, rank))
     if spec.kind == "category" and found:
@@ -391,6 +397,7 @@ def extract_attributes(
     per_paper: list[dict[str, list[dict[str, Any]]]] = []
     jobs: list[_ZeroShotJob] = []
     all_segments = []
+    screen = schema_screen(schema)  # every pattern literal of the schema, found in one pass
     for index, paper in enumerate(papers):
         every_segment = paper_segments(paper)
         segments = every_segment
@@ -400,7 +407,7 @@ def extract_attributes(
         found: dict[str, list[dict[str, Any]]] = {}
         for spec in schema:
             typed = _paper_type_hit(spec, paper, every_segment, roles[index] if roles else None)
-            hits = [typed] if typed else _pattern_values(spec, paper, segments)
+            hits = [typed] if typed else _pattern_values(spec, paper, segments, screen)
             if roles is not None and not typed:
                 hits = [h for h in hits if not negated_hit(h)]
             found[spec.name] = [_row(paper.id, spec, h, spec.value_label(h.value)) for h in hits]

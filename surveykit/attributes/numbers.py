@@ -110,6 +110,10 @@ _NUMBER = (
 )
 
 
+# What every match of _NUMBER contains (a digit or a number word), looked for first.
+_MAY_HAVE_NUMBER = re.compile(rf"\d|{_WORDS}", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class NumberPhrase:
     """One stated count: its normalised value (digits) and where it sits in the sentence."""
@@ -139,6 +143,8 @@ def _phrase_regex(units: tuple[str, ...], max_modifiers: int) -> re.Pattern[str]
 
 def find_numbers(sentence: str, units: list[str], max_modifiers: int = 4) -> list[NumberPhrase]:
     """Every ``<number> [modifiers] <unit>`` phrase in ``sentence``, left to right."""
+    if _MAY_HAVE_NUMBER.search(sentence) is None:  # no digit, no number word: nothing to find
+        return []
     regex = _phrase_regex(tuple(units), max_modifiers)
     found: list[NumberPhrase] = []
     position = 0
