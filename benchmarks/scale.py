@@ -141,7 +141,7 @@ def pdf_pages(pdf: Path) -> int | None:
     return len(PdfReader(str(pdf)).pages)
 
 
-def prepare(size: int, folder: Path, dedupe: bool = True) -> Path:
+def prepare(size: int, folder: Path) -> Path:
     """The pseudo-corpus and a ``survey.toml`` naming it; returns the config path."""
     sys.path.insert(0, str(ROOT))
     from benchmarks.pseudo_corpus import write_pseudo_corpus
@@ -153,8 +153,7 @@ def prepare(size: int, folder: Path, dedupe: bool = True) -> Path:
     config = folder / "survey.toml"
     config.write_text(
         f'[survey]\ntitle = "A Pseudo Survey of {size} Abstracts"\nauthor = "surveykit scale benchmark"\n\n'
-        f'[corpus]\nsources = [{{ path = "{source.name}" }}]\nenrich = false\n'
-        f'{"" if dedupe else "dedupe = false"}\n'
+        f'[corpus]\nsources = [{{ path = "{source.name}" }}]\nenrich = false\n\n'
         '[topics]\nrefit = true\n', encoding="utf-8")
     return config
 
@@ -205,12 +204,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=ROOT / "build" / "scale")
     parser.add_argument("--timeout", type=float, default=3600, help="per stage, seconds")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "scale.md")
-    parser.add_argument("--no-dedupe", action="store_true",
-                        help="[corpus] dedupe = false (to build a big corpus for the later stages)")
     args = parser.parse_args(argv)
     rows: list[dict] = []
     for size in [int(s) for s in args.sizes.split(",")]:
-        config = prepare(size, args.workdir / str(size), dedupe=not args.no_dedupe)
+        config = prepare(size, args.workdir / str(size))
         for stage in args.stages.split(","):
             row = run_child(stage, config, args.timeout) | {"size": size}
             rows.append(row)
