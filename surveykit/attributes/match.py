@@ -140,6 +140,10 @@ class LiteralScreen:
             self._candidates[text] = found
         return found
 
+    def admits(self, pattern: re.Pattern[str], text: str) -> bool:
+        """False only when ``pattern`` cannot match ``text`` (none of its literals is in it)."""
+        return pattern not in self.literals or pattern in self.candidates(text)
+
     def may_match(self, pattern: re.Pattern[str], present: frozenset[str]) -> bool:
         """False when none of ``pattern``'s required literals is in ``present``."""
         try:

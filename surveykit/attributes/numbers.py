@@ -132,6 +132,20 @@ def _number_value(raw: str) -> str:
 
 
 @lru_cache(maxsize=64)
+def _unit_literals(units: tuple[str, ...]) -> frozenset[str] | None:
+    """Case-folded literals one of which every unit match contains (None: a unit needs none)."""
+    from surveykit.attributes.match import pattern_literals
+
+    found: set[str] = set()
+    for unit in units:
+        literals = pattern_literals(re.compile(unit, re.IGNORECASE))
+        if literals is None:
+            return None
+        found |= literals
+    return frozenset(found) or None
+
+
+@lru_cache(maxsize=64)
 def _phrase_regex(units: tuple[str, ...], max_modifiers: int) -> re.Pattern[str]:
     unit = "|".join(f"(?:{u})" for u in units)
     stop = "|".join(sorted(STOP_WORDS | set(WORD_NUMBERS)))
@@ -145,6 +159,11 @@ def find_numbers(sentence: str, units: list[str], max_modifiers: int = 4) -> lis
     """Every ``<number> [modifiers] <unit>`` phrase in ``sentence``, left to right."""
     if _MAY_HAVE_NUMBER.search(sentence) is None:  # no digit, no number word: nothing to find
         return []
+    units_need = _unit_literals(tuple(units))
+    if units_need is not None:  # no unit's required literal: no unit, nothing to find
+        folded = sentence.casefold()
+        if not any(literal in folded for literal in units_need):
+            return []
     regex = _phrase_regex(tuple(units), max_modifiers)
     found: list[NumberPhrase] = []
     position = 0

@@ -103,6 +103,12 @@ class ThemeSections:
         return blocks
 
     def _attribute_long(self) -> pd.DataFrame | None:
+        """The attribute rows without the non-discriminative values (computed once per drafter)."""
+        if "_attribute_long_rows" not in self.__dict__:
+            self.__dict__["_attribute_long_rows"] = self._discriminative_rows()
+        return self.__dict__["_attribute_long_rows"]
+
+    def _discriminative_rows(self) -> pd.DataFrame | None:
         frame = self.attributes
         if frame is None:
             return None
