@@ -295,16 +295,18 @@ def _paper_type_hit(spec: AttributeSpec, paper: Paper, segments: list[Segment],
 
 
 def _pattern_values(spec: AttributeSpec, paper: Paper, segments: list[Segment],
-                    screen: LiteralScreen | None = None) -> list[Hit]:
+                    screen: LiteralScreen | None = None, present: frozenset[str] | None = None) -> list[Hit]:
     """First evidence of each value the patterns support (category: the single winner).
-    ``screen``: the schema's :class:`LiteralScreen` (same hits, found faster)."""
+    ``screen``: the schema's :class:`LiteralScreen` (same hits, found faster); ``present``: its
+    literals in ``segments`` (:func:`screen_present`), when the caller has them."""
     if spec.kind == "number":
         return number_hits(spec, segments, screen)
     if spec.kind == "url":
         return url_hits(spec, paper, segments, screen)
     found: list[tuple[Hit, int, int]] = []
     joined = None if screen is not None else screen_text(segments)
-    present = screen_present(screen, segments) if screen is not None else None
+    if screen is not None and present is None:
+        present = screen_present(screen, segments)
     for rank, value in enumerate(spec.values):
         hits = value_hits(spec, value, segments, joined, screen, present)
         if hits:
@@ -454,9 +456,10 @@ def _match_paper(index: int, paper: Paper, roles: Sequence[Sequence[RoleSentence
     every_segment, segments = _segments(paper, roles, index)
     found: dict[str, list[dict[str, Any]]] = {}
     wanted: list[tuple[str, bool]] = []
+    present = screen_present(screen, segments) if screen is not None else None
     for spec in schema:
         typed = _paper_type_hit(spec, paper, every_segment, roles[index] if roles else None)
-        hits = [typed] if typed else _pattern_values(spec, paper, segments, screen)
+        hits = [typed] if typed else _pattern_values(spec, paper, segments, screen, present)
         if roles is not None and not typed:
             hits = [h for h in hits if not negated_hit(h)]
         found[spec.name] = [_row(paper.id, spec, h, spec.value_label(h.value)) for h in hits]

@@ -117,6 +117,7 @@ class LiteralScreen:
             for literal in literals or ():
                 self._patterns_of.setdefault(literal, []).append(pattern)
         self._candidates: dict[str, frozenset[re.Pattern[str]]] = {}
+        self._values: dict[int, tuple[ValueSpec, frozenset[str] | None]] = {}
 
     def present(self, text: str) -> frozenset[str]:
         """The literals occurring in ``text`` (compared case-folded)."""
@@ -139,6 +140,15 @@ class LiteralScreen:
                 self._candidates.clear()
             self._candidates[text] = found
         return found
+
+    def value_literals(self, value: ValueSpec) -> frozenset[str] | None:
+        """:func:`required_literals` of a value's patterns (kept per value object)."""
+        try:
+            return self._values[id(value)][1]
+        except KeyError:
+            literals = required_literals(value.title_patterns + value.patterns)
+            self._values[id(value)] = (value, literals)  # the value is kept: its id stays its own
+            return literals
 
     def admits(self, pattern: re.Pattern[str], text: str) -> bool:
         """False only when ``pattern`` cannot match ``text`` (none of its literals is in it)."""
@@ -264,7 +274,8 @@ def value_hits(spec: AttributeSpec, value: ValueSpec, segments: list[Segment],
     :func:`screen_text` of ``segments`` when the caller has it (one per paper); with ``screen``
     (:func:`schema_screen`), ``present`` is :func:`screen_present` of ``segments``."""
     hits: list[Hit] = []
-    literals = required_literals(value.title_patterns + value.patterns)
+    literals = screen.value_literals(value) if screen is not None else \
+        required_literals(value.title_patterns + value.patterns)
     if literals is not None:
         if screen is not None:
             present = present if present is not None else screen_present(screen, segments)
