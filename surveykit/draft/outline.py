@@ -109,6 +109,28 @@ class DraftOptions:
 # --- sentences ----------------------------------------------------------------------------------
 
 
+# Above ``caps_above`` papers, the challenges are read from this many most central papers per theme
+# (every abstract's sentences cost ~5 ms to classify: 100,000 abstracts would cost minutes).
+CHALLENGE_POOL_PER_THEME = 50
+
+
+class _LazySentences(dict):
+    """Paper id -> its quotable sentences (:func:`paper_sentences`), made on first use."""
+
+    def __init__(self, corpus: Corpus, ids: Sequence[str]) -> None:
+        super().__init__()
+        self._corpus, self._ids = corpus, set(ids)
+
+    def __missing__(self, paper_id: str) -> list[SourceSentence]:
+        if paper_id not in self._ids:
+            raise KeyError(paper_id)
+        self[paper_id] = found = paper_sentences(self._corpus[paper_id])
+        return found
+
+    def get(self, paper_id, default=None):  # type: ignore[override]
+        return self[paper_id] if paper_id in self._ids else default
+
+
 # --- the drafter --------------------------------------------------------------------------------
 
 
@@ -147,8 +169,7 @@ class Drafter(ThemeSections, Framing):
         self.config = config
         self.skipped = sorted(set(assignments.index) - set(ids))
         self.related = [pid for pid in related if pid in corpus and pid in self.keys]
-        self.sentences: dict[str, list[SourceSentence]] = {
-            pid: paper_sentences(corpus[pid]) for pid in [*ids, *self.related]}
+        self.sentences = _LazySentences(corpus, [*ids, *self.related])
         self.used: set[tuple[str, int]] = set()
         self.raised_challenges: list = []  # set by challenges_section, named by the conclusion
         # paper id -> sentence index -> role (background/objective/method/result/other)
@@ -348,6 +369,8 @@ class Drafter(ThemeSections, Framing):
         taxonomy it comes up and a quoted example (:mod:`surveykit.draft.challenges`)."""
         sec = Section("Open Challenges and Future Directions", "sec:challenges")
         ids = list(self.assignments.index)
+        if len(self.assignments) > self.options.caps_above:  # a big survey: each theme's most central
+            ids = [p for t in self._members for p in self._members[t][:CHALLENGE_POOL_PER_THEME]]
         pool = [s for s in challenge_sentences(self.sentences, ids, self.challenge_cues)
                 if (s.paper_id, s.index) not in self.used]
         raised = group_challenges(pool, low=min(3, self.options.challenges), high=self.options.challenges)

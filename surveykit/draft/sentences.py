@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
-from surveykit.attributes.match import LiteralScreen
 from surveykit.attributes.sentences import split_sentences
 from surveykit.corpus.model import Paper
 from surveykit.textutil import collapse_ws
@@ -159,27 +157,16 @@ class SourceSentence:
         return len(self.text.split())
 
 
-_SCREENED = (_URL, _RELEASE, _INTRO_CLAUSE, _LEADING_CONNECTIVE, _ANAPHORIC_START, _DANGLING, _SELF_INTRO,
-             _SELF_REFERENCE, _FIRST_PERSON, _CONTRIBUTION, _FINDING, _LIMITATION, _FUTURE)
-
-
-@lru_cache(maxsize=1)
-def _screen() -> LiteralScreen:
-    """The cue patterns' literals, found in a sentence in one pass: a pattern none of whose literals
-    the sentence holds is not run (at 10,000 abstracts the cue searches were most of the draft)."""
-    return LiteralScreen((*_SCREENED, _SOLVES))
-
-
 def _search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    return pattern.search(text) if _screen().admits(pattern, text) else None
+    return pattern.search(text)
 
 
 def _match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    return pattern.match(text) if _screen().admits(pattern, text) else None
+    return pattern.match(text)
 
 
 def _sub(pattern: re.Pattern[str], replacement: Any, text: str) -> str:
-    return pattern.sub(replacement, text) if _screen().admits(pattern, text) else text
+    return pattern.sub(replacement, text)
 
 
 def skip_reason(text: str) -> str | None:
