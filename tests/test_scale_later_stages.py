@@ -115,8 +115,9 @@ def test_number_prefilter_changes_no_phrase():
     regex = _phrase_regex(tuple(units), 4)
     rng = random.Random(7)
     vocab = ["We", "release", "12", "three", "Three", "new", "large", "benchmarks", "datasets", "over",
-             "1,000", "2.5k", "tasks", "and", "the", "models", "ONE", "many", "\u0663"]
-    for _ in range(1500):
+             "1,000", "2.5k", "tasks", "and", "the", "models", "ONE", "many", "\u0663", "more than",
+             "about  ", "nearly\n", "done", "GPT-4", "v2", "$5", "approximately", "one-shot", "7B"]
+    for _ in range(6000):
         sentence = " ".join(rng.choice(vocab) for _ in range(rng.randint(0, 10)))
         plain, position = [], 0
         while (found := regex.search(sentence, position)) is not None:

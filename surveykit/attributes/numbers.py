@@ -110,8 +110,10 @@ _NUMBER = (
 )
 
 
-# What every match of _NUMBER contains (a digit or a number word), looked for first.
-_MAY_HAVE_NUMBER = re.compile(rf"\d|{_WORDS}", re.IGNORECASE)
+# Where the ``num`` group of a match can start (a digit or a whole number word, as in _NUMBER): looked
+# for first. A match starts at most a qualifier and its spaces before the first such place.
+_NUMBER_START = re.compile(rf"(?<![\w.$-])\d|(?<![\w-])(?:{_WORDS})(?![\w-])", re.IGNORECASE)
+_LONGEST_QUALIFIER = max(len(q) for q in QUALIFIERS)
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,7 @@ def _phrase_regex(units: tuple[str, ...], max_modifiers: int) -> re.Pattern[str]
 
 def find_numbers(sentence: str, units: list[str], max_modifiers: int = 4) -> list[NumberPhrase]:
     """Every ``<number> [modifiers] <unit>`` phrase in ``sentence``, left to right."""
-    if _MAY_HAVE_NUMBER.search(sentence) is None:  # no digit, no number word: nothing to find
+    if _NUMBER_START.search(sentence) is None:  # no digit, no number word: nothing to find
         return []
     units_need = _unit_literals(tuple(units))
     if units_need is not None:  # no unit's required literal: no unit, nothing to find
@@ -168,7 +170,15 @@ def find_numbers(sentence: str, units: list[str], max_modifiers: int = 4) -> lis
     found: list[NumberPhrase] = []
     position = 0
     while True:
-        match = regex.search(sentence, position)
+        first = _NUMBER_START.search(sentence, position)
+        if first is None:
+            return found
+        begin = first.start()
+        while begin > position and sentence[begin - 1].isspace():
+            begin -= 1
+        # the leftmost match begins no earlier than a qualifier before the first number (the scan
+        # from there finds the same match as one from ``position``)
+        match = regex.search(sentence, max(position, begin - _LONGEST_QUALIFIER))
         if match is None:
             return found
         mods = match.group("mods").split()
