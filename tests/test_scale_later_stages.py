@@ -188,7 +188,9 @@ def test_plain_bbl_items():
 
 
 @pytest.mark.tex
-def test_large_bibliography_check_finds_what_the_full_compile_finds(need_tex, tmp_path):
+@pytest.mark.parametrize("chunk", [texcheck.BIBTEX_CHUNK, 700])  # 700: bibtex runs on 4 key chunks
+def test_large_bibliography_check_finds_what_the_full_compile_finds(need_tex, tmp_path, monkeypatch, chunk):
+    monkeypatch.setattr(texcheck, "BIBTEX_CHUNK", chunk)
     n = texcheck.TYPESET_ALL_UP_TO + 50
     papers = [Paper(title=f"Plain Study Number {i} of Agents", authors=[f"Author{i:05d}, Ann"],
                     year=2000 + i % 25) for i in range(n)]

@@ -161,6 +161,8 @@ def _compile(bib: Path, keys: list[str], work: Path, style: str, fontenc: str | 
 
 # Above this many keys the check is the large-bibliography one (:func:`_compile_large`).
 TYPESET_ALL_UP_TO = 2000
+# Keys per bibtex run in a large check (bibtex stops at 200,000 strings in its hash).
+BIBTEX_CHUNK = 20000
 # Items typeset anyway in a large check, although plain: a guard on the plain-item rule.
 PLAIN_SAMPLE = 200
 # What bibtex's plainnat/plain write around the fields, and the kernel's escapes of ASCII specials.
@@ -175,6 +177,15 @@ def plain_item(item: str) -> bool:
     kernel's escapes of ``& % $ # _``: text every font encoding sets, no math, no accent, no URL,
     no macro of a source .bib. Such an item cannot raise a TeX error or miss a glyph."""
     return _PLAIN_TEXT.fullmatch(_PLAIN_MACROS.sub("", item)) is not None
+
+
+def _join_bbls(bbls: list[str]) -> str:
+    """The ``.bbl`` files of the key chunks as one: the first one's preamble and end around every
+    chunk's items (each chunk sorted on its own; the check needs no global order)."""
+    parts = [split_bbl(bbl) for bbl in bbls if bbl]
+    if not parts:
+        return ""
+    return parts[0][0] + "".join(item for _, items, _ in parts for item in items) + parts[0][2]
 
 
 def split_bbl(bbl: str) -> tuple[str, list[str], str]:
@@ -202,15 +213,23 @@ def _compile_large(keys: list[str], work: Path, style: str, fontenc: str | None,
     - LaTeX typesets (draft mode, no PDF) the items that are not :func:`plain_item` plus the first
       :data:`PLAIN_SAMPLE` plain ones; the complete ``.bbl`` stays as ``check-full.bbl``.
     """
-    aux = ["\\relax"] + [f"\\citation{{{key}}}" for key in keys]
-    aux += [f"\\bibstyle{{{style}}}", "\\bibdata{refs}"]
-    (work / "check.aux").write_text("\n".join(aux) + "\n", "utf-8")
     (work / "check.tex").write_text(check_document([], style, fontenc, packages, fonts=fonts),
                                     "utf-8")
-    for command in (["bibtex", "check"], [*latex[:-1], "-draftmode", latex[-1]]):
-        if command[0] != "bibtex":
+    chunks = [keys[start:start + BIBTEX_CHUNK] for start in range(0, len(keys), BIBTEX_CHUNK)]
+    commands = [["bibtex", "check"]] * len(chunks) + [[*latex[:-1], "-draftmode", latex[-1]]]
+    logs, bbls = [], []
+    for command in commands:
+        if command[0] == "bibtex":  # one chunk of the keys: bibtex's hash holds 200,000 strings
+            chunk = chunks[len(logs)]
+            aux = ["\\relax"] + [f"\\citation{{{key}}}" for key in chunk]
+            aux += [f"\\bibstyle{{{style}}}", "\\bibdata{refs}"]
+            (work / "check.aux").write_text("\n".join(aux) + "\n", "utf-8")
+            for made in ("check.bbl", "check.blg"):
+                (work / made).unlink(missing_ok=True)
+        else:
             bbl_path = work / "check.bbl"
-            full = bbl_path.read_text("utf-8", errors="replace") if bbl_path.exists() else ""
+            (work / "check.blg").write_text("".join(logs), "utf-8")  # every chunk's messages
+            full = _join_bbls(bbls)
             (work / "check-full.bbl").write_text(full, "utf-8")
             head, items, tail = split_bbl(full)
             written = {found.group(1) for item in items
@@ -234,6 +253,10 @@ def _compile_large(keys: list[str], work: Path, style: str, fontenc: str | None,
             source = "bibtex" if command[0] == "bibtex" else "latex"
             result.errors.append(TexMessage(source, f"{command[0]} timed out after {timeout:.0f}s"))
             break
+        if command[0] == "bibtex":
+            for made, kept in (("check.blg", logs), ("check.bbl", bbls)):
+                path = work / made
+                kept.append(path.read_text("utf-8", errors="replace") if path.exists() else "")
     undefined = result.undefined
     parse_tex_outputs(work, result)
     result.undefined = undefined  # the log has no citations to report: the document cites none
@@ -341,8 +364,8 @@ def _parse_blg(text: str, starts: list[tuple[int, str]], result: CompileResult) 
             result.errors.append(TexMessage("bibtex", line))
             found += 1
         count = _BLG_COUNT.match(line)
-        if count:
-            counted = int(count.group(1))
+        if count:  # summed: a large check's .blg holds one run per chunk of keys
+            counted += int(count.group(1))
     if counted > found:
         result.errors.append(TexMessage("bibtex", f"{counted - found} more bibtex error(s); "
                                                   "see the .blg"))
