@@ -232,3 +232,25 @@ def test_records_keep_the_values_of_tolist():
     rows = _records(frame)
     assert rows == [{"Paper": "a", "Year": 2020, "Score": 0.5}, {"Paper": "b", "Year": 2021, "Score": 0.25}]
     assert type(rows[0]["Year"]) is int
+
+
+# --- figures --------------------------------------------------------------------------------------
+
+
+def test_a_big_paper_map_keeps_its_html_next_to_the_static_sample(tmp_path):
+    from surveykit.config import parse_config
+    from surveykit.figures import SurveyFigures
+    from surveykit.figures.export import find_browser
+    from tests.test_figures import make_inputs
+
+    if find_browser() is None:
+        pytest.skip("no Chromium: the static sample is not written")
+    corpus, assignments, topics, embeddings, attributes, keys = make_inputs((8, 7, 6, 1))
+    config = parse_config({"survey": {"title": "T"}, "figures": {"point_budget": 10,
+                                                                 "formats": ["html", "svg"]}},
+                          None, tmp_path)
+    with SurveyFigures(config, corpus, assignments, topics, embeddings, attributes, keys,
+                       out_dir=config.paths.figures) as figures:
+        figures.paper_map()
+    names = {p.name for p in config.paths.figures.iterdir()}
+    assert {"paper_map.html", "paper_map.svg"} <= names, names
