@@ -254,3 +254,25 @@ def test_a_big_paper_map_keeps_its_html_next_to_the_static_sample(tmp_path):
         figures.paper_map()
     names = {p.name for p in config.paths.figures.iterdir()}
     assert {"paper_map.html", "paper_map.svg"} <= names, names
+
+
+# --- draft ----------------------------------------------------------------------------------------
+
+
+def test_the_discussed_total_is_shared_out_among_the_themes():
+    from surveykit.draft.outline import Drafter, DraftOptions
+    from tests.test_draft import fake_taxonomy, fixture_corpus
+
+    corpus = fixture_corpus()
+    assignments, topics = fake_taxonomy(corpus)  # 3 themes of 2 papers
+    keys = {p.id: f"k{i}" for i, p in enumerate(corpus.papers)}
+
+    def discussed(**options):
+        drafter = Drafter(corpus, assignments, topics, keys, DraftOptions(caps_above=0, **options))
+        return [len(drafter.discussed(t)) for t in (0, 1, 2)]
+
+    assert discussed(discussed_per_theme=6, max_discussed=3) == [2, 2, 2]  # at least 2 each
+    assert discussed(discussed_per_theme=1, max_discussed=180) == [1, 1, 1]
+    assert discussed(discussed_per_theme=6, max_discussed=0) == [2, 2, 2]
+    drafter = Drafter(corpus, assignments, topics, keys, DraftOptions(discussed_per_theme=1, max_discussed=3))
+    assert [len(drafter.discussed(t)) for t in (0, 1, 2)] == [2, 2, 2]  # a small survey: all

@@ -63,7 +63,7 @@ from surveykit.draft.text import (  # noqa: F401  (re-exported: tests and caller
     short_name,
 )
 from surveykit.draft.themes import ThemeSections
-from surveykit.tables.build import CAPS_ABOVE  # one size above which tables and draft are capped
+from surveykit.tables.build import CAPS_ABOVE, OUTLIER_TOPIC  # CAPS_ABOVE: tables and draft capped above
 
 # The cap that keeps the draft a readable survey at any corpus size: each theme discusses its most
 # central papers (highest topic score) and points to tables/topic_NN.csv for the rest; a citation
@@ -74,6 +74,10 @@ DISCUSSED_PER_THEME = 6
 MAX_CITED = 2  # a big survey's group citation; a survey of at most caps_above papers cites up to
 SMALL_SURVEY_CITED = 8  # this many of a group
 MAX_TOPIC_TABLES = 6  # per-theme tables printed in the draft: those of the largest themes
+# Papers described in all themes together (a big survey with many themes describes fewer per theme,
+# at least MIN_DISCUSSED each): the length of the survey stays about the same whatever the themes.
+MAX_DISCUSSED = 180
+MIN_DISCUSSED = 2
 
 
 @dataclass
@@ -91,6 +95,7 @@ class DraftOptions:
     discussed_per_theme: int = DISCUSSED_PER_THEME
     max_cited: int = MAX_CITED
     max_topic_tables: int = MAX_TOPIC_TABLES
+    max_discussed: int = MAX_DISCUSSED
     caps_above: int = CAPS_ABOVE
     method: str = (
         "papers were grouped into themes and sections by topic modelling over their titles and abstracts"
@@ -198,6 +203,10 @@ class Drafter(ThemeSections, Framing):
         members = self.members(topic)
         if len(self.assignments) <= self.options.caps_above:
             return members
+        themes = len([t for t in self._members if t != OUTLIER_TOPIC])
+        if self.options.max_discussed and themes:  # shared out among the themes
+            share = max(MIN_DISCUSSED, self.options.max_discussed // themes)
+            cap = min(cap, share) if cap else share
         return members[:cap] if cap else members
 
     def section_discussed(self, section: int) -> list[str]:
