@@ -75,7 +75,9 @@ class ThemeSections:
         blocks.append(Paragraph([intro]))
         long = self._attribute_long()
         facets = theme_facets(long, ids)
-        labels = facet_labels(long)
+        if "_facet_labels" not in self.__dict__:  # the same for every theme: made once
+            self.__dict__["_facet_labels"] = facet_labels(long)
+        labels = self.__dict__["_facet_labels"]
         main = facets[0] if facets else None
         others = [f for f in facets if f is not main] if len(facets) > 2 else facets
         comparisons = []
