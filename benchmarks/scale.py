@@ -104,6 +104,14 @@ def run_stage(stage: str, config: str) -> dict:
     if stage == "topics":
         topics = survey.fit_topics()
         return {"topics": len(topics.topics)}
+    if stage == "standin-topics":  # a cheap stand-in taxonomy (benchmarks/standin_topics.py)
+        from benchmarks.standin_topics import standin_topics
+
+        topics = standin_topics(config)
+        survey.workspace.sentence_roles  # noqa: B018 - the topic stage's other output
+        return {"topics": len(topics.topics), "stand-in": True}
+    if stage == "attributes":
+        return {"rows": len(survey.attributes().long)}
     if stage == "tables":
         tables = survey.tables()
         return {"tables": len(tables)}

@@ -244,6 +244,9 @@ SCHEMA = Section(
                 "max_cited": Key(COUNT, 2, "papers cited for a group of a big survey (\"12 papers, "
                                  "among them ...\"): its most central ones (at least 8 up to "
                                  "caps_above papers); 0: all"),
+                "max_discussed": Key(COUNT, 180, "papers described in all themes of a big survey together "
+                                     "(each theme gets an equal share, at least 2, at most "
+                                     "discussed_per_theme); 0: no total"),
                 "caps_above": Key(COUNT, 200, "discussed_per_theme, max_cited and max_topic_tables apply to "
                                   "surveys of more papers than this (a smaller one discusses every "
                                   "paper)"),

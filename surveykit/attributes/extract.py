@@ -23,9 +23,12 @@ from surveykit.attributes.benchmarks import detect_benchmark, title_name
 from surveykit.attributes.claims import negated_hit, own_segments
 from surveykit.attributes.match import (
     Hit,
+    LiteralScreen,
     Segment,
     number_hits,
     paper_segments,
+    schema_screen,
+    screen_present,
     screen_text,
     url_hits,
     value_hits,
@@ -100,15 +103,15 @@ class AttributeTable:
         ``labels=True`` uses the display labels (column headers and value labels, ``✓`` for flags).
         """
         column = "value_label" if labels else "value"
+        cells: dict[str, dict[str, list[str]]] = {name: {} for name in self.names}
+        for paper_id, attribute, value in zip(self.long["paper_id"].tolist(),
+                                              self.long["attribute"].tolist(),
+                                              self.long[column].tolist(), strict=True):
+            if attribute in cells:  # one pass over the rows, values in row order
+                cells[attribute].setdefault(paper_id, []).append(value)
         frame = pd.DataFrame(
-            "", index=pd.Index(self.paper_ids, name="paper_id"), columns=self.names, dtype=object
-        )
-        if len(self.long):
-            joined = self.long.groupby(["paper_id", "attribute"], sort=False)[column].agg(JOIN.join)
-            filled = joined.unstack("attribute")  # one reshape, not one cell write per value
-            filled = filled.reindex(index=frame.index, columns=frame.columns)
-            frame = filled.where(filled.notna(), "").astype(object)
-            frame.columns.name = None
+            {name: [JOIN.join(cells[name].get(pid, ())) for pid in self.paper_ids] for name in self.names},
+            index=pd.Index(self.paper_ids, name="paper_id"), columns=self.names, dtype=object)
         if labels:
             frame = frame.rename(columns=self.labels())
         return frame
@@ -291,16 +294,21 @@ def _paper_type_hit(spec: AttributeSpec, paper: Paper, segments: list[Segment],
     return Hit(value, segment, segment.start + start, segment.start + end, method="paper-type")
 
 
-def _pattern_values(spec: AttributeSpec, paper: Paper, segments: list[Segment]) -> list[Hit]:
-    """First evidence of each value the patterns support (category: the single winner)."""
+def _pattern_values(spec: AttributeSpec, paper: Paper, segments: list[Segment],
+                    screen: LiteralScreen | None = None, present: frozenset[str] | None = None) -> list[Hit]:
+    """First evidence of each value the patterns support (category: the single winner).
+    ``screen``: the schema's :class:`LiteralScreen` (same hits, found faster); ``present``: its
+    literals in ``segments`` (:func:`screen_present`), when the caller has them."""
     if spec.kind == "number":
-        return number_hits(spec, segments)
+        return number_hits(spec, segments, screen)
     if spec.kind == "url":
-        return url_hits(spec, paper, segments)
+        return url_hits(spec, paper, segments, screen)
     found: list[tuple[Hit, int, int]] = []
-    joined = screen_text(segments)
+    joined = None if screen is not None else screen_text(segments)
+    if screen is not None and present is None:
+        present = screen_present(screen, segments)
     for rank, value in enumerate(spec.values):
-        hits = value_hits(spec, value, segments, joined)
+        hits = value_hits(spec, value, segments, joined, screen, present)
         if hits:
             found.append((hits[0], value.priority, rank))
     if spec.kind == "category" and found:
@@ -387,27 +395,12 @@ def extract_attributes(
     schema = schema or schema_from_config(None)
     if roles is not None and len(roles) != len(papers):
         raise ValueError(f"roles cover {len(roles)} papers, the corpus has {len(papers)}")
-    rows: list[dict[str, Any]] = []
-    per_paper: list[dict[str, list[dict[str, Any]]]] = []
-    jobs: list[_ZeroShotJob] = []
-    all_segments = []
-    for index, paper in enumerate(papers):
-        every_segment = paper_segments(paper)
-        segments = every_segment
-        if roles is not None:
-            segments = own_segments(segments, roles[index])
-        all_segments.append(segments)
-        found: dict[str, list[dict[str, Any]]] = {}
-        for spec in schema:
-            typed = _paper_type_hit(spec, paper, every_segment, roles[index] if roles else None)
-            hits = [typed] if typed else _pattern_values(spec, paper, segments)
-            if roles is not None and not typed:
-                hits = [h for h in hits if not negated_hit(h)]
-            found[spec.name] = [_row(paper.id, spec, h, spec.value_label(h.value)) for h in hits]
-            wants_fallback = spec.zero_shot_mode == "fallback" and not hits
-            if embeddings is not False and (wants_fallback or spec.zero_shot_mode == "always"):
-                jobs.append(_ZeroShotJob(index, spec, segments, replace=wants_fallback))
-        per_paper.append(found)
+    zero_shot = embeddings is not False
+    matched = _match_all(papers, roles, schema, zero_shot)
+    per_paper = [found for found, _, _ in matched]
+    jobs = [_ZeroShotJob(index, schema[name], _segments(paper, roles, index)[1], replace)
+            for index, ((_, wanted, _), paper) in enumerate(zip(matched, papers, strict=True))
+            for name, replace in wanted]
     if jobs:
         embedder = embeddings if callable(embeddings) else default_embedder(cache_dir)
         for number, hits in _run_zero_shot(jobs, embedder).items():
@@ -420,20 +413,95 @@ def extract_attributes(
             per_paper[job.paper_index][spec.name] += [
                 _row(paper.id, spec, h, spec.value_label(h.value)) for h in extra
             ]
+    rows: list[dict[str, Any]] = []
     for index, paper in enumerate(papers):
         found = per_paper[index]
-        values = {name: [r["value"] for r in found[name]] for name in found}
-        triggered, is_benchmark = _triggered(schema, values)
-        bench = detect_benchmark(all_segments[index], triggered, is_benchmark)
+        state = _triggered(schema, {name: [r["value"] for r in found[name]] for name in found})
+        _, _, (matched_state, bench) = matched[index]
+        if state != matched_state:  # zero-shot values changed the trigger: detect again
+            bench = _benchmark(paper, _segments(paper, roles, index)[1], state)
         for spec in schema:
             rows.extend(_order(spec, found[spec.name]))
         if bench is not None:
-            rows.append(_benchmark_row(paper.id, bench))
+            rows.append(bench)
     attributes = [(a.name, a.label, a.kind) for a in schema] + [
         (BENCHMARK_ATTRIBUTE, BENCHMARK_LABEL, "name")
     ]
     long = pd.DataFrame(rows, columns=LONG_COLUMNS)
     return AttributeTable(_typed(long), [p.id for p in papers], attributes)
+
+
+# Above this many papers the pattern matching runs in one process per core (fork; same rows).
+PARALLEL_ABOVE = 4000
+Matched = tuple[dict[str, list[dict[str, Any]]], list[tuple[str, bool]], tuple[tuple[bool, bool],
+                                                                             dict[str, Any] | None]]
+
+
+def _segments(paper: Paper, roles: Sequence[Sequence[RoleSentence]] | None,
+              index: int) -> tuple[list[Segment], list[Segment]]:
+    """(every segment of the paper, the segments evidence may come from)."""
+    every_segment = paper_segments(paper)
+    return every_segment, own_segments(every_segment, roles[index]) if roles is not None else every_segment
+
+
+def _benchmark(paper: Paper, segments: list[Segment], state: tuple[bool, bool]) -> dict[str, Any] | None:
+    bench = detect_benchmark(segments, *state)
+    return _benchmark_row(paper.id, bench) if bench is not None else None
+
+
+def _match_paper(index: int, paper: Paper, roles: Sequence[Sequence[RoleSentence]] | None, schema: Schema,
+                 screen: LiteralScreen, zero_shot: bool) -> Matched:
+    """One paper's pattern (and paper-type) rows per attribute, the zero-shot decisions it asks for
+    (attribute name, fallback?) and its benchmark row for the trigger state of those rows."""
+    every_segment, segments = _segments(paper, roles, index)
+    found: dict[str, list[dict[str, Any]]] = {}
+    wanted: list[tuple[str, bool]] = []
+    present = screen_present(screen, segments) if screen is not None else None
+    for spec in schema:
+        typed = _paper_type_hit(spec, paper, every_segment, roles[index] if roles else None)
+        hits = [typed] if typed else _pattern_values(spec, paper, segments, screen, present)
+        if roles is not None and not typed:
+            hits = [h for h in hits if not negated_hit(h)]
+        found[spec.name] = [_row(paper.id, spec, h, spec.value_label(h.value)) for h in hits]
+        wants_fallback = spec.zero_shot_mode == "fallback" and not hits
+        if zero_shot and (wants_fallback or spec.zero_shot_mode == "always"):
+            wanted.append((spec.name, wants_fallback))
+    state = _triggered(schema, {name: [r["value"] for r in found[name]] for name in found})
+    return found, wanted, (state, _benchmark(paper, segments, state))
+
+
+_FORKED: tuple[Any, ...] = ()  # (papers, roles, schema, zero_shot) for forked workers
+
+
+def _match_range(bounds: tuple[int, int]) -> list[Matched]:
+    papers, roles, schema, zero_shot = _FORKED
+    screen = schema_screen(schema)
+    return [_match_paper(i, papers[i], roles, schema, screen, zero_shot) for i in range(*bounds)]
+
+
+def _match_all(papers: list[Paper], roles: Sequence[Sequence[RoleSentence]] | None, schema: Schema,
+               zero_shot: bool) -> list[Matched]:
+    """:func:`_match_paper` for every paper, in order; above :data:`PARALLEL_ABOVE` papers split
+    into contiguous ranges matched by forked processes, one per core (the work of a paper depends
+    on nothing else, so the rows are the same)."""
+    global _FORKED
+    import multiprocessing
+
+    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,
+                  8)
+    if len(papers) <= PARALLEL_ABOVE or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        screen = schema_screen(schema)
+        return [_match_paper(i, paper, roles, schema, screen, zero_shot) for i, paper in enumerate(papers)]
+    from concurrent.futures import ProcessPoolExecutor
+
+    step = -(-len(papers) // (workers * 4))  # a few ranges per worker: an even finish
+    ranges = [(start, min(start + step, len(papers))) for start in range(0, len(papers), step)]
+    _FORKED = (papers, roles, schema, zero_shot)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return [m for part in pool.map(_match_range, ranges) for m in part]
+    finally:
+        _FORKED = ()
 
 
 def _order(spec: AttributeSpec, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

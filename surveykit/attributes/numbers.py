@@ -110,6 +110,12 @@ _NUMBER = (
 )
 
 
+# Where the ``num`` group of a match can start (a digit or a whole number word, as in _NUMBER): looked
+# for first. A match starts at most a qualifier and its spaces before the first such place.
+_NUMBER_START = re.compile(rf"(?<![\w.$-])\d|(?<![\w-])(?:{_WORDS})(?![\w-])", re.IGNORECASE)
+_LONGEST_QUALIFIER = max(len(q) for q in QUALIFIERS)
+
+
 @dataclass(frozen=True)
 class NumberPhrase:
     """One stated count: its normalised value (digits) and where it sits in the sentence."""
@@ -128,6 +134,20 @@ def _number_value(raw: str) -> str:
 
 
 @lru_cache(maxsize=64)
+def _unit_literals(units: tuple[str, ...]) -> frozenset[str] | None:
+    """Case-folded literals one of which every unit match contains (None: a unit needs none)."""
+    from surveykit.attributes.match import pattern_literals
+
+    found: set[str] = set()
+    for unit in units:
+        literals = pattern_literals(re.compile(unit, re.IGNORECASE))
+        if literals is None:
+            return None
+        found |= literals
+    return frozenset(found) or None
+
+
+@lru_cache(maxsize=64)
 def _phrase_regex(units: tuple[str, ...], max_modifiers: int) -> re.Pattern[str]:
     unit = "|".join(f"(?:{u})" for u in units)
     stop = "|".join(sorted(STOP_WORDS | set(WORD_NUMBERS)))
@@ -139,11 +159,26 @@ def _phrase_regex(units: tuple[str, ...], max_modifiers: int) -> re.Pattern[str]
 
 def find_numbers(sentence: str, units: list[str], max_modifiers: int = 4) -> list[NumberPhrase]:
     """Every ``<number> [modifiers] <unit>`` phrase in ``sentence``, left to right."""
+    if _NUMBER_START.search(sentence) is None:  # no digit, no number word: nothing to find
+        return []
+    units_need = _unit_literals(tuple(units))
+    if units_need is not None:  # no unit's required literal: no unit, nothing to find
+        folded = sentence.casefold()
+        if not any(literal in folded for literal in units_need):
+            return []
     regex = _phrase_regex(tuple(units), max_modifiers)
     found: list[NumberPhrase] = []
     position = 0
     while True:
-        match = regex.search(sentence, position)
+        first = _NUMBER_START.search(sentence, position)
+        if first is None:
+            return found
+        begin = first.start()
+        while begin > position and sentence[begin - 1].isspace():
+            begin -= 1
+        # the leftmost match begins no earlier than a qualifier before the first number (the scan
+        # from there finds the same match as one from ``position``)
+        match = regex.search(sentence, max(position, begin - _LONGEST_QUALIFIER))
         if match is None:
             return found
         mods = match.group("mods").split()

@@ -66,7 +66,7 @@ ABBREVIATIONS = frozenset(
 
 _BOUNDARY = re.compile(r"[.!?]+[\"')\]]*(?=\s+|$)|(?<=[a-z]{2})\.(?=[A-Z][a-z])")
 _NEXT_START = re.compile(r"\s*[\"'(\[]?[A-Z0-9$\\]")
-_TOKEN_BEFORE = re.compile(r"(\S+)$")
+_NON_SPACE = re.compile(r"\S")
 
 
 @dataclass(frozen=True)
@@ -80,23 +80,24 @@ class Sentence:
 
 
 def _is_boundary(text: str, stop: int, end: int) -> bool:
-    """Does the punctuation run ``text[stop:end]`` end a sentence?"""
+    """Does the punctuation run ``text[stop:end]`` end a sentence? (Reads around the run only:
+    no copy of the text before or after it.)"""
     mark = text[stop]
-    rest = text[end:]
-    if not rest.strip():
+    if _NON_SPACE.search(text, end) is None:
         return True
     if mark in "!?":
         return True
     if end < len(text) and not text[end].isspace():
         return True  # the ``word.Word`` case matched by the second alternative
-    token_match = _TOKEN_BEFORE.search(text[:stop])
-    token = token_match.group(1) if token_match else ""
-    bare = token.lstrip("(\"'[").lower()
+    begin = stop
+    while begin > 0 and not text[begin - 1].isspace():
+        begin -= 1
+    bare = text[begin:stop].lstrip("(\"'[").lower()  # the token before the run
     if bare in ABBREVIATIONS:
         return False
     if bare.isdigit() and len(bare) <= 2:
         return False  # "1. Selection" enumerations
-    return bool(_NEXT_START.match(rest))
+    return bool(_NEXT_START.match(text, end))
 
 
 def split_sentences(text: str) -> list[Sentence]:

@@ -145,7 +145,8 @@ def make_keys(
     used |= set(claimed)
     previous = {k: v for k, v in (previous or {}).items() if KEY_CHARS.match(v or "")}
     # a key that once named a paper absent now is not given to another (a stale \cite fails)
-    used |= {key.lower() for pid, key in previous.items() if pid not in set(ids)}
+    present = set(ids)
+    used |= {key.lower() for pid, key in previous.items() if pid not in present}
     wanted: dict[str, str] = {}  # paper id -> the key it asks for (source key, else generated)
     for paper in papers:
         if paper.id in keys:

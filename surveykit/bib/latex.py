@@ -150,6 +150,7 @@ def keep_scripts(enabled: bool = True) -> Iterator[None]:
         _KEEP_SCRIPTS.reset(token)
 
 
+@lru_cache(maxsize=4096)
 def _kept(cluster: str) -> bool:
     """A cluster written as it is under :func:`keep_scripts`: a letter of a non-Latin script
     that pdflatex would lose (transliterate, drop its accent)."""
@@ -167,6 +168,8 @@ def escape_latex(text: str, lost: list[str] | None = None) -> str:
     """
     # strip(" "), not strip(): a no-break space at an end is text (it becomes ~)
     text = _SPACE.sub(" ", unicodedata.normalize("NFC", text or "")).strip(" ")
+    if text.isascii():  # one translate instead of a loop over characters (same output)
+        return _ASCII_LIGATURE.sub("{}", text.translate(_ASCII_TABLE))
     keep = _KEEP_SCRIPTS.get()
     words = [(m.start(), m.end()) for m in _GREEK_WORD.finditer(text)] if keep else []
     out: list[str] = []
@@ -199,6 +202,10 @@ def escape_latex(text: str, lost: list[str] | None = None) -> str:
 # quotes, dashes and spaces written the TeX way print the same and are not
 _SUBSTITUTED = set("\u2212«»‹›°µ€¥★¬∣⋅‖✓ο")
 _LIGATURE_PAIRS = {("-", "-"), ("'", "'"), ("`", "`"), (",", ","), ("?", "`"), ("!", "`")}
+# ASCII text: the same escapes and ligature breaks as the loop of escape_latex, all at once
+_ASCII_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=')(?=')|(?<=`)(?=`)|(?<=,)(?=,)|(?<=[?!])(?=`)")
+_ASCII_TABLE = {code: ASCII_ESCAPES.get(chr(code), chr(code) if chr(code).isprintable() else " ")
+                for code in range(128)}
 
 
 def _wide_letter(cluster: str) -> bool:
@@ -294,7 +301,23 @@ def protect_title(title: str, lost: list[str] | None = None,
     it (``{GPT-4}``). Plain capitalised words (``Benchmarking``) are left for the style to case.
     """
     title = _SPACE.sub(" ", unicodedata.normalize("NFC", title or "")).strip()
-    return " ".join(_protect_word(word, lost, proper_nouns) for word in title.split(" "))
+    nouns = frozenset(proper_nouns)
+    keep = _KEEP_SCRIPTS.get()
+    words = []
+    for word in title.split(" "):
+        text, missed = _protect_word_cached(word, nouns, keep)
+        words.append(text)
+        if lost is not None:
+            lost.extend(missed)
+    return " ".join(words)
+
+
+@lru_cache(maxsize=65536)
+def _protect_word_cached(word: str, proper_nouns: frozenset[str], keep: bool) -> tuple[str, tuple[str, ...]]:
+    """:func:`_protect_word` once per distinct word (titles share most of their words)."""
+    lost: list[str] = []
+    with keep_scripts(keep):
+        return _protect_word(word, lost, proper_nouns), tuple(lost)
 
 
 def _protect_word(word: str, lost: list[str] | None, proper_nouns) -> str:

@@ -20,7 +20,7 @@ from surveykit.bib.problems import (
 )
 from surveykit.bib.report import BibReport
 from surveykit.bib.validate import BibValidation, validate_bib
-from surveykit.bib.writer import render_bib, write_bib
+from surveykit.bib.writer import citation_keys_of, write_bib
 from surveykit.config import SurveyConfig
 from surveykit.corpus.model import Corpus
 from surveykit.texengine import unicode_available
@@ -130,9 +130,8 @@ def _previous_keys(config: SurveyConfig) -> dict[str, str]:
 
 def citation_keys(config: SurveyConfig, corpus: Corpus) -> dict[str, str]:
     """Paper id -> the citation key ``references.bib`` uses (the same rules, nothing written)."""
-    _, report = render_bib(list(corpus), pinned=config.pinned_keys, existing=_existing(config),
-                           **bib_options(config))
-    return dict(report.keys)
+    return citation_keys_of(list(corpus), pinned=config.pinned_keys, existing=_existing(config),
+                            **bib_options(config))
 
 
 def write_references(config: SurveyConfig, corpus: Corpus | None = None, validate: bool = True) -> References:

@@ -8,6 +8,7 @@ bibtex warnings mapped to key and field, undefined citations and missing glyphs.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import shutil
@@ -141,6 +142,9 @@ def _compile(bib: Path, keys: list[str], work: Path, style: str, fontenc: str | 
     (work / "check.tex").write_text(document, "utf-8")
     env = dict(os.environ, max_print_line="100000", error_line="254", half_error_line="238")
     latex = [engine.name, "-no-shell-escape", "-interaction=nonstopmode", "check.tex"]
+    if len(keys) > TYPESET_ALL_UP_TO:
+        return _compile_large(keys, work, style, fontenc, packages, fonts, latex, env, timeout,
+                              started, result)
     for command in (latex, ["bibtex", "check"], latex, latex):
         remaining = timeout - (time.monotonic() - started)
         try:
@@ -151,6 +155,111 @@ def _compile(bib: Path, keys: list[str], work: Path, style: str, fontenc: str | 
             result.errors.append(TexMessage(source, f"{command[0]} timed out after {timeout:.0f}s"))
             break
     parse_tex_outputs(work, result)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+# Above this many keys the check is the large-bibliography one (:func:`_compile_large`).
+TYPESET_ALL_UP_TO = 2000
+# Keys per bibtex run in a large check (bibtex stops at 200,000 strings in its hash).
+BIBTEX_CHUNK = 20000
+# Items typeset anyway in a large check, although plain: a guard on the plain-item rule.
+PLAIN_SAMPLE = 200
+# What bibtex's plainnat/plain write around the fields, and the kernel's escapes of ASCII specials.
+_PLAIN_MACROS = re.compile(r"\\(?:bibitem|newblock|natexlab|emph|em|[&%$#_ ])(?![A-Za-z])")
+_PLAIN_TEXT = re.compile(r"[A-Za-z0-9 \n.,;:!?'`()\[\]/+*=@\"~{}-]*")
+_BBL_END = "\\end{thebibliography}"
+
+
+def plain_item(item: str) -> bool:
+    """True when a ``.bbl`` item is ASCII letters, digits, spaces and ordinary punctuation in
+    plainnat's own markup (``\\bibitem``, ``\\newblock``, ``\\natexlab``, ``\\emph``) and the
+    kernel's escapes of ``& % $ # _``: text every font encoding sets, no math, no accent, no URL,
+    no macro of a source .bib. Such an item cannot raise a TeX error or miss a glyph."""
+    return _PLAIN_TEXT.fullmatch(_PLAIN_MACROS.sub("", item)) is not None
+
+
+def _join_bbls(bbls: list[str]) -> str:
+    """The ``.bbl`` files of the key chunks as one: the first one's preamble and end around every
+    chunk's items (each chunk sorted on its own; the check needs no global order)."""
+    parts = [split_bbl(bbl) for bbl in bbls if bbl]
+    if not parts:
+        return ""
+    return parts[0][0] + "".join(item for _, items, _ in parts for item in items) + parts[0][2]
+
+
+def split_bbl(bbl: str) -> tuple[str, list[str], str]:
+    """A ``.bbl`` as (everything before the first ``\\bibitem``, the items, the end)."""
+    starts = [m.start() for m in re.finditer(r"\\bibitem(?![A-Za-z])", bbl)]
+    if not starts:
+        return bbl, [], ""
+    end = bbl.rfind(_BBL_END)
+    end = end if end > starts[-1] else len(bbl)
+    bounds = starts + [end]
+    return bbl[:starts[0]], [bbl[a:b] for a, b in zip(bounds, bounds[1:], strict=False)], bbl[end:]
+
+
+def _compile_large(keys: list[str], work: Path, style: str, fontenc: str | None,
+                   packages: Iterable[str], fonts: Sequence[str], latex: list[str],
+                   env: dict[str, str], timeout: float, started: float,
+                   result: CompileResult) -> CompileResult:
+    """The check of a large bibliography, in one bibtex and one LaTeX run instead of three LaTeX
+    runs around bibtex (a run typesets every entry: ~1 s per 1,000 entries).
+
+    - The ``.aux`` a first LaTeX run would write (a ``\\citation`` per key, the style and the
+      database) is written directly; bibtex reads every entry of the file, as before.
+    - Undefined citations are the keys bibtex wrote no ``\\bibitem`` for (what the last LaTeX run
+      would have reported), read from the ``.bbl``.
+    - LaTeX typesets (draft mode, no PDF) the items that are not :func:`plain_item` plus the first
+      :data:`PLAIN_SAMPLE` plain ones; the complete ``.bbl`` stays as ``check-full.bbl``.
+    """
+    (work / "check.tex").write_text(check_document([], style, fontenc, packages, fonts=fonts),
+                                    "utf-8")
+    chunks = [keys[start:start + BIBTEX_CHUNK] for start in range(0, len(keys), BIBTEX_CHUNK)]
+    commands = [["bibtex", "check"]] * len(chunks) + [[*latex[:-1], "-draftmode", latex[-1]]]
+    logs, bbls = [], []
+    for command in commands:
+        if command[0] == "bibtex":  # one chunk of the keys: bibtex's hash holds 200,000 strings
+            chunk = chunks[len(logs)]
+            aux = ["\\relax"] + [f"\\citation{{{key}}}" for key in chunk]
+            aux += [f"\\bibstyle{{{style}}}", "\\bibdata{refs}"]
+            (work / "check.aux").write_text("\n".join(aux) + "\n", "utf-8")
+            for made in ("check.bbl", "check.blg"):
+                (work / made).unlink(missing_ok=True)
+        else:
+            bbl_path = work / "check.bbl"
+            (work / "check.blg").write_text("".join(logs), "utf-8")  # every chunk's messages
+            full = _join_bbls(bbls)
+            (work / "check-full.bbl").write_text(full, "utf-8")
+            head, items, tail = split_bbl(full)
+            written = {found.group(1) for item in items
+                       for found in [_BIBITEM.match(item[:2000].replace("\n", " "))] if found}
+            result.undefined = [key for key in dict.fromkeys(keys) if key not in written]
+            plain = 0
+            kept = []
+            for item in items:
+                if plain_item(item):
+                    plain += 1
+                    if plain > PLAIN_SAMPLE:
+                        continue
+                kept.append(item)
+            if full:
+                bbl_path.write_text(head + "".join(kept) + tail, "utf-8")
+        remaining = timeout - (time.monotonic() - started)
+        try:
+            subprocess.run(command, cwd=work, env=env, capture_output=True,
+                           timeout=max(remaining, 1.0), check=False)
+        except subprocess.TimeoutExpired:
+            source = "bibtex" if command[0] == "bibtex" else "latex"
+            result.errors.append(TexMessage(source, f"{command[0]} timed out after {timeout:.0f}s"))
+            break
+        if command[0] == "bibtex":
+            for made, kept in (("check.blg", logs), ("check.bbl", bbls)):
+                path = work / made
+                kept.append(path.read_text("utf-8", errors="replace") if path.exists() else "")
+    undefined = result.undefined
+    parse_tex_outputs(work, result)
+    result.undefined = undefined  # the log has no citations to report: the document cites none
     result.seconds = time.monotonic() - started
     return result
 
@@ -177,22 +286,35 @@ def parse_tex_outputs(workdir: PathLike, result: CompileResult | None = None) ->
 _ENTRY_START = re.compile(r"^\s*@\s*([A-Za-z]+)\s*[{(]\s*([^,\s{}()]+)\s*,", re.MULTILINE)
 
 
+class _LineCounter:
+    """1-based line numbers of increasing offsets in one text, counting each newline once (the
+    offsets of a whole file cost one pass over it, not one pass per offset)."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.offset, self.line = text, 0, 1
+
+    def at(self, offset: int) -> int:
+        if offset < self.offset:
+            self.offset, self.line = 0, 1
+        self.line += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.line
+
+
 def _entry_lines(text: str) -> list[tuple[int, str]]:
     """(1-based line, key) of every entry start in a .bib, in order."""
     starts = []
+    lines = _LineCounter(text)
     for match in _ENTRY_START.finditer(text):
         if match.group(1).lower() not in {"string", "comment", "preamble"}:
-            starts.append((text.count("\n", 0, match.start()) + 1, match.group(2)))
+            starts.append((lines.at(match.start()), match.group(2)))
     return starts
 
 
 def _key_at(starts: list[tuple[int, str]], line: int) -> str | None:
-    key = None
-    for start, name in starts:
-        if start > line:
-            break
-        key = name
-    return key
+    """The key of the last entry starting at or before ``line`` (``starts`` is in line order)."""
+    index = bisect.bisect_right(starts, line, key=lambda start: start[0])
+    return starts[index - 1][1] if index else None
 
 
 _BLG_WARNINGS = [
@@ -242,8 +364,8 @@ def _parse_blg(text: str, starts: list[tuple[int, str]], result: CompileResult) 
             result.errors.append(TexMessage("bibtex", line))
             found += 1
         count = _BLG_COUNT.match(line)
-        if count:
-            counted = int(count.group(1))
+        if count:  # summed: a large check's .blg holds one run per chunk of keys
+            counted += int(count.group(1))
     if counted > found:
         result.errors.append(TexMessage("bibtex", f"{counted - found} more bibtex error(s); "
                                                   "see the .blg"))
@@ -303,11 +425,12 @@ _BIBITEM = re.compile(r"\\bibitem(?:\[[^\n]*?\])?\{([^}]+)\}")
 def _bibitem_lines(bbl: str) -> list[tuple[int, str]]:
     """(1-based line, key) of every ``\\bibitem`` in a .bbl (natbib labels may span lines)."""
     starts = []
+    lines = _LineCounter(bbl)
     for match in re.finditer(r"\\bibitem", bbl):
         tail = bbl[match.start(): match.start() + 2000]
         key = _BIBITEM.match(tail.replace("\n", " "))
         if key:
-            starts.append((bbl.count("\n", 0, match.start()) + 1, key.group(1)))
+            starts.append((lines.at(match.start()), key.group(1)))
     return starts
 
 

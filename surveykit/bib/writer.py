@@ -53,24 +53,12 @@ def render_bib(
     stable when papers are added; ``style`` is ``"bibtex"`` or ``"biblatex"``.
     """
     papers = list(papers)
-    plan = merge_with_existing(papers, existing, pinned)
+    plan, new_papers, companions, keys = _plan_keys(papers, pinned, existing, regenerate_keys,
+                                                     previous)
     report = BibReport(warnings=list(plan.warnings))
     report.existing_files = [str(bib.path) for bib in plan.existing]
     report.existing_keys = [key for bib in plan.existing for key in bib.keys]
     report.reused = dict(plan.matches)
-
-    new_papers = [p for p in papers if p.id not in plan.matches]
-    companions = {}  # other publications of a corpus paper (a journal extension...): own entries
-    expanded = []
-    for paper in new_papers:
-        parts = split_publications(paper) if has_source_entry(paper) else [paper]
-        expanded += parts
-        companions.update({part.id: paper.id for part in parts[1:]})
-    new_papers = expanded
-    preferred = {} if regenerate_keys else {
-        p.id: source_keys(p)[0] for p in new_papers if has_source_entry(p) and source_keys(p)}
-    keys = make_keys(new_papers, pinned=pinned, taken=plan.taken, preferred=preferred,
-                     previous=previous)
     for paper in papers:
         report.keys[paper.id] = plan.matches.get(paper.id) or keys[paper.id]
     for paper in sorted(papers, key=lambda p: p.id):
@@ -103,6 +91,37 @@ def render_bib(
     preambles = sorted({text for paper in new_papers for record in records_of(paper.extra)
                         for text in record.get("preamble", [])})
     return _compose(plan, entries, report, preambles), report
+
+
+def _plan_keys(papers: list[Paper], pinned: Mapping[str, str] | None,
+               existing: PathLike | Sequence[PathLike] | None, regenerate_keys: bool,
+               previous: Mapping[str, str] | None,
+               ) -> tuple[MergePlan, list[Paper], dict[str, str], dict[str, str]]:
+    """The merge with the author's files, the papers that get generated entries (companion
+    publications split off, ``{part id: paper id}``) and their keys."""
+    plan = merge_with_existing(papers, existing, pinned)
+    new_papers = [p for p in papers if p.id not in plan.matches]
+    companions = {}  # other publications of a corpus paper (a journal extension...): own entries
+    expanded = []
+    for paper in new_papers:
+        parts = split_publications(paper) if has_source_entry(paper) else [paper]
+        expanded += parts
+        companions.update({part.id: paper.id for part in parts[1:]})
+    preferred = {} if regenerate_keys else {
+        p.id: source_keys(p)[0] for p in expanded if has_source_entry(p) and source_keys(p)}
+    keys = make_keys(expanded, pinned=pinned, taken=plan.taken, preferred=preferred,
+                     previous=previous)
+    return plan, expanded, companions, keys
+
+
+def citation_keys_of(papers: Iterable[Paper], pinned: Mapping[str, str] | None = None,
+                     existing: PathLike | Sequence[PathLike] | None = None,
+                     regenerate_keys: bool = False, previous: Mapping[str, str] | None = None,
+                     style: str = "bibtex") -> dict[str, str]:
+    """Paper id -> citation key, as :func:`render_bib` gives them, without rendering an entry."""
+    papers = list(papers)
+    plan, _, _, keys = _plan_keys(papers, pinned, existing, regenerate_keys, previous)
+    return {paper.id: plan.matches.get(paper.id) or keys[paper.id] for paper in papers}
 
 
 def _entries(papers: list[Paper], keys: dict[str, str], taken: set[str], include_abstract: bool,

@@ -63,7 +63,7 @@ from surveykit.draft.text import (  # noqa: F401  (re-exported: tests and caller
     short_name,
 )
 from surveykit.draft.themes import ThemeSections
-from surveykit.tables.build import CAPS_ABOVE  # one size above which tables and draft are capped
+from surveykit.tables.build import CAPS_ABOVE, OUTLIER_TOPIC  # CAPS_ABOVE: tables and draft capped above
 
 # The cap that keeps the draft a readable survey at any corpus size: each theme discusses its most
 # central papers (highest topic score) and points to tables/topic_NN.csv for the rest; a citation
@@ -74,6 +74,10 @@ DISCUSSED_PER_THEME = 6
 MAX_CITED = 2  # a big survey's group citation; a survey of at most caps_above papers cites up to
 SMALL_SURVEY_CITED = 8  # this many of a group
 MAX_TOPIC_TABLES = 6  # per-theme tables printed in the draft: those of the largest themes
+# Papers described in all themes together (a big survey with many themes describes fewer per theme,
+# at least MIN_DISCUSSED each): the length of the survey stays about the same whatever the themes.
+MAX_DISCUSSED = 180
+MIN_DISCUSSED = 2
 
 
 @dataclass
@@ -91,6 +95,7 @@ class DraftOptions:
     discussed_per_theme: int = DISCUSSED_PER_THEME
     max_cited: int = MAX_CITED
     max_topic_tables: int = MAX_TOPIC_TABLES
+    max_discussed: int = MAX_DISCUSSED
     caps_above: int = CAPS_ABOVE
     method: str = (
         "papers were grouped into themes and sections by topic modelling over their titles and abstracts"
@@ -107,6 +112,28 @@ class DraftOptions:
 
 
 # --- sentences ----------------------------------------------------------------------------------
+
+
+# Above ``caps_above`` papers, the challenges are read from this many most central papers per theme
+# (every abstract's sentences cost ~5 ms to classify: 100,000 abstracts would cost minutes).
+CHALLENGE_POOL_PER_THEME = 50
+
+
+class _LazySentences(dict):
+    """Paper id -> its quotable sentences (:func:`paper_sentences`), made on first use."""
+
+    def __init__(self, corpus: Corpus, ids: Sequence[str]) -> None:
+        super().__init__()
+        self._corpus, self._ids = corpus, set(ids)
+
+    def __missing__(self, paper_id: str) -> list[SourceSentence]:
+        if paper_id not in self._ids:
+            raise KeyError(paper_id)
+        self[paper_id] = found = paper_sentences(self._corpus[paper_id])
+        return found
+
+    def get(self, paper_id, default=None):  # type: ignore[override]
+        return self[paper_id] if paper_id in self._ids else default
 
 
 # --- the drafter --------------------------------------------------------------------------------
@@ -147,8 +174,7 @@ class Drafter(ThemeSections, Framing):
         self.config = config
         self.skipped = sorted(set(assignments.index) - set(ids))
         self.related = [pid for pid in related if pid in corpus and pid in self.keys]
-        self.sentences: dict[str, list[SourceSentence]] = {
-            pid: paper_sentences(corpus[pid]) for pid in [*ids, *self.related]}
+        self.sentences = _LazySentences(corpus, [*ids, *self.related])
         self.used: set[tuple[str, int]] = set()
         self.raised_challenges: list = []  # set by challenges_section, named by the conclusion
         # paper id -> sentence index -> role (background/objective/method/result/other)
@@ -177,6 +203,10 @@ class Drafter(ThemeSections, Framing):
         members = self.members(topic)
         if len(self.assignments) <= self.options.caps_above:
             return members
+        themes = len([t for t in self._members if t != OUTLIER_TOPIC])
+        if self.options.max_discussed and themes:  # shared out among the themes
+            share = max(MIN_DISCUSSED, self.options.max_discussed // themes)
+            cap = min(cap, share) if cap else share
         return members[:cap] if cap else members
 
     def section_discussed(self, section: int) -> list[str]:
@@ -348,6 +378,8 @@ class Drafter(ThemeSections, Framing):
         taxonomy it comes up and a quoted example (:mod:`surveykit.draft.challenges`)."""
         sec = Section("Open Challenges and Future Directions", "sec:challenges")
         ids = list(self.assignments.index)
+        if len(self.assignments) > self.options.caps_above:  # a big survey: each theme's most central
+            ids = [p for t in self._members for p in self._members[t][:CHALLENGE_POOL_PER_THEME]]
         pool = [s for s in challenge_sentences(self.sentences, ids, self.challenge_cues)
                 if (s.paper_id, s.index) not in self.used]
         raised = group_challenges(pool, low=min(3, self.options.challenges), high=self.options.challenges)

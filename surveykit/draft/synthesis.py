@@ -177,8 +177,9 @@ def facet_labels(long: pd.DataFrame | None) -> dict[tuple[str, str], str]:
     """(attribute, value) -> value label, for the phrases of unknown values."""
     if long is None or long.empty or "value_label" not in long:
         return {}
+    first = long.drop_duplicates(["attribute", "value"])  # the first label of each value, in order
     out = {}
-    for attribute, value, label in zip(long["attribute"], long["value"], long["value_label"], strict=True):
+    for attribute, value, label in zip(first["attribute"], first["value"], first["value_label"], strict=True):
         out.setdefault((str(attribute), str(value)), str(label))
     return out
 

@@ -75,7 +75,9 @@ class ThemeSections:
         blocks.append(Paragraph([intro]))
         long = self._attribute_long()
         facets = theme_facets(long, ids)
-        labels = facet_labels(long)
+        if "_facet_labels" not in self.__dict__:  # the same for every theme: made once
+            self.__dict__["_facet_labels"] = facet_labels(long)
+        labels = self.__dict__["_facet_labels"]
         main = facets[0] if facets else None
         others = [f for f in facets if f is not main] if len(facets) > 2 else facets
         comparisons = []
@@ -103,6 +105,12 @@ class ThemeSections:
         return blocks
 
     def _attribute_long(self) -> pd.DataFrame | None:
+        """The attribute rows without the non-discriminative values (computed once per drafter)."""
+        if "_attribute_long_rows" not in self.__dict__:
+            self.__dict__["_attribute_long_rows"] = self._discriminative_rows()
+        return self.__dict__["_attribute_long_rows"]
+
+    def _discriminative_rows(self) -> pd.DataFrame | None:
         frame = self.attributes
         if frame is None:
             return None

@@ -181,9 +181,11 @@ def plot_attribute_heatmap(
             x=xs, y=ys, text=texts, mode="text", hoverinfo="skip", showlegend=False,
             textfont=dict(size=points(CELL_FONT_PT), color=text_colors), uid="attribute_heatmap_counts",
         ))
-    for column, topic in enumerate(topics):
-        fig.add_shape(type="rect", xref="x", yref="y", x0=column - 0.5, x1=column + 0.5, y0=STRIP[0],
-                      y1=STRIP[1], line=dict(width=0), fillcolor=colors.get(topic, OUTLIER_COLOR))
+    strip = [go.layout.Shape(type="rect", xref="x", yref="y", x0=column - 0.5, x1=column + 0.5,
+                             y0=STRIP[0], y1=STRIP[1], line=dict(width=0),
+                             fillcolor=colors.get(topic, OUTLIER_COLOR))
+             for column, topic in enumerate(topics)]
+    fig.layout.shapes = tuple(fig.layout.shapes) + tuple(strip)  # at once, not a layout copy each
     fig.update_xaxes(side="top", tickmode="array", tickvals=list(range(len(topics))), ticktext=tick_text,
                      tickangle=angle, range=[-0.5, len(topics) - 0.5], ticks="", showline=False,
                      showgrid=False, zeroline=False, tickfont=dict(size=points(SMALL_FONT_PT)))

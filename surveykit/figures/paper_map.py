@@ -155,17 +155,20 @@ def plot_paper_map(
         sample = point_sample(frame, budget)
         points_px = to_px(sample["x"].to_numpy(), sample["y"].to_numpy())
         centres = place_labels(anchors, sizes, points_px, (plot_w, plot_h))
+        labels = []
         for topic, text, anchor, centre in zip(centroids.index, texts, anchors, centres, strict=True):
             color = mix(colors.get(topic, OUTLIER_COLOR), "#000000", 0.15)
             offset = centre - anchor
             moved = bool(np.hypot(*offset) > 1)
-            fig.add_annotation(
+            labels.append(go.layout.Annotation(
                 x=float(centroids.at[topic, "x"]), y=float(centroids.at[topic, "y"]), text=text,
                 showarrow=moved, ax=float(offset[0]), ay=float(-offset[1]), arrowhead=0,
                 arrowwidth=0.8, arrowcolor=color, standoff=0, align="center",
                 font=dict(size=font_px, color="#111111"), bgcolor="rgba(255,255,255,0.9)",
                 bordercolor=color, borderwidth=1.2, borderpad=BORDER_PAD,
-            )
+            ))
+        # all at once: each add_annotation copies the layout with every label added before it
+        fig.layout.annotations = tuple(fig.layout.annotations) + tuple(labels)
     hidden = dict(showline=False, ticks="", showticklabels=False, showgrid=False, zeroline=False,
                   title=None)
     fig.update_xaxes(range=x_range, **hidden)

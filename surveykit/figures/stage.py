@@ -178,10 +178,13 @@ class SurveyFigures:
         """The big map: every paper in the HTML, the budget's sample in the static files."""
         static = [f for f in self.options["formats"] if f != "html"]
         reports = []
-        if "html" in self.options["formats"]:
-            reports.append(self._export({"paper_map": full}, ["html"]))
-        if static:
-            reports.append(self._export({"paper_map": self._map_sample}, static))
+        # one owner for both writes: the second would otherwise drop the first's HTML as a format
+        # "no longer asked for" (the interactive map of a big corpus went missing)
+        with self._owned("figures.paper_map"):
+            if "html" in self.options["formats"]:
+                reports.append(self._export({"paper_map": full}, ["html"], owned=False))
+            if static:
+                reports.append(self._export({"paper_map": self._map_sample}, static, owned=False))
         self.reports["paper_map"] = reports[-1]
         return reports[-1]
 
@@ -277,13 +280,16 @@ class SurveyFigures:
             self.reports[name] = self._export({name: fig})
         return fig
 
-    def _export(self, figures: Mapping[str, go.Figure], formats: list[str] | None = None) -> ExportReport:
+    def _export(self, figures: Mapping[str, go.Figure], formats: list[str] | None = None,
+                owned: bool = True) -> ExportReport:
         formats = list(self.options["formats"]) if formats is None else formats
         static = [f for f in formats if f != "html"]
         if static and self._session is None and find_browser() is not None:
             self._session = BrowserSession()
             self._owns_session = True
-        with self._owned("figures." + ("+".join(figures) if len(figures) == 1 else "all")):
+        owner = self._owned("figures." + ("+".join(figures) if len(figures) == 1 else "all")) if owned \
+            else contextlib.nullcontext()
+        with owner:
             report = export_figures(figures, self.out_dir, formats=formats,
                                     png_dpi=self.options["png_dpi"], session=self._session,
                                     plotlyjs=self.options["plotlyjs"])

@@ -78,17 +78,6 @@ def _check_frame(frame: pd.DataFrame, columns: list[str], what: str) -> None:
         raise TableError(f"{what} lacks column(s) {', '.join(missing)}")
 
 
-def _cell(attributes: AttributeTable, wide: pd.DataFrame, paper_id: str, attribute: str) -> str:
-    """A table cell: ``✓`` for flags and links, value labels joined for the rest."""
-    value = wide.at[paper_id, attribute] if paper_id in wide.index else ""
-    if not value:
-        return ""
-    kind = attributes.kind(attribute)
-    if kind in ("flag", "url"):
-        return CHECK
-    return value
-
-
 def _discriminative(attributes: AttributeTable, dropped: list[tuple[str, str]]) -> AttributeTable:
     """The table without the multi values that mark most of the corpus."""
     drop = {(a, v) for a, v in dropped if attributes.kind(a) == "multi"}
@@ -142,6 +131,11 @@ def topic_attribute_table(
     default_columns = columns is None
     columns, wide, labels = prepared or _topic_table_inputs(attributes, columns)
     members = [pid for pid in assignments.index[assignments["topic"] == topic] if pid in corpus]
+    # the topic's rows of the wide frame, read column by column (not one lookup per cell)
+    known = [pid for pid in members if pid in wide.index]
+    cells = {attribute: dict(zip(known, wide.loc[known, attribute].tolist(), strict=True))
+             for attribute in columns}
+    kinds = {attribute: attributes.kind(attribute) for attribute in columns}
     rows = []
     for paper_id in members:
         paper = corpus[paper_id]
@@ -151,7 +145,9 @@ def topic_attribute_table(
             "Year": "" if paper.year is None else str(paper.year),
         }
         for attribute in columns:
-            row[labels[attribute]] = _cell(attributes, wide, paper_id, attribute)
+            value = cells[attribute].get(paper_id, "")
+            row[labels[attribute]] = "" if not value else CHECK if kinds[attribute] in ("flag", "url") \
+                else value
         rows.append(row)
     frame = pd.DataFrame(rows, columns=["Paper", REF, "Year"] + [labels[c] for c in columns])
     frame["_member"] = range(len(frame))
@@ -206,7 +202,8 @@ def _merge_flags(frame: pd.DataFrame, flags: list[str]) -> pd.DataFrame:
     if len(flags) < 2:
         return frame
     position = list(frame.columns).index(flags[0])
-    merged = [", ".join(f for f in flags if row[f]) for _, row in frame.iterrows()]
+    merged = [", ".join(f for f, on in zip(flags, values, strict=True) if on)
+              for values in zip(*(frame[f].tolist() for f in flags), strict=True)]
     frame = frame.drop(columns=flags)
     frame.insert(position, COMPONENTS, merged)
     return frame
@@ -343,19 +340,24 @@ def benchmark_table(
         typed = set(sub["paper_id"])
     wide = attributes.wide(labels=True).rename(columns={v: k for k, v in attributes.labels().items()})
     raw = attributes.wide()
+    named = names[["value", "matched", "evidence", "method"]].to_dict("index")
+    column = {  # paper id -> cell, one dict per column read (not one frame lookup per cell)
+        "code": raw[code_attribute].to_dict() if code_attribute in raw.columns else {},
+        "size": raw[size_attribute].to_dict() if size_attribute in raw.columns else {},
+        "domain": wide[domain_attribute].to_dict() if domain_attribute in wide.columns else {},
+    }
     rows = []
     for paper_id in attributes.paper_ids:
-        if paper_id not in corpus or (paper_id not in names.index and paper_id not in typed):
+        if paper_id not in corpus or (paper_id not in named and paper_id not in typed):
             continue
         paper = corpus[paper_id]
-        if paper_id in names.index:
-            name = names.at[paper_id, "value"]
-            kind = _resource_kind(
-                names.at[paper_id, "matched"], names.at[paper_id, "evidence"], names.at[paper_id, "method"]
-            )
+        if paper_id in named:
+            found = named[paper_id]
+            name = found["value"]
+            kind = _resource_kind(found["matched"], found["evidence"], found["method"])
         else:
             name, kind = short_name(paper.title), "Benchmark"
-        code = raw.at[paper_id, code_attribute] if code_attribute in raw.columns else ""
+        code = column["code"].get(paper_id, "")
         urls = [u for u in code.split(JOIN) if u.startswith("http")] if code else []
         rows.append(
             {
@@ -363,8 +365,8 @@ def benchmark_table(
                 REF: keys.get(paper_id, ""),
                 "Year": "" if paper.year is None else str(paper.year),
                 "Kind": kind,
-                "Size": raw.at[paper_id, size_attribute] if size_attribute in raw.columns else "",
-                "Domain": wide.at[paper_id, domain_attribute] if domain_attribute in wide.columns else "",
+                "Size": column["size"].get(paper_id, ""),
+                "Domain": column["domain"].get(paper_id, ""),
                 "Code": CHECK if code else "",
                 "Code URL": urls[0] if urls else "",
             }

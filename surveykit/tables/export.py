@@ -205,7 +205,7 @@ def _longest_words(frame: pd.DataFrame, cites: set[str]) -> list[int]:
 def _cell_chars(frame: pd.DataFrame, cites: set[str]) -> list[list[int]]:
     """Characters of each cell (rows first; the header row included), citations at rendered width."""
     rows = [[len(str(c)) for c in frame.columns]]
-    for _, row in frame.iterrows():
+    for row in _records(frame):
         rows.append([_CITE_CHARS * len(_keys(row[c])) if c in cites else len(_text(row[c]))
                      for c in frame.columns])
     return rows
@@ -274,7 +274,7 @@ def to_latex(
         layout = TableLayout(column_spec(frame, cites)[0], landscape=wide == "landscape")
     header = " & ".join(escape_latex(str(c)) for c in frame.columns) + r" \\"
     body = []
-    for _, row in frame.iterrows():
+    for row in _records(frame):
         cells = [latex_cell(row[c], cite=c in cites) for c in frame.columns]
         body.append(" & ".join(cells) + r" \\")
     needs = (["booktabs", "amssymb", "array"] + (["graphicx"] if resize else [])
@@ -322,6 +322,17 @@ def to_latex(
 # --- Markdown, CSV, HTML ---------------------------------------------------------------------------
 
 
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """The rows as ``{column: value}`` (the values of ``frame[column].tolist()``): no pandas row
+    objects, which copy the frame's ``attrs`` (every row's priority list) one row at a time."""
+    columns = list(frame.columns)
+    if frame.columns.has_duplicates:
+        raise ValueError(f"table columns repeat: {columns}")
+    return [dict(zip(columns, values, strict=True))
+            for values in zip(*(frame[c].tolist() for c in columns), strict=True)] if columns else \
+        [{} for _ in range(len(frame))]
+
+
 def _plain(df: pd.DataFrame, cite: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
     """Text cells; citation cells as ``key1, key2``."""
     cites = set(cite_columns(df, cite))
@@ -353,8 +364,8 @@ def to_markdown(
         "| " + " | ".join(markdown_cell(c) for c in frame.columns) + " |",
         "| " + " | ".join(align) + " |",
     ]
-    for _, row in frame.iterrows():
-        lines.append("| " + " | ".join(markdown_cell(v) for v in row.tolist()) + " |")
+    for row in _records(frame):
+        lines.append("| " + " | ".join(markdown_cell(v) for v in row.values()) + " |")
     text = "\n".join(lines) + "\n"
     if path is not None:
         io.write_text(path, text)
@@ -386,7 +397,7 @@ def to_html(
         "  <thead><tr>" + "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns) + "</tr></thead>"
     )
     lines.append("  <tbody>")
-    for _, row in frame.iterrows():
+    for row in _records(frame):
         cells = []
         for column in frame.columns:
             style = ' style="text-align:center"' if column in checks else ""
