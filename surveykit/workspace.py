@@ -280,7 +280,12 @@ class Workspace:
                 io.claim(made)  # read back, still this stage's outputs (the output manifest keeps them)
         else:
             marker.unlink(missing_ok=True)
-            table = build_attributes(self.config, self.corpus, roles=self.sentence_roles)
+            from surveykit.roles.paper_type import PaperTypeResult
+
+            types = {row.paper_id: PaperTypeResult(row.paper_id, row.type, row.evidence, row.cue)
+                     for row in self.paper_types.itertuples(index=False)}
+            table = build_attributes(self.config, self.corpus, roles=self.sentence_roles,
+                                     paper_types=types)
             io.write_text(marker, json.dumps({"key": key, "table": file_digest(path)}) + "\n")
         self.__dict__["attributes"] = table
         return table

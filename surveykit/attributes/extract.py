@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -271,15 +271,16 @@ def _row(paper_id: str, spec: AttributeSpec, hit: Hit, value_label: str) -> dict
 
 
 def _paper_type_hit(spec: AttributeSpec, paper: Paper, segments: list[Segment],
-                    roles: Sequence[RoleSentence] | None) -> Hit | None:
+                    roles: Sequence[RoleSentence] | None, known: Any = None) -> Hit | None:
     """The paper's detected type as the value of a ``paper_type`` attribute (schema docstring),
     with the detector's evidence: its sentence (or the title) and the cue within it; None when
-    the attribute does not take the type, the type has no value or the detector had no cue."""
+    the attribute does not take the type, the type has no value or the detector had no cue.
+    ``known``: the paper's type as the topic stage detected it (same detector), else detected here."""
     if spec.paper_type is None:
         return None
     from surveykit.roles.paper_type import detect_paper_type
 
-    detected = detect_paper_type(paper, roles)
+    detected = known if known is not None else detect_paper_type(paper, roles)
     value = spec.paper_type.get(detected.type)
     if value is None or detected.cue == "default":  # no evidence: the patterns decide
         return None
@@ -381,6 +382,7 @@ def extract_attributes(
     embeddings: Embedder | bool | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
     roles: Sequence[Sequence[RoleSentence]] | None = None,
+    paper_types: Mapping[str, Any] | None = None,
 ) -> AttributeTable:
     """Extract every attribute of ``schema`` (default: the bundled defaults) for each paper.
 
@@ -390,13 +392,15 @@ def extract_attributes(
     ``roles``: the sentence roles of each paper (corpus order, from
     :func:`surveykit.roles.annotate_sentences`); when given, evidence comes only from the title and
     the sentences that state this paper's own claims (:func:`surveykit.attributes.claims.own_segments`).
+    ``paper_types``: paper id -> :class:`~surveykit.roles.paper_type.PaperTypeResult` already
+    detected from the same roles (the topic stage's), so that it is not detected twice.
     """
     papers = list(corpus)
     schema = schema or schema_from_config(None)
     if roles is not None and len(roles) != len(papers):
         raise ValueError(f"roles cover {len(roles)} papers, the corpus has {len(papers)}")
     zero_shot = embeddings is not False
-    matched = _match_all(papers, roles, schema, zero_shot)
+    matched = _match_all(papers, roles, schema, zero_shot, paper_types or {})
     per_paper = [found for found, _, _ in matched]
     jobs = [_ZeroShotJob(index, schema[name], _segments(paper, roles, index)[1], replace)
             for index, ((_, wanted, _), paper) in enumerate(zip(matched, papers, strict=True))
@@ -450,7 +454,7 @@ def _benchmark(paper: Paper, segments: list[Segment], state: tuple[bool, bool]) 
 
 
 def _match_paper(index: int, paper: Paper, roles: Sequence[Sequence[RoleSentence]] | None, schema: Schema,
-                 screen: LiteralScreen, zero_shot: bool) -> Matched:
+                 screen: LiteralScreen, zero_shot: bool, types: Mapping[str, Any]) -> Matched:
     """One paper's pattern (and paper-type) rows per attribute, the zero-shot decisions it asks for
     (attribute name, fallback?) and its benchmark row for the trigger state of those rows."""
     every_segment, segments = _segments(paper, roles, index)
@@ -458,7 +462,8 @@ def _match_paper(index: int, paper: Paper, roles: Sequence[Sequence[RoleSentence
     wanted: list[tuple[str, bool]] = []
     present = screen_present(screen, segments) if screen is not None else None
     for spec in schema:
-        typed = _paper_type_hit(spec, paper, every_segment, roles[index] if roles else None)
+        typed = _paper_type_hit(spec, paper, every_segment, roles[index] if roles else None,
+                                types.get(paper.id))
         hits = [typed] if typed else _pattern_values(spec, paper, segments, screen, present)
         if roles is not None and not typed:
             hits = [h for h in hits if not negated_hit(h)]
@@ -470,17 +475,17 @@ def _match_paper(index: int, paper: Paper, roles: Sequence[Sequence[RoleSentence
     return found, wanted, (state, _benchmark(paper, segments, state))
 
 
-_FORKED: tuple[Any, ...] = ()  # (papers, roles, schema, zero_shot) for forked workers
+_FORKED: tuple[Any, ...] = ()  # (papers, roles, schema, zero_shot, types) for forked workers
 
 
 def _match_range(bounds: tuple[int, int]) -> list[Matched]:
-    papers, roles, schema, zero_shot = _FORKED
+    papers, roles, schema, zero_shot, types = _FORKED
     screen = schema_screen(schema)
-    return [_match_paper(i, papers[i], roles, schema, screen, zero_shot) for i in range(*bounds)]
+    return [_match_paper(i, papers[i], roles, schema, screen, zero_shot, types) for i in range(*bounds)]
 
 
 def _match_all(papers: list[Paper], roles: Sequence[Sequence[RoleSentence]] | None, schema: Schema,
-               zero_shot: bool) -> list[Matched]:
+               zero_shot: bool, types: Mapping[str, Any]) -> list[Matched]:
     """:func:`_match_paper` for every paper, in order; above :data:`PARALLEL_ABOVE` papers split
     into contiguous ranges matched by forked processes, one per core (the work of a paper depends
     on nothing else, so the rows are the same)."""
@@ -491,12 +496,13 @@ def _match_all(papers: list[Paper], roles: Sequence[Sequence[RoleSentence]] | No
                   8)
     if len(papers) <= PARALLEL_ABOVE or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         screen = schema_screen(schema)
-        return [_match_paper(i, paper, roles, schema, screen, zero_shot) for i, paper in enumerate(papers)]
+        return [_match_paper(i, paper, roles, schema, screen, zero_shot, types)
+                for i, paper in enumerate(papers)]
     from concurrent.futures import ProcessPoolExecutor
 
     step = -(-len(papers) // (workers * 4))  # a few ranges per worker: an even finish
     ranges = [(start, min(start + step, len(papers))) for start in range(0, len(papers), step)]
-    _FORKED = (papers, roles, schema, zero_shot)
+    _FORKED = (papers, roles, schema, zero_shot, types)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             return [m for part in pool.map(_match_range, ranges) for m in part]
@@ -543,11 +549,13 @@ def build_attributes(
     corpus: Corpus,
     embeddings: Embedder | bool | None = None,
     roles: Sequence[Sequence[RoleSentence]] | None = None,
+    paper_types: Mapping[str, Any] | None = None,
 ) -> AttributeTable:
     """Stage function: schema from ``config``, extract, save ``build/attributes.parquet`` (+ CSV)."""
     schema = schema_from_config(config)
     cache = Path(config.paths.cache) / "embeddings" if config.paths else None
-    table = extract_attributes(corpus, schema, embeddings=embeddings, cache_dir=cache, roles=roles)
+    table = extract_attributes(corpus, schema, embeddings=embeddings, cache_dir=cache, roles=roles,
+                               paper_types=paper_types)
     path = attributes_path(config)
     table.save(path)
     table.save(path.with_suffix(".csv"))
