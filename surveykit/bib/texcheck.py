@@ -146,13 +146,7 @@ def _compile(bib: Path, keys: list[str], work: Path, style: str, fontenc: str | 
         return _compile_large(keys, work, style, fontenc, packages, fonts, latex, env, timeout,
                               started, result)
     for command in (latex, ["bibtex", "check"], latex, latex):
-        remaining = timeout - (time.monotonic() - started)
-        try:
-            subprocess.run(command, cwd=work, env=env, capture_output=True,
-                           timeout=max(remaining, 1.0), check=False)
-        except subprocess.TimeoutExpired:
-            source = "bibtex" if command[0] == "bibtex" else "latex"
-            result.errors.append(TexMessage(source, f"{command[0]} timed out after {timeout:.0f}s"))
+        if not _run_step(command, work, env, timeout, started, result):
             break
     parse_tex_outputs(work, result)
     result.seconds = time.monotonic() - started
@@ -197,6 +191,21 @@ def split_bbl(bbl: str) -> tuple[str, list[str], str]:
     end = end if end > starts[-1] else len(bbl)
     bounds = starts + [end]
     return bbl[:starts[0]], [bbl[a:b] for a, b in zip(bounds, bounds[1:], strict=False)], bbl[end:]
+
+
+def _run_step(command: list[str], work: Path, env: dict[str, str], timeout: float, started: float,
+              result: CompileResult) -> bool:
+    """Run one LaTeX or bibtex step within what is left of ``timeout``; False (and an error in
+    ``result``) when it timed out."""
+    remaining = timeout - (time.monotonic() - started)
+    try:
+        subprocess.run(command, cwd=work, env=env, capture_output=True,
+                       timeout=max(remaining, 1.0), check=False)
+    except subprocess.TimeoutExpired:
+        source = "bibtex" if command[0] == "bibtex" else "latex"
+        result.errors.append(TexMessage(source, f"{command[0]} timed out after {timeout:.0f}s"))
+        return False
+    return True
 
 
 def _compile_large(keys: list[str], work: Path, style: str, fontenc: str | None,
@@ -245,13 +254,7 @@ def _compile_large(keys: list[str], work: Path, style: str, fontenc: str | None,
                 kept.append(item)
             if full:
                 bbl_path.write_text(head + "".join(kept) + tail, "utf-8")
-        remaining = timeout - (time.monotonic() - started)
-        try:
-            subprocess.run(command, cwd=work, env=env, capture_output=True,
-                           timeout=max(remaining, 1.0), check=False)
-        except subprocess.TimeoutExpired:
-            source = "bibtex" if command[0] == "bibtex" else "latex"
-            result.errors.append(TexMessage(source, f"{command[0]} timed out after {timeout:.0f}s"))
+        if not _run_step(command, work, env, timeout, started, result):
             break
         if command[0] == "bibtex":
             for made, kept in (("check.blg", logs), ("check.bbl", bbls)):
