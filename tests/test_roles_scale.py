@@ -110,3 +110,22 @@ def test_lowercase_twins_match_the_same_spans():
         assert cues.limitation == is_limitation(text) and cues.future_work == is_future_work(text)
         assert cues.negation == is_negation(text) and cues.self_reference == is_self_reference(text)
         assert cues.prior_work == (mentions_other_work(text) and not is_self_reference(text))
+
+
+def test_worker_processes_start_from_a_kernel_main_without_spec(monkeypatch):
+    """A Jupyter kernel's ``__main__`` has no ``__spec__``; spawning the role and paper-type
+    workers from it failed ("module '__main__' has no attribute '__spec__'") above 20,000 papers."""
+    import sys
+    import types
+
+    model = load_role_model(lexical=True)
+    abstracts = _abstracts(40)
+    one = annotate_sentences(abstracts, model=model, workers=1)
+    kernel_main = types.ModuleType("__main__")  # like ipykernel's: no __spec__, no __file__
+    del kernel_main.__spec__
+    monkeypatch.setitem(sys.modules, "__main__", kernel_main)
+    monkeypatch.setattr(annotate_module, "CHUNK_ABSTRACTS", 10)
+    monkeypatch.setattr(annotate_module, "PARALLEL_ABOVE", 5)
+    assert annotate_sentences(abstracts, model=model, workers=2) == one
+    papers = [Paper(title=f"Paper {i}", abstract=a) for i, a in enumerate(abstracts)]
+    assert detect_paper_types(papers, one, workers=2).equals(detect_paper_types(papers, one, workers=1))

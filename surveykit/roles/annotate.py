@@ -84,9 +84,10 @@ def annotate_sentences(
     out: list[list[RoleSentence]] = []
     if count > 1 and len(chunks) > 1 and not role_model.needs_embeddings and len(abstracts) > PARALLEL_ABOVE:
         from concurrent.futures import ProcessPoolExecutor
-        from multiprocessing import get_context
 
-        with ProcessPoolExecutor(min(count, len(chunks)), mp_context=get_context("spawn"),
+        from surveykit.parallel import spawn_context
+
+        with ProcessPoolExecutor(min(count, len(chunks)), mp_context=spawn_context(),
                                  initializer=_set_worker_model, initargs=(role_model,)) as pool:
             for part in pool.map(_worker_annotate, chunks):
                 out += part

@@ -339,9 +339,10 @@ def detect_paper_types(papers: Sequence[Paper], roles: Sequence[Sequence] | None
     count = default_workers() if workers is None else max(1, workers)
     if count > 1 and len(jobs) > 1 and len(items) > PARALLEL_ABOVE:
         from concurrent.futures import ProcessPoolExecutor
-        from multiprocessing import get_context
 
-        with ProcessPoolExecutor(min(count, len(jobs)), mp_context=get_context("spawn")) as pool:
+        from surveykit.parallel import spawn_context
+
+        with ProcessPoolExecutor(min(count, len(jobs)), mp_context=spawn_context()) as pool:
             rows = [row for part in pool.map(_detect_job, jobs) for row in part]
     else:
         rows = [row for job in jobs for row in _detect_job(job)]

@@ -1,0 +1,22 @@
+"""Process pools that also start from a Jupyter kernel."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+
+def spawn_context() -> Any:
+    """The ``spawn`` multiprocessing context, usable from any ``__main__``.
+
+    A spawned worker is told how to re-import the parent's ``__main__`` from its ``__spec__``;
+    a Jupyter kernel's ``__main__`` (and some embedded interpreters') has no such attribute, and
+    ``multiprocessing`` then fails with ``AttributeError: module '__main__' has no attribute
+    '__spec__'``. ``None`` is what a ``__main__`` without a module to import states.
+    """
+    from multiprocessing import get_context
+
+    main = sys.modules.get("__main__")
+    if main is not None and not hasattr(main, "__spec__"):
+        main.__spec__ = None
+    return get_context("spawn")
