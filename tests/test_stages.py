@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
 from surveykit.config import load_config
@@ -188,7 +189,7 @@ def test_attributes_are_read_back_while_corpus_roles_and_schema_are_the_same(pro
 
     calls = []
 
-    def fake_build(config, corpus, roles=None):
+    def fake_build(config, corpus, roles=None, paper_types=None):
         calls.append(1)
         extract.attributes_path(config).write_text(f"table {len(calls)}")
         return "built"
@@ -198,7 +199,8 @@ def test_attributes_are_read_back_while_corpus_roles_and_schema_are_the_same(pro
 
     def workspace() -> Workspace:
         ws = Workspace(load_config(project / "survey.toml"))
-        ws.__dict__.update(corpus=None, sentence_roles=[])
+        ws.__dict__.update(corpus=None, sentence_roles=[], paper_types=pd.DataFrame(
+            columns=["paper_id", "type", "evidence", "cue"]))  # the topic stage's, passed on
         return ws
 
     ws = workspace()
