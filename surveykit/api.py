@@ -255,7 +255,8 @@ class Survey:
         from surveykit.display import fit_styler
         from surveykit.tables import show_table
 
-        return fit_styler(show_table(table, name, self.config, topics=topic_frames(self.topics)[1]))
+        return fit_styler(show_table(table, name, self.config, topics=topic_frames(self.topics)[1],
+                                     n_papers=len(self.corpus)))
 
     def figures(self, topics: TopicResult | None = None, write: bool = True) -> SurveyFigures:
         """Stage 4: the figures; each method of the result shows one figure and writes it.

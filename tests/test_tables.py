@@ -190,3 +190,20 @@ def test_every_latex_table_compiles(bundled, tmp_path, need_tex):
     assert "Undefined control sequence" not in log and "Citation" not in log.split("undefined")[0][-0:]
     assert "There were undefined references" not in log
     assert len(tables) == 5 and (tmp_path / "doc.pdf").stat().st_size > 0
+
+
+def test_show_table_of_a_big_survey_keeps_the_cap_build_tables_wrote(tmp_path):
+    """Notebook 03 shows the benchmarks table again: above CAPS_ABOVE papers it must not rewrite
+    the printed table with every row (a 100k survey's 14,799-row table made a 1,598-page PDF)."""
+    from surveykit.tables.build import CAPS_ABOVE
+
+    config = parse_config({"tables": {"formats": ["tex", "md", "csv"], "max_rows": 8}}, None,
+                          output_dir=tmp_path)
+    frame = pd.DataFrame({"Name": [f"Bench {i}" for i in range(50)], "Year": list(range(50))})
+    view = show_table(frame, "benchmarks", config, n_papers=CAPS_ABOVE + 1)
+    tex = (tmp_path / "tables" / "benchmarks.tex").read_text()
+    assert tex.count("Bench ") == 8 and "8 of 50 rows shown" in tex
+    assert len((tmp_path / "tables" / "benchmarks.csv").read_text().splitlines()) == 51
+    assert view.to_html().count("Bench ") == 8
+    show_table(frame, "small", config, n_papers=CAPS_ABOVE)  # a small survey prints every row
+    assert (tmp_path / "tables" / "small.tex").read_text().count("Bench ") == 50

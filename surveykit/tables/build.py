@@ -39,7 +39,15 @@ from surveykit.attributes.benchmarks import title_name
 from surveykit.attributes.extract import BENCHMARK_ATTRIBUTE, JOIN, AttributeTable
 from surveykit.bib.entries import short_label
 from surveykit.corpus.model import Corpus
-from surveykit.tables.export import CHECK, FORMATS, LATEX_PACKAGES, WIDE_MODES, styled, write_table
+from surveykit.tables.export import (
+    CHECK,
+    FORMATS,
+    LATEX_PACKAGES,
+    WIDE_MODES,
+    capped_rows,
+    styled,
+    write_table,
+)
 
 DEFAULT_TOPIC_COLUMNS = (
     "contribution",
@@ -425,12 +433,16 @@ def show_table(
     caption: str | None = None,
     folder: str | Path | None = None,
     topics: pd.DataFrame | None = None,
+    n_papers: int | None = None,
 ):
     """Write ``df`` in every configured format under ``config.paths.tables`` (or ``folder``) and
-    return a styled view for the notebook."""
+    return a styled view for the notebook. ``n_papers``: the corpus size; above
+    :data:`CAPS_ABOVE` the printed tables and the view keep ``[tables] max_rows`` rows, as
+    :func:`build_tables` writes them (every row stays in the CSV)."""
     options = _options(config)
     folder = Path(folder) if folder is not None else Path(config.paths.tables)
     caption = caption if caption is not None else table_caption(name, topics)
+    max_rows = (options["max_rows"] or None) if (n_papers or 0) > CAPS_ABOVE else None
     write_table(
         df,
         folder,
@@ -439,8 +451,9 @@ def show_table(
         formats=options["formats"],
         wide=options["wide"],
         latex_drop=("Code URL",),
+        max_rows=max_rows,
     )
-    return styled(df, caption=caption)
+    return styled(capped_rows(df, max_rows)[0], caption=caption)
 
 
 def build_tables(
