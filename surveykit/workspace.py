@@ -151,12 +151,33 @@ class Workspace:
     def paper_types(self) -> pd.DataFrame:
         """``paper_id, type, evidence, cue`` per paper (survey, benchmark, method, empirical,
         position, system), from title, abstract and sentence roles; saved to
-        ``build/paper_types.csv``."""
+        ``build/paper_types.csv``, read back while the corpus, its sentence roles and surveykit
+        are the ones it was made from (``build/paper_types.key.json``)."""
+        import hashlib
+        import json
+
         from surveykit import io
         from surveykit.roles import detect_paper_types
+        from surveykit.stages import file_digest, package_digest
 
+        path, marker = self.paths.build / "paper_types.csv", self.paths.build / "paper_types.key.json"
+        self.sentence_roles  # noqa: B018 - made (and saved) when missing: part of the key
+        digest = hashlib.sha256(package_digest().encode())
+        for paper in self.corpus.papers:
+            digest.update(f"\0{paper.id}\0{paper.title}\0{paper.abstract}".encode())
+        digest.update(file_digest(self.paths.build / "sentence_roles.parquet").encode())
+        key = digest.hexdigest()
+        try:
+            saved = json.loads(marker.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            saved = {}
+        if saved.get("key") == key and saved.get("table") == file_digest(path):
+            io.claim(path), io.claim(marker)  # read back: still this stage's outputs
+            return pd.read_csv(path, dtype=str, keep_default_na=False)
+        marker.unlink(missing_ok=True)
         frame = detect_paper_types(self.corpus.papers, self.sentence_roles)
-        io.write_text(self.paths.build / "paper_types.csv", frame.to_csv(index=False))
+        io.write_text(path, frame.to_csv(index=False))
+        io.write_text(marker, json.dumps({"key": key, "table": file_digest(path)}) + "\n")
         return frame
 
     @cached_property

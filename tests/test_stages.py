@@ -216,6 +216,35 @@ def test_attributes_are_read_back_while_corpus_roles_and_schema_are_the_same(pro
     assert workspace().extract_attributes() == "built" and len(calls) == 4
 
 
+def test_paper_types_are_read_back_while_corpus_and_roles_are_the_same(project, monkeypatch):
+    from surveykit import roles
+    from surveykit.corpus.model import Corpus, Paper
+    from surveykit.workspace import Workspace
+
+    calls = []
+
+    def fake_detect(papers, sentence_roles=None, workers=None):
+        calls.append(1)
+        return pd.DataFrame([{"paper_id": p.id, "type": "method", "evidence": "", "cue": "default"}
+                             for p in papers])
+
+    monkeypatch.setattr(roles, "detect_paper_types", fake_detect)
+
+    def workspace(title: str = "A") -> Workspace:
+        ws = Workspace(load_config(project / "survey.toml"))
+        ws.__dict__.update(corpus=Corpus([Paper(id="p1", title=title, abstract="We study x.")]),
+                           sentence_roles=[[]])
+        return ws
+
+    first = workspace().paper_types
+    again = workspace().paper_types
+    assert len(calls) == 1 and again.equals(first)  # read back, the same frame
+    assert workspace("B").paper_types is not None and len(calls) == 2  # another title: detected
+    path = workspace().paths.build / "paper_types.csv"
+    path.write_text("edited by hand")
+    assert workspace("B").paper_types["type"].tolist() == ["method"] and len(calls) == 3
+
+
 def test_a_skipped_stage_reports_again_what_it_reported_when_it_ran(tmp_path):
     folder = tmp_path / "nbs"
     folder.mkdir()

@@ -316,6 +316,16 @@ def test_topical_keywords_prefer_the_subject_over_prose_and_verbs():
     assert len({lab.fold_word(w) for w in words}) == len(words)  # "attack" or "attacks", not both
 
 
+def test_one_root_per_keyword_and_the_noun_of_an_action_is_shown():
+    from surveykit.topics import labels as lab
+
+    assert lab.word_root("simulate") == lab.word_root("simulation") == lab.word_root("simulated")
+    assert lab.word_root("planning") == lab.word_root("plans") == "plan"
+    assert lab.word_root("transfer") != lab.word_root("translation")
+    assert lab._nominal(["simulate", "simulation"]) == "simulation"
+    assert lab._nominal(["planning", "plan"]) == "planning"
+
+
 def test_many_topics_make_sections_of_several_topics():
     """27 topics (a 781-paper conference): no more one-section-per-topic fallback."""
     from surveykit.topics.clustering import group_topics, merge_singletons

@@ -167,7 +167,7 @@ def fit_topics(
     stops = lab.stop_words(config.stop_words)
     analyzer = lab.PhraseAnalyzer(stops)
     vocabulary, doc_freq, postings = lab.vocabulary_postings(texts, analyzer)
-    generic = {t for t, df in doc_freq.items() if " " not in t and df > lab.GENERIC_SHARE * len(texts)}
+    generic = lab.generic_words(doc_freq, len(texts))
     # keywords: the terms of title + abstract as they are (forms not merged: BERTopic's vocabulary)
     verbs = lab.verb_like_words(lab.evenly(texts))
     keyword_scorer = lab.LabelScorer(postings, len(texts),
@@ -318,7 +318,7 @@ def _label_scorer(texts: list[str], titles: list[str], analyzer: lab.PhraseAnaly
         if low not in forms and lab._has_inner_capital(form):
             forms[low] = form
     vocabulary, doc_freq, postings = lab.vocabulary_postings(texts, analyzer)
-    generic = {t for t, df in doc_freq.items() if " " not in t and df > lab.GENERIC_SHARE * len(texts)}
+    generic = lab.generic_words(doc_freq, len(texts))
     verbs = lab.verb_like_words(lab.evenly(texts)) if verbs is None else verbs
     return lab.LabelScorer(postings, len(texts), generic,
                            forms,

@@ -33,6 +33,7 @@ sentence case, keeping the corpus's spelling of acronyms ("LLM", "GUI").
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -234,6 +235,12 @@ def vocabulary_postings(documents: Sequence[str], analyzer: PhraseAnalyzer, min_
             {t: np.asarray(found[t], dtype=int) for t in vocabulary})
 
 
+def generic_words(doc_freq: dict[str, int], n_documents: int) -> set[str]:
+    """Single words in more than :data:`GENERIC_SHARE` of the documents (too common to name a group
+    alone: "agents" in an agents corpus)."""
+    return {t for t, df in doc_freq.items() if " " not in t and df > GENERIC_SHARE * n_documents}
+
+
 def term_documents(documents: Sequence[str], analyzer: PhraseAnalyzer,
                    vocabulary: Iterable[str]) -> dict[str, np.ndarray]:
     """Term -> sorted indices of the documents that contain it (terms of ``vocabulary`` only)."""
@@ -322,9 +329,38 @@ def _stem(word: str) -> str:
     return word[:5] if len(word) > 5 else word
 
 
-def _stems(term: str) -> set[str]:
-    return {_stem(fold_word(w.replace("-", ""))) for w in term.lower().split()
-            if w not in {"&", "and"}}
+_SUFFIXES = ("ions", "ion", "ings", "ing", "ed", "es", "e")
+
+
+def word_root(word: str) -> str:
+    """One key for the inflected and -ion forms of a word ("simulate", "simulation", "simulated"
+    -> "simulat"; "planning" -> "plan"), not for different words sharing a prefix ("transfer",
+    "translation")."""
+    word = fold_word(word.lower())
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            if suffix.startswith(("ing", "ed")) and len(word) > 4 and word[-1] == word[-2]:
+                word = word[:-1]  # planning -> plan
+            break
+    return word
+
+
+def term_root(term: str) -> str:
+    """:func:`word_root` of each word: one key for "simulate" and "simulation"."""
+    return " ".join(word_root(w) for w in term.split())
+
+
+def _nominal(forms: Sequence[str]) -> str:
+    """Of the forms of one term (best first), the noun of an action ("simulation", not
+    "simulate") when there is one, else the first."""
+    return next((f for f in forms if f.endswith(("ion", "ions", "ment", "ments"))), forms[0])
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _stems(term: str) -> frozenset[str]:
+    return frozenset(_stem(fold_word(w.replace("-", ""))) for w in term.lower().split()
+                     if w not in {"&", "and"})
 
 
 def same_word_twice(label: str) -> bool:
@@ -428,6 +464,7 @@ class LabelScorer:
         self.heads = frozenset(t.split()[-1] for t in self.postings if " " in t)
         self._terms = list(self.postings)
         self._index = {t: j for j, t in enumerate(self._terms)}
+        self._candidates: dict[str, bool] = {}  # term -> is_candidate (depends on the term only)
         # term -> the longer terms that extend it by one word on either side
         self._extensions: dict[str, list[int]] = {}
         for j, term in enumerate(self._terms):
@@ -493,7 +530,10 @@ class LabelScorer:
         """A phrase nearly always extended by the same word in the group ("neural machine" ->
         "neural machine translation", "language processing" -> "natural language processing"):
         a longer term holds at least :data:`FRAGMENT_SHARE` of its uses."""
-        df = self._group_df.get(np.asarray(members, dtype=int).tobytes())
+        return self._extended(term, self._group_df.get(np.asarray(members, dtype=int).tobytes()))
+
+    def _extended(self, term: str, df: np.ndarray | None) -> bool:
+        """:meth:`is_fragment` given the group's document frequencies (scored already)."""
         own = self._index.get(term)
         if df is None or own is None or df[own] <= 0:
             return False
@@ -550,6 +590,12 @@ class LabelScorer:
     def is_candidate(self, term: str) -> bool:
         """A label candidate: a 2-3 word noun phrase (:func:`is_noun_phrase`), not made of generic
         words, not used by more than :data:`GENERIC_SHARE` of the corpus, no system name."""
+        known = self._candidates.get(term)
+        if known is None:
+            known = self._candidates[term] = self._is_candidate(term)
+        return known
+
+    def _is_candidate(self, term: str) -> bool:
         words = term.split()
         if words[0].endswith("ing") and words[0] not in self.heads:
             return False
@@ -583,8 +629,9 @@ class LabelScorer:
         · how surely the phrase points to this group among ``rivals`` (:meth:`identifies`);
         a phrase nearly always followed by the same word ("neural machine") is left out."""
         members = np.asarray(members, dtype=int)
-        rows = [r for r in self.scored(members) if self.is_candidate(r.term)
-                and not self.is_fragment(r.term, members)]
+        scored = self.scored(members)
+        df = self._group_df.get(members.tobytes())
+        rows = [r for r in scored if self.is_candidate(r.term) and not self._extended(r.term, df)]
         if not rows:
             return []
         prior = [r.coverage * self.distinctiveness(r, members)
@@ -651,12 +698,11 @@ class LabelScorer:
             score = {r.term: r.score for r in rows}
             relevance = np.array([score[t] for t in pool]) * self.closeness(pool, members)
             order = sorted(range(len(pool)), key=lambda i: (-round(float(relevance[i]), 9), pool[i]))
-            seen: set[str] = set()
-            distinct = []  # one form of a word ("relation", not also "relations")
+            forms: dict[str, list[int]] = {}  # one form of a word: "simulation", not "simulate"
             for i in order:
-                if fold_term(pool[i]) not in seen:
-                    seen.add(fold_term(pool[i]))
-                    distinct.append((pool[i], float(relevance[i])))
+                forms.setdefault(term_root(pool[i]), []).append(i)
+            distinct = [(_nominal([pool[i] for i in group]), float(relevance[group[0]]))
+                        for group in forms.values()]
             return keywords(distinct, n)
         if not diverse:
             return keywords([(r.term, r.score) for r in rows], n)
@@ -683,7 +729,7 @@ class LabelScorer:
         in at least :data:`MIN_PART_PAPERS` papers) adds papers; not a label in ``taken``."""
         members = np.asarray(members, dtype=int)
         candidates = self.terms(members, rivals)
-        taken_stems = [_stems(t) for t in (taken or set())]
+        taken_stems = {_stems(t) for t in (taken or set())}
         options = [r for r in candidates if _stems(self.show(r.term)) not in taken_stems]
         if not options:
             return self._fallback(members, taken or set())
@@ -715,7 +761,7 @@ class LabelScorer:
         members = np.asarray(members, dtype=int)
         self.scored(members)
         df = self._group_df[members.tobytes()]
-        taken_stems = [_stems(t) for t in taken]
+        taken_stems = {_stems(t) for t in taken}
         used = sorted(np.flatnonzero(df > 0).tolist(),
                       key=lambda j: (-df[j], len(self.postings[self._terms[j]]), self._terms[j]))
         for strict in (True, False):
@@ -739,10 +785,12 @@ class LabelScorer:
         groups = [np.asarray(g, dtype=int) for g in groups]
         members = np.concatenate(groups)
         narrower = [_stems(part) for label in avoid for part in _parts(label)]
-        rows = [r for r in self.scored(members) if self.is_candidate(r.term)
-                and not self.is_fragment(r.term, members)
+        taken_stems = {_stems(t) for t in taken}
+        scored = self.scored(members)
+        df = self._group_df.get(members.tobytes())
+        rows = [r for r in scored if self.is_candidate(r.term)
                 and not any(_stems(r.term) >= stems for stems in narrower)
-                and _stems(r.term) not in [_stems(t) for t in taken]]
+                and _stems(r.term) not in taken_stems and not self._extended(r.term, df)]
         if not rows:
             return self._fallback(members, {*avoid, *taken})
         index = np.array([self._index[r.term] for r in rows])
