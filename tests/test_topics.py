@@ -518,3 +518,46 @@ def test_one_pass_vocabulary_and_postings_equal_the_two_passes():
     assert all(np.array_equal(postings[t], two[t]) for t in two)
     assert lab.evenly(list(range(10)), 20) == list(range(10))
     assert lab.evenly(list(range(100)), 20) == list(range(0, 100, 5))
+
+
+def test_one_analysis_gives_the_plain_and_phrase_noun_terms_and_counts():
+    """paired_terms = vocabulary_postings under both analyzers + CountVectorizer's counts."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from surveykit.topics import labels as lab
+
+    texts = ["Large language models for code generation and program repair.",
+             "A benchmark dataset for evaluating language agents on web tasks.",
+             "Web agents: a framework for evaluating language models on web tasks.",
+             "Program repair with large language models and a repair benchmark.",
+             "Multi-agent systems of language agents for code generation."] * 3
+    analyzer = lab.PhraseAnalyzer(lab.stop_words())
+    twin = lab.PhraseAnalyzer(analyzer.stops, analyzer.ngram_range, inner=lab.PHRASE_NOUNS)
+    plain, phrases, counts = lab.paired_terms(texts, analyzer)
+    for got, want in ((plain, lab.vocabulary_postings(texts, analyzer)),
+                      (phrases, lab.vocabulary_postings(texts, twin))):
+        assert got.vocabulary == want[0] and got.doc_freq == want[1]
+        assert all(np.array_equal(got.postings[t], want[2][t]) for t in got.vocabulary)
+    expected = CountVectorizer(analyzer=analyzer, vocabulary=plain.vocabulary).fit_transform(texts)
+    assert (counts != expected).nnz == 0
+
+
+def test_topic_documents_are_counted_from_their_papers_rows():
+    """BERTopic joins a topic's papers with spaces: the vectorizer sums their rows (no n-gram
+    across two papers) and analyses any other document."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from surveykit.topics import labels as lab
+    from surveykit.topics.vectorizer import KnownTextsVectorizer
+
+    texts = ["web agents browse\nweb pages", "code agents", "web agents", "a", "program repair"]
+    analyzer = lab.PhraseAnalyzer(lab.stop_words())
+    plain, _, counts = lab.paired_terms(texts, analyzer)
+    vectorizer = KnownTextsVectorizer(analyzer, plain.vocabulary, texts, counts)
+    plainly = CountVectorizer(analyzer=analyzer, vocabulary=plain.vocabulary)
+    joined = ["web agents browse web pages web agents", "code agents program repair", "web agents",
+              "unseen web text"]
+    got = vectorizer.fit_transform(joined).toarray()
+    assert (got[1:] == plainly.fit_transform(joined[1:]).toarray()).all()
+    assert (got[0] == counts[0].toarray()[0] + counts[2].toarray()[0]).all()
+    assert got[0][plain.vocabulary.index("web agents")] == 2

@@ -47,33 +47,55 @@ def normalise_rows(matrix: np.ndarray) -> np.ndarray:
     return matrix / norms
 
 
-def lexical_features(texts: list[str], dims: int, random_state: int,
-                     kind: str = "phrases", sample_above: int | None = None) -> np.ndarray | None:
-    """L2-normalised LSA (truncated SVD) of a TF-IDF of ``texts``; ``None`` if tiny.
+LEXICAL_VIEWS = ("phrases", "words")
 
-    ``kind="phrases"``: sublinear tf, 1-2-grams, terms in at most half the documents (technical
-    phrases). ``kind="words"``: raw tf, single words, terms in up to 95 % of the documents (the
-    field's frequent words, e.g. "language model" papers in a code corpus).
+
+def lexical_tfidf(texts: list[str]) -> dict[str, Any]:
+    """The TF-IDF matrices of the lexical views, from one count of ``texts`` (English stop words
+    out, 1-2-grams): ``"phrases"``: sublinear tf, 1-2-grams in at most half the documents
+    (technical phrases); ``"words"``: raw tf, single words in up to 95 % of the documents (the
+    field's frequent words, e.g. "language model" papers in a code corpus). A view without terms
+    is None. The same matrices as two ``TfidfVectorizer`` fits, for one tokenisation."""
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
+    min_df = 2 if len(texts) >= 20 else 1
+    try:
+        counts = CountVectorizer(stop_words="english", min_df=min_df, ngram_range=(1, 2)
+                                 ).fit(texts)
+    except ValueError:  # empty vocabulary
+        return dict.fromkeys(LEXICAL_VIEWS)
+    matrix = counts.transform(texts).tocsc()
+    names = counts.get_feature_names_out()
+    df = np.diff(matrix.indptr)
+    single = np.array([" " not in name for name in names], dtype=bool)
+    views: dict[str, Any] = {}
+    for kind, keep, sublinear in (("phrases", df <= 0.5 * len(texts), True),
+                                  ("words", single & (df <= 0.95 * len(texts)), False)):
+        columns = np.flatnonzero(keep)
+        views[kind] = (TfidfTransformer(sublinear_tf=sublinear).fit_transform(
+            matrix[:, columns].tocsr()) if len(columns) else None)
+    return views
+
+
+def lexical_features(texts: list[str], dims: int, random_state: int,
+                     kind: str = "phrases", sample_above: int | None = None,
+                     tfidf: Any = None) -> np.ndarray | None:
+    """L2-normalised LSA (truncated SVD) of a TF-IDF view of ``texts`` (:func:`lexical_tfidf`,
+    ``kind`` "phrases" or "words"; ``tfidf``: that view when already computed); ``None`` if tiny.
+
     ``sample_above``: above this many texts, the SVD basis is fitted on a deterministic sample of
     :data:`LSA_SAMPLE` rows and every row projected on it (the exact ARPACK SVD of 100,000 rows
     costs minutes per view; the TF-IDF still covers every text).
     """
     from sklearn.decomposition import TruncatedSVD
-    from sklearn.feature_extraction.text import TfidfVectorizer
 
+    if kind not in LEXICAL_VIEWS:
+        raise ValueError(f"unknown lexical view {kind!r} (phrases, words)")
     if len(texts) < 4:
         return None
-    min_df = 2 if len(texts) >= 20 else 1
-    if kind == "phrases":
-        vectorizer = TfidfVectorizer(stop_words="english", min_df=min_df, max_df=0.5,
-                                     sublinear_tf=True, ngram_range=(1, 2))
-    elif kind == "words":
-        vectorizer = TfidfVectorizer(stop_words="english", min_df=min_df, max_df=0.95)
-    else:
-        raise ValueError(f"unknown lexical view {kind!r} (phrases, words)")
-    try:
-        tfidf = vectorizer.fit_transform(texts)
-    except ValueError:  # empty vocabulary
+    if tfidf is None:
+        tfidf = lexical_tfidf(texts)[kind]
+    if tfidf is None:
         return None
     n_components = min(dims, tfidf.shape[1] - 1, len(texts) - 1)
     if n_components < 2:
@@ -95,8 +117,11 @@ def feature_views(embeddings: np.ndarray, texts: list[str], lexical_weight: floa
     if lexical_weight <= 0:
         return [base]
     views = []
-    for kind in ("phrases", "words"):
-        lexical = lexical_features(texts, dims, random_state, kind, sample_above)
+    matrices = lexical_tfidf(texts) if len(texts) >= 4 else dict.fromkeys(LEXICAL_VIEWS)
+    for kind in LEXICAL_VIEWS:
+        if matrices[kind] is None:
+            continue
+        lexical = lexical_features(texts, dims, random_state, kind, sample_above, matrices[kind])
         if lexical is not None:
             views.append(normalise_rows(np.hstack([base, lexical_weight * lexical])))
     return [views[0], base, *views[1:]] if views else [base]

@@ -47,10 +47,13 @@ from surveykit.topics.taxonomy import Section, Topic, TopicResult
 SECTION_KEYWORDS = 5
 
 
-def _vectorizer(vocabulary: list[str], analyzer: lab.PhraseAnalyzer) -> Any:
-    from sklearn.feature_extraction.text import CountVectorizer
+def _vectorizer(vocabulary: list[str], analyzer: lab.PhraseAnalyzer,
+                texts: list[str] | None = None, counts: Any = None) -> Any:
+    """BERTopic's vectorizer: our analyzer over a fixed vocabulary; given the papers' ``texts``
+    and count rows, a topic's joined papers are counted from their rows (:mod:`.vectorizer`)."""
+    from surveykit.topics.vectorizer import KnownTextsVectorizer
 
-    return CountVectorizer(analyzer=analyzer, vocabulary=vocabulary)
+    return KnownTextsVectorizer(analyzer=analyzer, vocabulary=vocabulary, texts=texts, counts=counts)
 
 
 def _ctfidf() -> Any:
@@ -166,7 +169,10 @@ def fit_topics(
 
     stops = lab.stop_words(config.stop_words)
     analyzer = lab.PhraseAnalyzer(stops)
-    vocabulary, doc_freq, postings = lab.vocabulary_postings(texts, analyzer)
+    # one analysis of each paper: the keyword terms, the label scorer's phrase terms and the
+    # count rows of c-TF-IDF
+    plain, twin, counts = lab.paired_terms(texts, analyzer)
+    vocabulary, doc_freq, postings = plain
     generic = lab.generic_words(doc_freq, len(texts))
     # keywords: the terms of title + abstract as they are (forms not merged: BERTopic's vocabulary)
     verbs = lab.verb_like_words(lab.evenly(texts))
@@ -177,7 +183,8 @@ def fit_topics(
     scorer = _label_scorer(phrase_texts, [corpus.papers[i].title for i in keep], analyzer,
                            vectors, phrase_embedder,
                            [corpus.papers[i].abstract or corpus.papers[i].title for i in keep],
-                           verbs if candidate_texts is None else None)
+                           verbs if candidate_texts is None else None,
+                           twin if candidate_texts is None else None)
 
     n_topics = curation.n_topics or config.n_topics
     reducer = LexicalAugmentation(texts, config.lexical_weight, config.lexical_dims,
@@ -191,7 +198,7 @@ def fit_topics(
         embedding_model=None,
         umap_model=reducer,
         hdbscan_model=clusterer,
-        vectorizer_model=_vectorizer(vocabulary, analyzer),
+        vectorizer_model=_vectorizer(vocabulary, analyzer, texts, counts),
         ctfidf_model=_ctfidf(),
         top_n_words=config.top_n_words,
         calculate_probabilities=False,
@@ -204,8 +211,8 @@ def fit_topics(
         raise RuntimeError("the clustering model left papers without a topic")
 
     features = reducer.features_ if reducer.features_ is not None else normalise_rows(vectors)
-    automatic, _ = _build_result(model, fitted, {}, vectors, paper_ids, (scorer, keyword_scorer),
-                                 config, curation)
+    automatic, auto_jumps = _build_result(model, fitted, {}, vectors, paper_ids,
+                                          (scorer, keyword_scorer), config, curation)
     # curation refs ("#3", labels) name the topics of the automatic result, as in its topics.json
     auto_labels = {t.id: t.label for t in automatic.topics}
     anchors = {t.id: automatic.papers_of(t.id)[0] for t in automatic.topics}
@@ -216,11 +223,13 @@ def fit_topics(
     final = state.topics
     if not np.array_equal(final, fitted):
         model.update_topics(texts, topics=final.tolist(), top_n_words=config.top_n_words,
-                            vectorizer_model=_vectorizer(vocabulary, analyzer),
+                            vectorizer_model=_vectorizer(vocabulary, analyzer, texts, counts),
                             ctfidf_model=_ctfidf())
-
-    result, section_jumps = _build_result(model, final, state.fixed_labels, vectors, paper_ids,
-                                          (scorer, keyword_scorer), config, curation)
+    if np.array_equal(final, fitted) and not state.fixed_labels:
+        result, section_jumps = automatic, auto_jumps  # the curation changed no topic
+    else:
+        result, section_jumps = _build_result(model, final, state.fixed_labels, vectors, paper_ids,
+                                              (scorer, keyword_scorer), config, curation)
     counts = _count_report(curation, int(clusterer.n_clusters_), result, len(paper_ids))
     position = len(curation.exclude)  # exclude and the counts act before clustering
     report[position:position] = counts
@@ -307,17 +316,19 @@ def related_survey_ids(corpus: Corpus, paper_types: Mapping[str, str] | None, co
 
 def _label_scorer(texts: list[str], titles: list[str], analyzer: lab.PhraseAnalyzer,
                   vectors: np.ndarray, embed: Callable[[list[str]], np.ndarray] | None,
-                  prose: list[str], verbs: frozenset[str] | None = None) -> lab.LabelScorer:
+                  prose: list[str], verbs: frozenset[str] | None = None,
+                  terms: lab.CorpusTerms | None = None) -> lab.LabelScorer:
     """The scorer of label and keyword phrases over the papers' candidate texts (phrases may hold
     the stop words that are nouns: :data:`~surveykit.topics.labels.PHRASE_NOUNS`); spellings
     (acronyms, proper nouns) come from ``prose``, the abstracts; ``verbs``: the texts' verb-like
-    words when already known."""
+    words when already known; ``terms``: the texts' terms under the phrase-noun analyzer when
+    already known (:func:`~surveykit.topics.labels.paired_terms`)."""
     analyzer = lab.PhraseAnalyzer(analyzer.stops, analyzer.ngram_range, inner=lab.PHRASE_NOUNS)
     forms = lab.surface_forms(lab.evenly(prose))  # spellings from abstracts, not Title Case
     for low, form in lab.surface_forms(lab.evenly(titles)).items():  # acronyms, names of titles
         if low not in forms and lab._has_inner_capital(form):
             forms[low] = form
-    vocabulary, doc_freq, postings = lab.vocabulary_postings(texts, analyzer)
+    vocabulary, doc_freq, postings = terms or lab.vocabulary_postings(texts, analyzer)
     generic = lab.generic_words(doc_freq, len(texts))
     verbs = lab.verb_like_words(lab.evenly(texts)) if verbs is None else verbs
     return lab.LabelScorer(postings, len(texts), generic,

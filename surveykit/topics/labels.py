@@ -166,6 +166,7 @@ class PhraseAnalyzer:
         self.ngram_range = ngram_range
         self.inner = inner  # stop words allowed inside phrases (:data:`PHRASE_NOUNS`)
         self._memo: dict[str, tuple[str, ...]] = {}
+        self._kept: dict[str, bool] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         return {"stops": self.stops, "ngram_range": self.ngram_range, "inner": self.inner}
@@ -173,6 +174,7 @@ class PhraseAnalyzer:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._memo = {}
+        self._kept = {}
 
     def __call__(self, text: str) -> list[str]:
         known = self._memo.get(text)
@@ -184,19 +186,37 @@ class PhraseAnalyzer:
         return terms
 
     def _analyse(self, text: str) -> list[str]:
-        low, high = self.ngram_range
         terms: list[str] = []
         run: list[str] = []
+        kept = self.__dict__.setdefault("_kept", {})  # token -> part of a phrase (cached)
         inner = getattr(self, "inner", frozenset())
-        for token in [*TOKEN.findall(text.lower()), ""]:
-            if token and (token in inner or not _is_stop(token, self.stops)):
+        for token in TOKEN.findall(text.lower()):
+            keep = kept.get(token)
+            if keep is None:
+                keep = kept[token] = token in inner or not _is_stop(token, self.stops)
+            if keep:
                 run.append(token)
-                continue
-            for size in range(low, high + 1):
-                terms.extend(" ".join(gram) for i in range(len(run) - size + 1)
-                             if not set(gram := run[i:i + size]) <= inner)
-            run = []
+            elif run:
+                self._grams(run, terms, inner)
+                run = []
+        if run:
+            self._grams(run, terms, inner)
         return terms
+
+    def _grams(self, run: list[str], terms: list[str], inner: frozenset[str]) -> None:
+        """Append the n-grams of one run of phrase tokens, shortest first; none made only of
+        ``inner`` words."""
+        low, high = self.ngram_range
+        flags = [token in inner for token in run] if inner else None
+        mixed = flags is not None and any(flags)
+        for size in range(low, high + 1):
+            if size == 1 and not mixed:
+                terms.extend(run)
+            elif not mixed:
+                terms.extend(" ".join(run[i:i + size]) for i in range(len(run) - size + 1))
+            else:
+                terms.extend(" ".join(run[i:i + size]) for i in range(len(run) - size + 1)
+                             if not all(flags[i:i + size]))
 
 
 def evenly(items: Sequence[Any], limit: int = SPELLING_SAMPLE) -> Sequence[Any]:
@@ -233,6 +253,65 @@ def vocabulary_postings(documents: Sequence[str], analyzer: PhraseAnalyzer, min_
     vocabulary = sorted(t for t, rows in found.items() if len(rows) >= floor) or sorted(found)
     return (vocabulary, {t: len(found[t]) for t in vocabulary},
             {t: np.asarray(found[t], dtype=int) for t in vocabulary})
+
+
+class CorpusTerms(NamedTuple):
+    """The terms of a corpus's documents under one analyzer (:func:`vocabulary_postings`)."""
+
+    vocabulary: list[str]  # terms in at least ``min_df`` documents, sorted
+    doc_freq: dict[str, int]
+    postings: dict[str, np.ndarray]  # term -> sorted rows of the documents holding it
+
+
+def paired_terms(documents: Sequence[str], analyzer: PhraseAnalyzer
+                 ) -> tuple[CorpusTerms, CorpusTerms, Any]:
+    """:func:`vocabulary_postings` under ``analyzer`` and under its phrase-noun twin (``inner =``
+    :data:`PHRASE_NOUNS`: what the label scorer reads), from one analysis of each document; and
+    the document-term count matrix (CSR, ``analyzer``'s vocabulary as columns: c-TF-IDF's input).
+
+    The twin's terms are the runs of tokens that are not stop words or are phrase nouns; the plain
+    analyzer's terms are exactly those of them without a phrase noun that is a stop word."""
+    from collections import Counter
+
+    from scipy.sparse import csc_matrix
+
+    twin = PhraseAnalyzer(analyzer.stops, analyzer.ngram_range, inner=PHRASE_NOUNS)
+    blocked = frozenset(w for w in PHRASE_NOUNS if _is_stop(w, analyzer.stops))
+    if blocked != PHRASE_NOUNS or analyzer.inner:  # a phrase noun is a plain word: no shortcut
+        plain = vocabulary_postings(documents, analyzer)
+        return (CorpusTerms(*plain), CorpusTerms(*vocabulary_postings(documents, twin)),
+                _count_matrix(documents, analyzer, plain[0]))
+    both: dict[str, list[int]] = {}
+    counts: dict[str, list[int]] = {}  # term -> its count in each document of both[term]
+    is_plain: dict[str, bool] = {}
+    for index, document in enumerate(documents):
+        for term, count in Counter(twin._analyse(document)).items():
+            both.setdefault(term, []).append(index)
+            plain = is_plain.get(term)
+            if plain is None:
+                plain = is_plain[term] = blocked.isdisjoint(term.split())
+            if plain:
+                counts.setdefault(term, []).append(count)
+    floor = 2 if len(documents) >= 10 else 1
+    terms = []
+    for keep in ((t for t in both if is_plain[t]), both):
+        found = {t: both[t] for t in keep}
+        vocabulary = sorted(t for t, rows in found.items() if len(rows) >= floor) or sorted(found)
+        terms.append(CorpusTerms(vocabulary, {t: len(found[t]) for t in vocabulary},
+                                 {t: np.asarray(found[t], dtype=int) for t in vocabulary}))
+    vocabulary = terms[0].vocabulary
+    sizes = np.fromiter((len(counts[t]) for t in vocabulary), dtype=np.int64, count=len(vocabulary))
+    indptr = np.concatenate([[0], np.cumsum(sizes)])
+    rows = np.fromiter((i for t in vocabulary for i in both[t]), dtype=np.int32, count=int(indptr[-1]))
+    data = np.fromiter((c for t in vocabulary for c in counts[t]), dtype=np.int64, count=int(indptr[-1]))
+    matrix = csc_matrix((data, rows, indptr), shape=(len(documents), len(vocabulary))).tocsr()
+    return terms[0], terms[1], matrix
+
+
+def _count_matrix(documents: Sequence[str], analyzer: PhraseAnalyzer, vocabulary: list[str]) -> Any:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    return CountVectorizer(analyzer=analyzer, vocabulary=vocabulary).fit_transform(documents)
 
 
 def generic_words(doc_freq: dict[str, int], n_documents: int) -> set[str]:

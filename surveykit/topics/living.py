@@ -651,10 +651,11 @@ def attach_model(result: TopicResult, corpus: Corpus, config: TopicConfig | None
     config = config or TopicConfig()
     texts = [f"{corpus[p].title}. {corpus[p].abstract}".strip() for p in result.assignments.index]
     analyzer = lab.PhraseAnalyzer(lab.stop_words(config.stop_words))
-    vocabulary, _ = lab.document_vocabulary(texts, analyzer)
+    plain, _, counts = lab.paired_terms(texts, analyzer)
     model = bertopic_class()(
         embedding_model=None, umap_model=BaseDimensionalityReduction(),
-        hdbscan_model=BaseCluster(), vectorizer_model=_vectorizer(vocabulary, analyzer),
+        hdbscan_model=BaseCluster(),
+        vectorizer_model=_vectorizer(plain.vocabulary, analyzer, texts, counts),
         ctfidf_model=_ctfidf(), top_n_words=config.top_n_words, calculate_probabilities=False,
         language=None, verbose=False)
     topics = result.assignments["topic"].to_numpy(dtype=int)
