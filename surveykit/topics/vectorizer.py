@@ -88,10 +88,14 @@ class KnownTextsVectorizer(CountVectorizer):
                 candidates += index.get(document[position:position + length], [])
             match = next((row for row in sorted(candidates, key=lambda r: -len(self._cleaned[r]))
                           if document.startswith(self._cleaned[row], position)
-                          and document[position + len(self._cleaned[row]):][:1] in ("", " ")),
-                         None)
+                          and _ends_at(document, position + len(self._cleaned[row]))), None)
             if match is None:
                 return None
             found.append(match)
             position += len(self._cleaned[match]) + 1
         return found
+
+
+def _ends_at(document: str, end: int) -> bool:
+    """A text ending at ``end`` ends there or is followed by the joining space."""
+    return end == len(document) or document[end] == " "
