@@ -216,12 +216,20 @@ class Workspace:
     # --- running stages ---------------------------------------------------------------------
 
     def phrase_embedder(self, texts: list[str]) -> np.ndarray:
-        """Embed label phrases with the papers' model and cache (closeness of a label to its
-        topic's centre)."""
+        """Embed label phrases with the papers' model (closeness of a label to its topic's
+        centre); remembered for the session and cached on disk apart from the papers (a lookup
+        does not read the 100,000 papers' vectors)."""
         from surveykit.embed import embed_texts
 
-        return embed_texts(texts, model=self.embedding_model, cache_dir=self.paths.cache / "embeddings",
-                           progress=False)
+        memory = self.__dict__.setdefault("_phrase_vectors", {})
+        missing = sorted({t for t in texts if t not in memory})
+        if missing:
+            vectors = embed_texts(missing, model=self.embedding_model,
+                                  cache_dir=self.paths.cache / "phrase-embeddings", progress=False)
+            memory.update(zip(missing, vectors, strict=True))
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([memory[t] for t in texts])
 
     def fit_topics(self, refit: bool | None = None) -> TopicResult:
         """The topic stage with ``[topics]`` from survey.toml and the curation file; saves

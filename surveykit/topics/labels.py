@@ -485,12 +485,13 @@ def _unit(matrix: np.ndarray) -> np.ndarray:
 
 
 class Scored(NamedTuple):
-    """A term scored for a group: ``score = coverage · z``; ``rows``: the members holding it."""
+    """A term scored for a group: ``score = coverage · z``; ``count``: the members holding it
+    (which ones: :meth:`LabelScorer.holders`)."""
 
     term: str
     score: float
     coverage: float
-    rows: frozenset[int]
+    count: int
     z: float
 
 
@@ -561,6 +562,7 @@ class LabelScorer:
         self._scored: dict[bytes, tuple[Scored, ...]] = {}
         self._group_df: dict[bytes, np.ndarray] = {}
         self._phrase_vectors: dict[str, np.ndarray] = {}
+        self._composed: dict[str, str] = {}  # "<field> <noun>" label -> its noun (:meth:`_compound`)
         self._corpus_centre: np.ndarray | None = None
 
     # --- scores ------------------------------------------------------------------------------
@@ -584,13 +586,11 @@ class LabelScorer:
             distinct = np.full(len(keep), Z_SATURATE)
         keep, distinct = keep[distinct > 0], distinct[distinct > 0]
         self._group_df[key] = df_in
-        inside = group[:, keep].tocsc()
         rows = []
-        for column, (index, z) in enumerate(zip(keep.tolist(), distinct.tolist(), strict=True)):
-            coverage = float(df_in[index]) / n_in
-            hits = members[inside.indices[inside.indptr[column]:inside.indptr[column + 1]]]
-            rows.append(Scored(self._terms[index], coverage * z, coverage,
-                               frozenset(hits.tolist()), z))
+        for index, z in zip(keep.tolist(), distinct.tolist(), strict=True):
+            count = int(df_in[index])
+            coverage = count / n_in
+            rows.append(Scored(self._terms[index], coverage * z, coverage, count, z))
         rows.sort(key=lambda r: (-round(r.score, 9), r.term))
         return tuple(rows)
 
@@ -719,7 +719,7 @@ class LabelScorer:
         top = [rows[i] for i in order[:PRESELECT]]
         near = self.closeness([r.term for r in top], members)
         near = near * self.identifies([r.term for r in top], members, rivals)
-        ranked = [Scored(r.term, prior[order[i]] * float(near[i]), r.coverage, r.rows, r.z)
+        ranked = [Scored(r.term, prior[order[i]] * float(near[i]), r.coverage, r.count, r.z)
                   for i, r in enumerate(top)]
         ranked.sort(key=lambda r: (-round(r.score, 9), r.term))
         compound = self._compound(members, rivals)
@@ -745,7 +745,7 @@ class LabelScorer:
         if self.field is None or self.embed_phrases is None:
             return None
         rows = [r for r in self.scored(members)
-                if r.coverage >= COMPOUND_COVERAGE and len(r.rows) >= MIN_PART_PAPERS
+                if r.coverage >= COMPOUND_COVERAGE and r.count >= MIN_PART_PAPERS
                 and self.is_compound_noun(r.term)]
         if not rows:
             return None
@@ -754,8 +754,9 @@ class LabelScorer:
         order = sorted(range(len(rows)), key=lambda i: (-round(prior[i], 9), rows[i].term))
         top = [rows[i] for i in order[:PRESELECT]]
         composed = [f"{self.field} {r.term}" for r in top]
+        self._composed.update((term, r.term) for term, r in zip(composed, top, strict=True))
         near = self.closeness(composed, members) * self.identifies(composed, members, rivals)
-        scored = [Scored(term, prior[order[i]] * float(near[i]), r.coverage, r.rows, r.z)
+        scored = [Scored(term, prior[order[i]] * float(near[i]), r.coverage, r.count, r.z)
                   for i, (term, r) in enumerate(zip(composed, top, strict=True))]
         return min(scored, key=lambda r: (-round(r.score, 9), r.term))
 
@@ -814,25 +815,31 @@ class LabelScorer:
             return self._fallback(members, taken or set())
         best = options[0]
         if best.coverage < JOIN_BELOW:
-            partner = self._partner(best, options, len(members))
+            partner = self._partner(best, options, members)
             if partner is not None:
                 joined = f"{best.term}{JOIN}{partner.term}"
                 if _stems(self.show(joined)) not in taken_stems:
                     return self.show(joined)
         return self.show(best.term)
 
-    def _partner(self, head: Scored, options: Sequence[Scored], size: int) -> Scored | None:
-        floor = max(MIN_PART_PAPERS, math.ceil(MIN_PART_SHARE * size))
-        if len(head.rows) < floor:
+    def _partner(self, head: Scored, options: Sequence[Scored], members: np.ndarray) -> Scored | None:
+        floor = max(MIN_PART_PAPERS, math.ceil(MIN_PART_SHARE * len(members)))
+        if head.count < floor:
             return None
         for other in options[1:PARTNERS]:
-            if _stems(other.term) & _stems(head.term) or len(other.rows) < floor:
+            if _stems(other.term) & _stems(head.term) or other.count < floor:
                 continue
             if len(head.term.split()) + len(other.term.split()) + 1 > MAX_LABEL_WORDS:
                 continue
-            if len(other.rows - head.rows) >= max(1, JOIN_GAIN * len(head.rows)):
+            added = np.setdiff1d(self.holders(other.term, members), self.holders(head.term, members))
+            if len(added) >= max(1, JOIN_GAIN * head.count):
                 return other
         return None
+
+    def holders(self, term: str, members: np.ndarray) -> np.ndarray:
+        """The rows of ``members`` whose text holds ``term`` (a composed label: its noun), sorted."""
+        term = self._composed.get(term, term)
+        return np.intersect1d(self.postings.get(term, np.zeros(0, dtype=int)), members)
 
     def _fallback(self, members: np.ndarray, taken: set[str]) -> str:
         """No candidate phrase: the group's most used candidate phrase, even in one paper and
