@@ -59,12 +59,11 @@ def lexical_tfidf(texts: list[str]) -> dict[str, Any]:
     from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
     min_df = 2 if len(texts) >= 20 else 1
+    counts = CountVectorizer(stop_words="english", min_df=min_df, ngram_range=(1, 2))
     try:
-        counts = CountVectorizer(stop_words="english", min_df=min_df, ngram_range=(1, 2)
-                                 ).fit(texts)
+        matrix = counts.fit_transform(texts).tocsc()
     except ValueError:  # empty vocabulary
         return dict.fromkeys(LEXICAL_VIEWS)
-    matrix = counts.transform(texts).tocsc()
     names = counts.get_feature_names_out()
     df = np.diff(matrix.indptr)
     single = np.array([" " not in name for name in names], dtype=bool)
