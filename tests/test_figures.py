@@ -390,3 +390,41 @@ def test_stable_svg_fixes_plotly_random_ids_without_clip_paths():
     clipped = (b'<svg><defs id="defs-a1b2c3"/><clipPath id="clipa1b2c3xyplot"/>'
                b'<g clip-path="url(#clipa1b2c3xy)"/></svg>')
     assert b"a1b2c3" not in stable_svg(clipped)
+
+
+def test_static_files_leave_out_what_only_hovering_shows():
+    import plotly.graph_objects as go
+
+    from surveykit.figures.export import static_spec
+
+    fig = go.Figure([go.Scatter(x=[1, 2], y=[3, 4], mode="markers", text=["a", "b"],
+                                customdata=["p1", "p2"], hovertemplate="%{text}"),
+                     go.Scatter(x=[1], y=[2], mode="text", text=["Topic label"])])
+    spec = static_spec(fig)
+    assert "text" not in spec["data"][0] and "customdata" not in spec["data"][0]
+    assert spec["data"][1]["text"] == ("Topic label",) or list(spec["data"][1]["text"]) == ["Topic label"]
+    assert fig.data[0].text == ("a", "b")  # the figure itself is untouched
+
+
+def test_a_failed_render_restarts_the_browser_and_tries_again(tmp_path):
+    import plotly.graph_objects as go
+
+    from surveykit.figures.export import ExportReport, _render_all
+
+    class FlakySession:
+        def __init__(self):
+            self.calls, self.closed = 0, 0
+
+        def render(self, spec, fmt, width, height, scale):
+            self.calls += 1
+            if self.calls == 1:
+                raise TimeoutError("a message reached the browser cut short")
+            return b"%PDF-1.4 fake"
+
+        def close(self):
+            self.closed += 1
+
+    session = FlakySession()
+    report = ExportReport(out_dir=tmp_path, files={"map": []})
+    _render_all(session, {"map": go.Figure()}, ["pdf"], {}, 300, tmp_path, report)
+    assert not report.errors and session.closed == 1 and (tmp_path / "map.pdf").exists()

@@ -402,9 +402,11 @@ def extract_attributes(
     zero_shot = embeddings is not False
     matched = _match_all(papers, roles, schema, zero_shot, paper_types or {})
     per_paper = [found for found, _, _ in matched]
-    jobs = [_ZeroShotJob(index, schema[name], _segments(paper, roles, index)[1], replace)
-            for index, ((_, wanted, _), paper) in enumerate(zip(matched, papers, strict=True))
-            for name, replace in wanted]
+    jobs = []
+    for index, ((_, wanted, _), paper) in enumerate(zip(matched, papers, strict=True)):
+        if wanted:  # the paper's segments once, shared by its zero-shot decisions
+            segments = _segments(paper, roles, index)[1]
+            jobs += [_ZeroShotJob(index, schema[name], segments, replace) for name, replace in wanted]
     if jobs:
         embedder = embeddings if callable(embeddings) else default_embedder(cache_dir)
         for number, hits in _run_zero_shot(jobs, embedder).items():

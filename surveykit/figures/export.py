@@ -349,13 +349,40 @@ def _render_all(session: BrowserSession, figures: Mapping[str, go.Figure], stati
                 report: ExportReport) -> None:
     for name, fig in figures.items():
         width, height = sizes.get(name, (fig.layout.width, fig.layout.height))
-        spec = fig.to_dict()  # serialise once for the three formats
+        spec = static_spec(fig)  # serialise once for the three formats
         for fmt in static:
             scale = png_dpi / PX_PER_INCH if fmt == "png" else 1.0
             try:
-                data = session.render(spec, fmt, width, height, scale)
+                data = _render_twice(session, spec, fmt, width, height, scale, name)
             except Exception as exc:
                 report.errors[name] = f"{fmt}: {type(exc).__name__}: {exc}"
                 logger.error("figure %s (%s) failed: %s", name, fmt, exc)
                 break
             report.files[name].append(io.write_bytes(out / f"{name}.{fmt}", data))
+
+
+HOVER_ONLY = ("text", "hovertext", "customdata", "hovertemplate")
+
+
+def static_spec(fig: go.Figure) -> dict[str, Any]:
+    """The figure as the browser renders it to a file: without what only hovering shows (the
+    titles of a 5,000-point map are most of its 0.8 MB message to the browser)."""
+    spec = fig.to_dict()
+    for trace in spec.get("data", []):
+        if trace.get("mode") == "markers":  # text is drawn only with a "text" mode
+            for key in HOVER_ONLY:
+                trace.pop(key, None)
+    return spec
+
+
+def _render_twice(session: BrowserSession, spec: dict[str, Any], fmt: str, width: int | None,
+                  height: int | None, scale: float, name: str) -> bytes:
+    """Render; a failure restarts the browser and tries once more (a big message can reach
+    Chromium cut short, which then never answers)."""
+    try:
+        return session.render(spec, fmt, width, height, scale)
+    except Exception as exc:
+        logger.warning("figure %s (%s) failed (%s: %s); restarting the browser and trying again",
+                       name, fmt, type(exc).__name__, exc)
+        session.close()
+        return session.render(spec, fmt, width, height, scale)
