@@ -553,10 +553,18 @@ def build_attributes(
     roles: Sequence[Sequence[RoleSentence]] | None = None,
     paper_types: Mapping[str, Any] | None = None,
 ) -> AttributeTable:
-    """Stage function: schema from ``config``, extract, save ``build/attributes.parquet`` (+ CSV)."""
+    """Stage function: schema from ``config``, extract, save ``build/attributes.parquet`` (+ CSV).
+    Zero-shot decisions read the papers' embedding model (``[embed]``: the static model above
+    ``static_above`` papers, where MiniLM would embed every undecided paper's sentences)."""
+    from surveykit.embed import EmbedSettings
+
     schema = schema_from_config(config)
     cache = Path(config.paths.cache) / "embeddings" if config.paths else None
-    table = extract_attributes(corpus, schema, embeddings=embeddings, cache_dir=cache, roles=roles,
+    papers = list(corpus)
+    if embeddings is None and config is not None:
+        model = EmbedSettings.from_config(config).model_for(len(papers))
+        embeddings = default_embedder(cache, model)
+    table = extract_attributes(papers, schema, embeddings=embeddings, cache_dir=cache, roles=roles,
                                paper_types=paper_types)
     path = attributes_path(config)
     table.save(path)
