@@ -19,11 +19,13 @@ leaves no half-built model behind.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -166,12 +168,27 @@ def load_static(folder: str) -> Any:
 
 
 def encode_static(model: Any, texts: list[str], batch_size: int = 1024) -> np.ndarray:
-    """Mean token vectors of ``texts`` (float32, not normalised here), one process, deterministic."""
+    """Mean token vectors of ``texts`` (float32, not normalised here), one process, deterministic.
+    Tokenising is most of the cost: it runs on every core (:func:`parallel_tokenizer`)."""
     if not texts:
         return np.zeros((0, int(model.dim)), dtype=np.float32)
-    vectors = model.encode(texts, batch_size=batch_size, use_multiprocessing=False,
-                           show_progress_bar=False, normalize=False)
+    with parallel_tokenizer():
+        vectors = model.encode(texts, batch_size=batch_size, use_multiprocessing=False,
+                               show_progress_bar=False, normalize=False)
     return np.asarray(vectors, dtype=np.float32)
+
+
+@contextlib.contextmanager
+def parallel_tokenizer() -> Iterator[None]:
+    """Let the Rust tokenizer use its threads for a while (``TOKENIZERS_PARALLELISM=true``, read
+    at each call; the same tokens), then set it back, to off when it was unset: a later fork
+    (attribute workers) warns about threads already used unless the setting is explicit."""
+    before = os.environ.get("TOKENIZERS_PARALLELISM")
+    os.environ["TOKENIZERS_PARALLELISM"] = "true"
+    try:
+        yield
+    finally:
+        os.environ["TOKENIZERS_PARALLELISM"] = before if before is not None else "false"
 
 
 def main() -> int:

@@ -173,3 +173,18 @@ def test_real_distillation_from_the_bundled_minilm(tmp_path, monkeypatch):
     vectors = embed.embed_texts(TEXTS, model=folder, cache_dir=tmp_path / "c", progress=False)
     assert vectors.shape == (5, 384) and np.allclose(np.linalg.norm(vectors, axis=1), 1.0)
     assert embed.model_identity(folder).startswith("static:")
+
+
+def test_parallel_tokenizer_is_on_only_while_encoding(monkeypatch):
+    import os
+
+    from surveykit.embed_static import parallel_tokenizer
+
+    monkeypatch.setenv("TOKENIZERS_PARALLELISM", "false")
+    with parallel_tokenizer():
+        assert os.environ["TOKENIZERS_PARALLELISM"] == "true"
+    assert os.environ["TOKENIZERS_PARALLELISM"] == "false"
+    monkeypatch.delenv("TOKENIZERS_PARALLELISM")
+    with parallel_tokenizer():
+        pass
+    assert os.environ["TOKENIZERS_PARALLELISM"] == "false"  # explicit: a later fork stays quiet
