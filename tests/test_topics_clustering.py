@@ -103,3 +103,16 @@ def test_no_lexical_weight_means_one_view():
     assert len(views) == 1
     with pytest.raises(ValueError, match="unknown lexical view"):
         cl.lexical_features(["some words here"] * 5, 10, 42, kind="letters")
+
+
+def test_a_topic_the_corpus_does_not_fill_joins_its_nearest():
+    from surveykit.topics.clustering import absorb_small_clusters
+
+    rng = np.random.default_rng(0)
+    features = np.vstack([rng.normal(0, 0.1, (400, 2)), rng.normal(5, 0.1, (400, 2)),
+                          [[4.0, 4.0]]])
+    labels = np.array([0] * 400 + [2] * 400 + [1])  # cluster 1: one odd point
+    merged = absorb_small_clusters(features, labels)
+    assert merged.max() == 1 and merged[-1] == 1 and (merged[:400] == 0).all()
+    even = np.array([0] * 400 + [1] * 401)
+    assert (absorb_small_clusters(features, even) == even).all()
