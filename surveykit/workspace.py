@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -58,6 +59,30 @@ def topic_frames(result: TopicResult) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "keywords": list(topic.keywords), "representatives": list(topic.representative_ids),
             })
     return assignments, pd.DataFrame(rows, columns=TOPIC_COLUMNS)
+
+
+def made_from(marker: Path, key: str, table: Path) -> bool:
+    """``marker`` (JSON) records ``key`` and ``table``'s current digest: the saved table is what
+    inputs of digest ``key`` make, and nobody edited it since."""
+    import json
+
+    from surveykit.stages import file_digest
+
+    try:
+        saved = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return saved.get("key") == key and saved.get("table") == file_digest(table)
+
+
+def record_made_from(marker: Path, key: str, table: Path) -> None:
+    """Write the :func:`made_from` marker of ``table``."""
+    import json
+
+    from surveykit import io
+    from surveykit.stages import file_digest
+
+    io.write_text(marker, json.dumps({"key": key, "table": file_digest(table)}) + "\n")
 
 
 class Workspace:
@@ -154,7 +179,6 @@ class Workspace:
         ``build/paper_types.csv``, read back while the corpus, its sentence roles and surveykit
         are the ones it was made from (``build/paper_types.key.json``)."""
         import hashlib
-        import json
 
         from surveykit import io
         from surveykit.roles import detect_paper_types
@@ -167,17 +191,13 @@ class Workspace:
             digest.update(f"\0{paper.id}\0{paper.title}\0{paper.abstract}".encode())
         digest.update(file_digest(self.paths.build / "sentence_roles.parquet").encode())
         key = digest.hexdigest()
-        try:
-            saved = json.loads(marker.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            saved = {}
-        if saved.get("key") == key and saved.get("table") == file_digest(path):
+        if made_from(marker, key, path):
             io.claim(path), io.claim(marker)  # read back: still this stage's outputs
             return pd.read_csv(path, dtype=str, keep_default_na=False)
         marker.unlink(missing_ok=True)
         frame = detect_paper_types(self.corpus.papers, self.sentence_roles)
         io.write_text(path, frame.to_csv(index=False))
-        io.write_text(marker, json.dumps({"key": key, "table": file_digest(path)}) + "\n")
+        record_made_from(marker, key, path)
         return frame
 
     @cached_property
@@ -289,21 +309,15 @@ class Workspace:
         topics: while those are what the saved ``build/attributes.parquet`` was made from
         (``build/attributes.key.json``), it is read back instead (a curation edit re-runs notebook
         03 for its tables, not for the attributes)."""
-        import json
 
         from surveykit import io
         from surveykit.attributes import AttributeTable
         from surveykit.attributes.extract import attributes_path, build_attributes
-        from surveykit.stages import file_digest
 
         path = attributes_path(self.config)
         marker = path.with_name("attributes.key.json")
         key = self._attributes_key()
-        try:
-            saved = json.loads(marker.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            saved = {}
-        if saved.get("key") == key and saved.get("table") == file_digest(path):
+        if made_from(marker, key, path):
             table = AttributeTable.load(path)
             for made in (path, path.with_suffix(".csv"), path.with_name("attributes_wide.csv"), marker):
                 io.claim(made)  # read back, still this stage's outputs (the output manifest keeps them)
@@ -315,7 +329,7 @@ class Workspace:
                      for row in self.paper_types.itertuples(index=False)}
             table = build_attributes(self.config, self.corpus, roles=self.sentence_roles,
                                      paper_types=types)
-            io.write_text(marker, json.dumps({"key": key, "table": file_digest(path)}) + "\n")
+            record_made_from(marker, key, path)
         self.__dict__["attributes"] = table
         return table
 
