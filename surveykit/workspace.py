@@ -241,7 +241,7 @@ class Workspace:
         does not read the 100,000 papers' vectors)."""
         from surveykit.embed import embed_texts
 
-        memory = self.__dict__.setdefault("_phrase_vectors", {})
+        memory = self.__dict__.setdefault("_phrase_vectors", {}).setdefault(self.embedding_model, {})
         missing = sorted({t for t in texts if t not in memory})
         if missing:
             vectors = embed_texts(missing, model=self.embedding_model,
