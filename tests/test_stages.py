@@ -260,3 +260,28 @@ def test_a_skipped_stage_reports_again_what_it_reported_when_it_ran(tmp_path):
     again = run_notebooks(None, tmp_path / "out", folder, progress=False)
     assert again.statuses[0].action == "skipped" and len(again) == 0
     assert [o.message for o in again.failures] == ["bibtex error"]  # still exits 1
+
+
+def test_label_phrases_are_embedded_once_per_model_and_apart_from_the_papers(project, monkeypatch):
+    import numpy as np
+
+    from surveykit import embed
+    from surveykit.workspace import Workspace
+
+    calls = []
+
+    def fake_embed(texts, model=None, cache_dir=None, progress=True, **kwargs):
+        calls.append((list(texts), model, cache_dir.name))
+        return np.array([[float(len(t)), 1.0] for t in texts], dtype=np.float32)
+
+    monkeypatch.setattr(embed, "embed_texts", fake_embed)
+    ws = Workspace(load_config(project / "survey.toml"))
+    ws.__dict__["embedding_model"] = "minilm"
+    first = ws.phrase_embedder(["web agents", "agent safety"])
+    again = ws.phrase_embedder(["agent safety", "web agents", "tool use"])
+    assert calls == [(["agent safety", "web agents"], "minilm", "phrase-embeddings"),
+                     (["tool use"], "minilm", "phrase-embeddings")]
+    assert (again[:2] == first[::-1]).all()
+    ws.__dict__["embedding_model"] = "static"
+    ws.phrase_embedder(["web agents"])
+    assert calls[-1] == (["web agents"], "static", "phrase-embeddings")
