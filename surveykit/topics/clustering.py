@@ -362,9 +362,10 @@ class AutoKClustering:
         if k <= 1:
             return np.zeros(n, dtype=int)
         if index is None:
-            return kmeans_refine(features, start, k)
-        labels = refine_from(features, centroids(views[0], start, k))
-        # a sample's odd point can seed a topic the corpus does not fill: automatic k only
+            labels = kmeans_refine(features, start, k)
+        else:
+            labels = refine_from(features, centroids(views[0], start, k))
+        # an odd paper (or a sample's) can hold a cluster of its own: automatic k only
         return labels if fixed is not None else absorb_small_clusters(features, labels)
 
     def _fit_ward(self, features: np.ndarray) -> np.ndarray:
@@ -408,17 +409,20 @@ def refine_from(features: np.ndarray, centers: np.ndarray) -> np.ndarray:
 
 
 SMALL_CLUSTER_SHARE = 0.05  # of the mean cluster size (n / k)
+MIN_CLUSTER_PAPERS = 2  # a topic is at least two papers
 
 
 def absorb_small_clusters(features: np.ndarray, labels: np.ndarray,
-                          share: float = SMALL_CLUSTER_SHARE) -> np.ndarray:
-    """Clusters smaller than ``share`` of the mean cluster size join their nearest other cluster
-    (nearest centroid per point), then clusters are numbered 0..k'-1 in their old order. At
-    100,000 papers a 3,000-paper sample's outlier seeded a 1-paper topic among 2,400-paper ones."""
+                          share: float = SMALL_CLUSTER_SHARE,
+                          min_size: int = MIN_CLUSTER_PAPERS) -> np.ndarray:
+    """Clusters smaller than ``share`` of the mean cluster size, or than ``min_size``, join their
+    nearest other cluster (nearest centroid per point), then clusters are numbered 0..k'-1 in
+    their old order. At 100,000 papers a 3,000-paper sample's outlier seeded a 1-paper topic among
+    2,400-paper ones; at 828 papers one odd paper made a topic of its own."""
     labels = np.asarray(labels, dtype=int).copy()
     k = int(labels.max()) + 1 if len(labels) else 0
     sizes = np.bincount(labels, minlength=k)
-    small = np.flatnonzero(sizes < share * len(labels) / max(k, 1))
+    small = np.flatnonzero(sizes < max(share * len(labels) / max(k, 1), min_size))
     if not len(small) or len(small) == k:
         return labels
     keep = np.setdiff1d(np.arange(k), small)
