@@ -208,6 +208,27 @@ def _run_step(command: list[str], work: Path, env: dict[str, str], timeout: floa
     return True
 
 
+def _sample_bbl(work: Path, keys: list[str], full: str) -> list[str]:
+    """Keep the joined ``.bbl`` as ``check-full.bbl`` and write as ``check.bbl`` its items that are
+    not :func:`plain_item` plus the first :data:`PLAIN_SAMPLE` plain ones; the keys bibtex wrote
+    no item for (undefined citations)."""
+    (work / "check-full.bbl").write_text(full, "utf-8")
+    head, items, tail = split_bbl(full)
+    written = {found.group(1) for item in items
+               for found in [_BIBITEM.match(item[:2000].replace("\n", " "))] if found}
+    plain = 0
+    kept = []
+    for item in items:
+        if plain_item(item):
+            plain += 1
+            if plain > PLAIN_SAMPLE:
+                continue
+        kept.append(item)
+    if full:
+        (work / "check.bbl").write_text(head + "".join(kept) + tail, "utf-8")
+    return [key for key in dict.fromkeys(keys) if key not in written]
+
+
 def _compile_large(keys: list[str], work: Path, style: str, fontenc: str | None,
                    packages: Iterable[str], fonts: Sequence[str], latex: list[str],
                    env: dict[str, str], timeout: float, started: float,
@@ -224,42 +245,22 @@ def _compile_large(keys: list[str], work: Path, style: str, fontenc: str | None,
     """
     (work / "check.tex").write_text(check_document([], style, fontenc, packages, fonts=fonts),
                                     "utf-8")
-    chunks = [keys[start:start + BIBTEX_CHUNK] for start in range(0, len(keys), BIBTEX_CHUNK)]
-    commands = [["bibtex", "check"]] * len(chunks) + [[*latex[:-1], "-draftmode", latex[-1]]]
     logs, bbls = [], []
-    for command in commands:
-        if command[0] == "bibtex":  # one chunk of the keys: bibtex's hash holds 200,000 strings
-            chunk = chunks[len(logs)]
-            aux = ["\\relax"] + [f"\\citation{{{key}}}" for key in chunk]
-            aux += [f"\\bibstyle{{{style}}}", "\\bibdata{refs}"]
-            (work / "check.aux").write_text("\n".join(aux) + "\n", "utf-8")
-            for made in ("check.bbl", "check.blg"):
-                (work / made).unlink(missing_ok=True)
-        else:
-            bbl_path = work / "check.bbl"
-            (work / "check.blg").write_text("".join(logs), "utf-8")  # every chunk's messages
-            full = _join_bbls(bbls)
-            (work / "check-full.bbl").write_text(full, "utf-8")
-            head, items, tail = split_bbl(full)
-            written = {found.group(1) for item in items
-                       for found in [_BIBITEM.match(item[:2000].replace("\n", " "))] if found}
-            result.undefined = [key for key in dict.fromkeys(keys) if key not in written]
-            plain = 0
-            kept = []
-            for item in items:
-                if plain_item(item):
-                    plain += 1
-                    if plain > PLAIN_SAMPLE:
-                        continue
-                kept.append(item)
-            if full:
-                bbl_path.write_text(head + "".join(kept) + tail, "utf-8")
-        if not _run_step(command, work, env, timeout, started, result):
+    for first in range(0, len(keys), BIBTEX_CHUNK):  # bibtex's hash holds 200,000 strings
+        aux = ["\\relax"] + [f"\\citation{{{key}}}" for key in keys[first:first + BIBTEX_CHUNK]]
+        aux += [f"\\bibstyle{{{style}}}", "\\bibdata{refs}"]
+        (work / "check.aux").write_text("\n".join(aux) + "\n", "utf-8")
+        for made in ("check.bbl", "check.blg"):
+            (work / made).unlink(missing_ok=True)
+        if not _run_step(["bibtex", "check"], work, env, timeout, started, result):
             break
-        if command[0] == "bibtex":
-            for made, kept in (("check.blg", logs), ("check.bbl", bbls)):
-                path = work / made
-                kept.append(path.read_text("utf-8", errors="replace") if path.exists() else "")
+        for made, texts in (("check.blg", logs), ("check.bbl", bbls)):
+            path = work / made
+            texts.append(path.read_text("utf-8", errors="replace") if path.exists() else "")
+    else:
+        (work / "check.blg").write_text("".join(logs), "utf-8")  # every chunk's messages
+        result.undefined = _sample_bbl(work, keys, _join_bbls(bbls))
+        _run_step([*latex[:-1], "-draftmode", latex[-1]], work, env, timeout, started, result)
     undefined = result.undefined
     parse_tex_outputs(work, result)
     result.undefined = undefined  # the log has no citations to report: the document cites none
