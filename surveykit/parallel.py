@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
+
+
+def usable_cpus(limit: int) -> int:
+    """The CPUs this process may use (its affinity on Linux), at least 1 and at most ``limit``."""
+    try:
+        count = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        count = os.cpu_count() or 1
+    return max(1, min(limit, count))
 
 
 def spawn_context() -> Any:

@@ -494,8 +494,9 @@ def _match_all(papers: list[Paper], roles: Sequence[Sequence[RoleSentence]] | No
     global _FORKED
     import multiprocessing
 
-    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,
-                  8)
+    from surveykit.parallel import usable_cpus
+
+    workers = usable_cpus(8)
     if len(papers) <= PARALLEL_ABOVE or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         screen = schema_screen(schema)
         return [_match_paper(i, paper, roles, schema, screen, zero_shot, types)

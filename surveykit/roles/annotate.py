@@ -100,10 +100,9 @@ def annotate_sentences(
 
 def default_workers() -> int:
     """Worker processes for the parallel steps: the CPUs this process may use, at most 4."""
-    try:
-        return max(1, min(4, len(os.sched_getaffinity(0))))
-    except AttributeError:  # not on Linux
-        return max(1, min(4, os.cpu_count() or 1))
+    from surveykit.parallel import usable_cpus
+
+    return usable_cpus(4)
 
 
 _WORKER_MODEL: list[RoleModel] = []
