@@ -150,18 +150,6 @@ class LiteralScreen:
             self._values[id(value)] = (value, literals)  # the value is kept: its id stays its own
             return literals
 
-    def admits(self, pattern: re.Pattern[str], text: str) -> bool:
-        """False only when ``pattern`` cannot match ``text`` (none of its literals is in it)."""
-        return pattern not in self.literals or pattern in self.candidates(text)
-
-    def may_match(self, pattern: re.Pattern[str], present: frozenset[str]) -> bool:
-        """False when none of ``pattern``'s required literals is in ``present``."""
-        try:
-            literals = self.literals[pattern]
-        except KeyError:  # not one of this screen's patterns: run it (a screen only saves work)
-            return True
-        return literals is None or not literals.isdisjoint(present)
-
 
 @lru_cache(maxsize=8)
 def _schema_screen(patterns: tuple[re.Pattern[str], ...]) -> LiteralScreen:
