@@ -188,7 +188,7 @@ class PhraseAnalyzer:
     def _analyse(self, text: str) -> list[str]:
         terms: list[str] = []
         run: list[str] = []
-        kept = self.__dict__.setdefault("_kept", {})  # token -> part of a phrase (cached)
+        kept = self._kept  # token -> part of a phrase (cached)
         inner = getattr(self, "inner", frozenset())
         for token in TOKEN.findall(text.lower()):
             keep = kept.get(token)
@@ -230,29 +230,8 @@ def evenly(items: Sequence[Any], limit: int = SPELLING_SAMPLE) -> Sequence[Any]:
 def document_vocabulary(documents: Sequence[str], analyzer: PhraseAnalyzer,
                         min_df: int = 2) -> tuple[list[str], dict[str, int]]:
     """Terms found in at least ``min_df`` documents (1 for tiny corpora), sorted; and their df."""
-    counts: dict[str, int] = {}
-    for document in documents:
-        for term in set(analyzer(document)):
-            counts[term] = counts.get(term, 0) + 1
-    floor = min_df if len(documents) >= 10 else 1
-    vocabulary = sorted(t for t, c in counts.items() if c >= floor)
-    if not vocabulary:
-        vocabulary = sorted(counts)
-    return vocabulary, {t: counts[t] for t in vocabulary}
-
-
-def vocabulary_postings(documents: Sequence[str], analyzer: PhraseAnalyzer, min_df: int = 2
-                        ) -> tuple[list[str], dict[str, int], dict[str, np.ndarray]]:
-    """:func:`document_vocabulary` and :func:`term_documents` of that vocabulary, in one pass
-    over the documents (each analysed once)."""
-    found: dict[str, list[int]] = {}
-    for index, document in enumerate(documents):
-        for term in set(analyzer(document)):
-            found.setdefault(term, []).append(index)
-    floor = min_df if len(documents) >= 10 else 1
-    vocabulary = sorted(t for t, rows in found.items() if len(rows) >= floor) or sorted(found)
-    return (vocabulary, {t: len(found[t]) for t in vocabulary},
-            {t: np.asarray(found[t], dtype=int) for t in vocabulary})
+    terms = vocabulary_postings(documents, analyzer, min_df)
+    return terms.vocabulary, terms.doc_freq
 
 
 class CorpusTerms(NamedTuple):
@@ -261,6 +240,26 @@ class CorpusTerms(NamedTuple):
     vocabulary: list[str]  # terms in at least ``min_df`` documents, sorted
     doc_freq: dict[str, int]
     postings: dict[str, np.ndarray]  # term -> sorted rows of the documents holding it
+
+
+def _corpus_terms(found: dict[str, list[int]], n_documents: int, min_df: int = 2) -> CorpusTerms:
+    """Term -> the rows holding it, kept for the terms in at least ``min_df`` documents (1 for
+    tiny corpora; every term when none is that frequent)."""
+    floor = min_df if n_documents >= 10 else 1
+    vocabulary = sorted(t for t, rows in found.items() if len(rows) >= floor) or sorted(found)
+    return CorpusTerms(vocabulary, {t: len(found[t]) for t in vocabulary},
+                       {t: np.asarray(found[t], dtype=int) for t in vocabulary})
+
+
+def vocabulary_postings(documents: Sequence[str], analyzer: PhraseAnalyzer, min_df: int = 2
+                        ) -> CorpusTerms:
+    """:func:`document_vocabulary` and :func:`term_documents` of that vocabulary, in one pass
+    over the documents (each analysed once)."""
+    found: dict[str, list[int]] = {}
+    for index, document in enumerate(documents):
+        for term in set(analyzer(document)):
+            found.setdefault(term, []).append(index)
+    return _corpus_terms(found, len(documents), min_df)
 
 
 def paired_terms(documents: Sequence[str], analyzer: PhraseAnalyzer
@@ -279,10 +278,10 @@ def paired_terms(documents: Sequence[str], analyzer: PhraseAnalyzer
     blocked = frozenset(w for w in PHRASE_NOUNS if _is_stop(w, analyzer.stops))
     if blocked != PHRASE_NOUNS or analyzer.inner:  # a phrase noun is a plain word: no shortcut
         plain = vocabulary_postings(documents, analyzer)
-        return (CorpusTerms(*plain), CorpusTerms(*vocabulary_postings(documents, twin)),
-                _count_matrix(documents, analyzer, plain[0]))
+        return (plain, vocabulary_postings(documents, twin),
+                _count_matrix(documents, analyzer, plain.vocabulary))
     both: dict[str, list[int]] = {}
-    counts: dict[str, list[int]] = {}  # term -> its count in each document of both[term]
+    counts: dict[str, list[int]] = {}  # plain term -> its count in each document of both[term]
     is_plain: dict[str, bool] = {}
     for index, document in enumerate(documents):
         for term, count in Counter(twin._analyse(document)).items():
@@ -292,20 +291,14 @@ def paired_terms(documents: Sequence[str], analyzer: PhraseAnalyzer
                 plain = is_plain[term] = blocked.isdisjoint(term.split())
             if plain:
                 counts.setdefault(term, []).append(count)
-    floor = 2 if len(documents) >= 10 else 1
-    terms = []
-    for keep in ((t for t in both if is_plain[t]), both):
-        found = {t: both[t] for t in keep}
-        vocabulary = sorted(t for t, rows in found.items() if len(rows) >= floor) or sorted(found)
-        terms.append(CorpusTerms(vocabulary, {t: len(found[t]) for t in vocabulary},
-                                 {t: np.asarray(found[t], dtype=int) for t in vocabulary}))
-    vocabulary = terms[0].vocabulary
+    plain = _corpus_terms({t: both[t] for t in counts}, len(documents))
+    vocabulary = plain.vocabulary
     sizes = np.fromiter((len(counts[t]) for t in vocabulary), dtype=np.int64, count=len(vocabulary))
     indptr = np.concatenate([[0], np.cumsum(sizes)])
     rows = np.fromiter((i for t in vocabulary for i in both[t]), dtype=np.int32, count=int(indptr[-1]))
     data = np.fromiter((c for t in vocabulary for c in counts[t]), dtype=np.int64, count=int(indptr[-1]))
     matrix = csc_matrix((data, rows, indptr), shape=(len(documents), len(vocabulary))).tocsr()
-    return terms[0], terms[1], matrix
+    return plain, _corpus_terms(both, len(documents)), matrix
 
 
 def _count_matrix(documents: Sequence[str], analyzer: PhraseAnalyzer, vocabulary: list[str]) -> Any:
@@ -605,14 +598,11 @@ class LabelScorer:
         lift = max(0.0, 1.0 - p_out / p_in) if p_in > 0 else 0.0
         return min(1.0, row.z / Z_SATURATE) * lift
 
-    def is_fragment(self, term: str, members: np.ndarray) -> bool:
+    def is_fragment(self, term: str, df: np.ndarray | None) -> bool:
         """A phrase nearly always extended by the same word in the group ("neural machine" ->
         "neural machine translation", "language processing" -> "natural language processing"):
-        a longer term holds at least :data:`FRAGMENT_SHARE` of its uses."""
-        return self._extended(term, self._group_df.get(np.asarray(members, dtype=int).tobytes()))
-
-    def _extended(self, term: str, df: np.ndarray | None) -> bool:
-        """:meth:`is_fragment` given the group's document frequencies (scored already)."""
+        a longer term holds at least :data:`FRAGMENT_SHARE` of its uses. ``df``: the group's
+        document frequencies (kept by :meth:`scored`)."""
         own = self._index.get(term)
         if df is None or own is None or df[own] <= 0:
             return False
@@ -710,7 +700,7 @@ class LabelScorer:
         members = np.asarray(members, dtype=int)
         scored = self.scored(members)
         df = self._group_df.get(members.tobytes())
-        rows = [r for r in scored if self.is_candidate(r.term) and not self._extended(r.term, df)]
+        rows = [r for r in scored if self.is_candidate(r.term) and not self.is_fragment(r.term, df)]
         if not rows:
             return []
         prior = [r.coverage * self.distinctiveness(r, members)
@@ -876,7 +866,7 @@ class LabelScorer:
         df = self._group_df.get(members.tobytes())
         rows = [r for r in scored if self.is_candidate(r.term)
                 and not any(_stems(r.term) >= stems for stems in narrower)
-                and _stems(r.term) not in taken_stems and not self._extended(r.term, df)]
+                and _stems(r.term) not in taken_stems and not self.is_fragment(r.term, df)]
         if not rows:
             return self._fallback(members, {*avoid, *taken})
         index = np.array([self._index[r.term] for r in rows])
