@@ -61,24 +61,24 @@ class KnownTextsVectorizer(CountVectorizer):
                 cols.extend(parts)
         picks = csr_matrix((np.ones(len(rows), dtype=self.counts.dtype), (rows, cols)),
                            shape=(len(documents), self.counts.shape[0]))
-        result = (picks @ self.counts).tocsr()
-        if unknown:  # analysed as CountVectorizer would
-            counted = super().transform([documents[i] for i in unknown]).tocsr()
-            result = result.tolil()
-            for position, index in enumerate(unknown):
-                result[index] = counted[position]
-            result = result.tocsr()
+        result = picks @ self.counts
+        if unknown:  # analysed as CountVectorizer would, placed in their (empty) rows
+            counted = super().transform([documents[i] for i in unknown])
+            place = csr_matrix((np.ones(len(unknown), dtype=counted.dtype),
+                                (unknown, np.arange(len(unknown)))), shape=(len(documents), len(unknown)))
+            result = result + place @ counted
+        result = result.tocsr()
         result.sort_indices()
         return result
 
     def _split(self, document: str) -> list[int] | None:
         """The rows of the known texts that make ``document`` (joined by single spaces), or None."""
         index = self.__dict__.get("_index")
-        if index is None:
-            index = self._index = {}
-            for row, text in enumerate(self.texts or ()):
-                index.setdefault(_clean(text)[:KEY], []).append(row)
+        if index is None:  # built at the first document (the texts as BERTopic hands them over)
             self._cleaned = [_clean(t) for t in self.texts or ()]
+            index = self._index = {}
+            for row, text in enumerate(self._cleaned):
+                index.setdefault(text[:KEY], []).append(row)
             self._short = sorted({len(t) for t in self._cleaned if len(t) < KEY})
         found: list[int] = []
         position = 0
