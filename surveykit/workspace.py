@@ -309,7 +309,6 @@ class Workspace:
         topics: while those are what the saved ``build/attributes.parquet`` was made from
         (``build/attributes.key.json``), it is read back instead (a curation edit re-runs notebook
         03 for its tables, not for the attributes)."""
-
         from surveykit import io
         from surveykit.attributes import AttributeTable
         from surveykit.attributes.extract import attributes_path, build_attributes
