@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from surveykit.attributes.sentences import split_sentences
 from surveykit.corpus.model import Paper
@@ -157,18 +156,6 @@ class SourceSentence:
         return len(self.text.split())
 
 
-def _search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    return pattern.search(text)
-
-
-def _match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    return pattern.match(text)
-
-
-def _sub(pattern: re.Pattern[str], replacement: Any, text: str) -> str:
-    return pattern.sub(replacement, text)
-
-
 def skip_reason(text: str) -> str | None:
     """Why a sentence cannot be quoted in a survey, or ``None`` when it can."""
     words = text.split()
@@ -178,9 +165,9 @@ def skip_reason(text: str) -> str | None:
         return "too long"
     if _TEX_LEFTOVER.search(text):
         return "TeX leftovers"
-    if _search(_URL, text):
+    if _URL.search(text):
         return "URL"
-    if _search(_RELEASE, text):
+    if _RELEASE.search(text):
         return "code or data release note"
     if text.rstrip().endswith("?"):
         return "question"
@@ -220,10 +207,10 @@ def attribute(text: str, single_author: bool = False) -> tuple[str, bool]:
     """
     wording = text
     attributed = False
-    intro = _match(_INTRO_CLAUSE, wording)
+    intro = _INTRO_CLAUSE.match(wording)
     if intro:
         wording = wording[intro.end() :]
-    self_intro = _match(_SELF_INTRO, wording)
+    self_intro = _SELF_INTRO.match(wording)
     if self_intro:
         wording = _capitalise(wording[self_intro.end() :])
     first_we = re.search(r"\b[Ww]e\b", wording)
@@ -236,9 +223,9 @@ def attribute(text: str, single_author: bool = False) -> tuple[str, bool]:
     elif m := re.match(r"(?:This|The present) (?:paper|work|study|article)\b", wording):
         wording = f"The work of {AUTHOR}" + wording[m.end() :]
         attributed = True
-    if _search(_FIRST_PERSON, wording):
+    if _FIRST_PERSON.search(wording):
         wording = _replace_first_person(wording)
-    wording = _sub(_SELF_REFERENCE, "their work", wording)
+    wording = _SELF_REFERENCE.sub("their work", wording)
     if attributed and single_author:
         wording = _single_author_verbs(wording)
     return wording, attributed
@@ -264,9 +251,9 @@ _SOLVES = re.compile(
 
 def _cues(text: str) -> dict[str, bool]:
     """Which cue families a sentence holds (each pattern searched once)."""
-    return {"limitation": bool(_search(_LIMITATION, text)), "future": bool(_search(_FUTURE, text)),
-            "finding": bool(_search(_FINDING, text)),
-            "contribution": bool(_search(_CONTRIBUTION, text))}
+    return {"limitation": bool(_LIMITATION.search(text)), "future": bool(_FUTURE.search(text)),
+            "finding": bool(_FINDING.search(text)),
+            "contribution": bool(_CONTRIBUTION.search(text))}
 
 
 def _role(cues: dict[str, bool], text: str) -> str:
@@ -274,7 +261,7 @@ def _role(cues: dict[str, bool], text: str) -> str:
         return "future"
     if cues["contribution"]:
         return "contribution"
-    if cues["limitation"] and not _search(_SOLVES, text):
+    if cues["limitation"] and not _SOLVES.search(text):
         return "limitation"
     if cues["finding"]:
         return "finding"
@@ -298,15 +285,15 @@ def paper_sentences(paper: Paper) -> list[SourceSentence]:
             continue
         cues = _cues(text_clean)
         role = _role(cues, text_clean)
-        stripped = _sub(_LEADING_CONNECTIVE, "", text_clean)
-        if stripped != text_clean and not _match(_INTRO_CLAUSE, text_clean):
+        stripped = _LEADING_CONNECTIVE.sub("", text_clean)
+        if stripped != text_clean and not _INTRO_CLAUSE.match(text_clean):
             stripped = _capitalise(stripped)
         else:
             stripped = text_clean
         wording, attributed = attribute(stripped, single_author=single)
         wording = _capitalise(wording) if not wording.startswith(AUTHOR) else wording
-        anaphoric = (bool(_match(_ANAPHORIC_START, wording)) and not attributed) or bool(
-            _search(_DANGLING, wording.replace(AUTHOR, "they"))
+        anaphoric = (bool(_ANAPHORIC_START.match(wording)) and not attributed) or bool(
+            _DANGLING.search(wording.replace(AUTHOR, "they"))
         )
         tags = frozenset(tag for tag in ("limitation", "future", "finding", "contribution") if cues[tag])
         out.append(
