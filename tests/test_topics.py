@@ -254,6 +254,38 @@ def test_labels_name_their_own_topic_rather_than_the_field():
     assert scorer.identifies(["language tasks"], first, []).tolist() == [1.0]
 
 
+def test_a_small_topic_can_be_named_by_a_central_phrase_of_one_paper():
+    """Six papers on attacks whose only phrase in two of them is "neural models" (a phrase of the
+    whole field); "adversarial examples", in one of them, is near their centre: it names them.
+    Keywords still need two papers."""
+    from surveykit.topics import labels as lab
+
+    texts = (["adversarial examples neural models", "backdoor attack neural models",
+              "privacy leakage", "perturbation robustness", "concept erasure", "attack detection"]
+             + ["dialogue systems neural models", "dialogue systems", "dialogue state",
+                "dialogue state tracking", "dialogue policy", "neural models"])
+    vectors = np.array([[1.0, 0.0, 0.0]] * 6 + [[0.0, 1.0, 0.0]] * 6)
+    phrases = {"adversarial examples": [0.9, 0.1, 0.2], "neural models": [0.5, 0.5, 0.7],
+               "dialogue systems": [0, 1, 0], "dialogue state": [0, 1, 0.2]}
+
+    def embed(terms):
+        return np.array([phrases.get(t, [0, 0, 1]) for t in terms], dtype=float)
+
+    analyzer = lab.PhraseAnalyzer(frozenset())
+    postings = lab.term_documents(texts, analyzer, ["adversarial examples", "neural models",
+                                                    "dialogue systems", "dialogue state", "attack"])
+    scorer = lab.LabelScorer(postings, len(texts), set(), vectors=vectors, embed_phrases=embed)
+    attacks, dialogue = np.arange(6), np.arange(6, 12)
+    assert scorer.label(attacks, rivals=[dialogue]) == "Adversarial examples"
+    assert "adversarial examples" not in scorer.keywords(attacks, 5)
+    large = lab.LabelScorer(postings, len(texts), set(), vectors=vectors, embed_phrases=embed)
+    lab_size, lab.SINGLE_USE_GROUP = lab.SINGLE_USE_GROUP, 2  # groups above it: two papers
+    try:
+        assert large.label(attacks, rivals=[dialogue]) == "Neural models"
+    finally:
+        lab.SINGLE_USE_GROUP = lab_size
+
+
 def test_field_word_is_the_noun_in_most_titles():
     from surveykit.topics.labels import field_word, stop_words
 

@@ -46,6 +46,7 @@ GENERIC_SHARE = 0.35
 PHRASE_GENERIC_SHARE = 0.15  # a phrase in more of the corpus's papers names no part of it
 PHRASE_GENERIC_MIN = 10  # ... and in more than this many papers (a share needs a corpus)
 MAX_LABEL_WORDS = 5
+SINGLE_USE_GROUP = 20  # a topic up to this size may be named by a phrase of one of its papers
 PRIOR = 0.5
 SEPARATOR = " & "  # older labels; new ones join two phrases with JOIN
 JOIN = " and "
@@ -120,6 +121,7 @@ DOMAIN_STOP_WORDS = frozenset(
         "llms lm lms large-scale framework frameworks system systems data dataset datasets analysis",
         "evaluate evaluated evaluating evaluation evaluations benchmark benchmarks",
         "million millions billion billions thousand thousands hundred hundreds dozen dozens",
+        "like unlike versus",
     ]).split()
 )
 # Stop words that are nouns: never a term alone, but a label phrase may hold them ("multi-agent
@@ -477,6 +479,11 @@ def _unit(matrix: np.ndarray) -> np.ndarray:
     return matrix / np.where(norms > 0, norms, 1.0)
 
 
+def _shared_count(n_members: int) -> int:
+    """Papers of a group a keyword or section phrase must be in: 2 (1 in groups of one or two)."""
+    return 1 if n_members <= 2 else 2
+
+
 class Scored(NamedTuple):
     """A term scored for a group: ``score = coverage · z``; ``count``: the members holding it
     (which ones: :meth:`LabelScorer.holders`)."""
@@ -561,8 +568,9 @@ class LabelScorer:
     # --- scores ------------------------------------------------------------------------------
 
     def scored(self, members: np.ndarray) -> tuple[Scored, ...]:
-        """Distinctive terms (z > 0) of the group ``members`` (row indices), best ``score``
-        first; ties by term. Remembered per group."""
+        """Distinctive terms (z > 0) of the group ``members`` (row indices) in two of its papers
+        (one in groups up to :data:`SINGLE_USE_GROUP` papers), best ``score`` first; ties by
+        term. Remembered per group."""
         members = np.asarray(members, dtype=int)
         key = members.tobytes()
         if key not in self._scored:
@@ -573,7 +581,8 @@ class LabelScorer:
         n_in = len(set(members.tolist()))
         group = self._matrix[members]
         df_in = np.asarray(group.sum(axis=0)).ravel()
-        keep = np.flatnonzero(df_in >= (1 if n_in <= 2 else 2))  # tiny groups: any of their terms
+        # small groups: phrases of one paper too (a central paper's phrase may name the group)
+        keep = np.flatnonzero(df_in >= (1 if n_in <= SINGLE_USE_GROUP else 2))
         distinct = log_odds_z_array(df_in[keep], n_in, self._df[keep] - df_in[keep], self.n - n_in)
         if self.n - n_in <= 0:  # the whole corpus: nothing to be distinct from
             distinct = np.full(len(keep), Z_SATURATE)
@@ -696,7 +705,9 @@ class LabelScorer:
         """Label candidates of the group, best first (see :meth:`label`): noun phrases ranked by
         coverage · saturated distinctiveness · (1 + title share) · closeness to the centre
         · how surely the phrase points to this group among ``rivals`` (:meth:`identifies`);
-        a phrase nearly always followed by the same word ("neural machine") is left out."""
+        a phrase nearly always followed by the same word ("neural machine") is left out. In a
+        small group a phrase of one paper competes too ("adversarial examples" for six papers
+        on attacks, where the only phrase of two of them is "neural models")."""
         members = np.asarray(members, dtype=int)
         scored = self.scored(members)
         df = self._group_df.get(members.tobytes())
@@ -760,7 +771,9 @@ class LabelScorer:
         "wide") give way to its subject's words. ``diverse``: the same filter, re-ranked by MMR
         (:func:`mmr`) on closeness so that they do not repeat one another."""
         members = np.asarray(members, dtype=int)
-        rows = [r for r in self.scored(members) if not set(r.term.split()) <= self.generic]
+        least = _shared_count(len(members))
+        rows = [r for r in self.scored(members)
+                if r.count >= least and not set(r.term.split()) <= self.generic]
         if topical:
             rows = [r for r in rows if not set(fold_term(r.term).split()) <= self._plain
                     and not is_modifier(r.term) and not self._verb_ended(r.term)]
@@ -864,7 +877,8 @@ class LabelScorer:
         taken_stems = {_stems(t) for t in taken}
         scored = self.scored(members)
         df = self._group_df.get(members.tobytes())
-        rows = [r for r in scored if self.is_candidate(r.term)
+        least = _shared_count(len(members))
+        rows = [r for r in scored if r.count >= least and self.is_candidate(r.term)
                 and not any(_stems(r.term) >= stems for stems in narrower)
                 and _stems(r.term) not in taken_stems and not self.is_fragment(r.term, df)]
         if not rows:
