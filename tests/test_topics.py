@@ -19,6 +19,7 @@ from surveykit.topics.labels import (
     document_vocabulary,
     fold_term,
     is_modifier,
+    is_noun_phrase,
     log_odds_z,
     same_word_twice,
     stop_words,
@@ -169,6 +170,16 @@ def test_fragments_verbs_and_acronym_tails_are_not_labels():
     assert "neural machine" not in terms and "answer questions" not in terms
     assert scorer.label(group) in {"Neural machine translation", "Machine translation"}
     assert "answer" in verb_like_words(docs)
+
+
+def test_third_person_verbs_are_verbs_unless_a_determiner_precedes_them():
+    docs = ["we aim to learn soft prompts", "we learn to rank", "prompt tuning learns soft prompts",
+            "a method that learns prompts", "we test it on unit tests", "the tests pass; we test again",
+            "the model learns fast"]
+    verbs = verb_like_words(docs)
+    assert {"learn", "learns", "test"} <= verbs
+    assert "tests" not in verbs  # "the tests": a noun
+    assert not is_noun_phrase("prompt tuning learns", verbs)
 
 
 def test_section_label_is_shared_and_not_a_topic_label():

@@ -354,18 +354,35 @@ VERB_SHARE = 0.25
 def verb_like_words(texts: Iterable[str], cues: frozenset[str] = VERB_CUES,
                     share: float = VERB_SHARE) -> frozenset[str]:
     """Tokens used as verbs in ``texts``: at least ``share`` of their (>= 2) occurrences follow
-    a verb cue ("to answer questions", "we generate"). POS-free; a phrase that starts or ends in
-    one ("answer questions", "models generate") is not a noun phrase."""
+    a verb cue ("to answer questions", "we generate"), and the third-person forms of those verbs
+    that never follow a determiner ("prompt tuning learns", not "the tests"). POS-free; a phrase
+    that starts or ends in one ("answer questions", "models generate") is not a noun phrase."""
     after: dict[str, int] = {}
     total: dict[str, int] = {}
+    determined: set[str] = set()
     for text in texts:
         previous = ""
         for token in TOKEN.findall(text.lower()):
             total[token] = total.get(token, 0) + 1
             if previous in cues:
                 after[token] = after.get(token, 0) + 1
+            elif previous in DETERMINERS:
+                determined.add(token)
             previous = token
-    return frozenset(t for t, n in after.items() if n >= 2 and n >= share * total[t])
+    verbs = {t for t, n in after.items() if n >= 2 and n >= share * total[t]}
+    third = {t for t in total if t not in determined and _third_person_of(t, verbs)}
+    return frozenset(verbs | third)
+
+
+DETERMINERS = frozenset({"the", "a", "an", "these", "those", "this", "their", "its", "our",
+                         "such", "all", "many", "some", "each", "every", "no"})
+
+
+def _third_person_of(token: str, verbs: set[str]) -> bool:
+    """Whether ``token`` is "<verb>s" or "<verb>es" of one of ``verbs`` ("learns", "focuses")."""
+    if not token.endswith("s") or token.endswith("ss"):
+        return False
+    return token[:-1] in verbs or (token.endswith("es") and token[:-2] in verbs)
 
 
 def fold_word(word: str) -> str:
