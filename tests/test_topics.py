@@ -182,6 +182,23 @@ def test_third_person_verbs_are_verbs_unless_a_determiner_precedes_them():
     assert not is_noun_phrase("prompt tuning learns", verbs)
 
 
+def test_phrases_without_their_head_are_fragments():
+    from surveykit.topics import labels as lab
+
+    docs = ["multimodal machine translation of news", "we study multimodal machine translation.",
+            "pretrained language models help", "pretrained language models, again",
+            "deep learning models work", "deep learning. more deep learning", "web agents browse; web agents"]
+    analyzer = lab.PhraseAnalyzer(lab.stop_words(), inner=lab.PHRASE_NOUNS)
+    continued = lab.continued_phrases(docs, analyzer)
+    assert {"multimodal machine", "pretrained language"} <= continued
+    assert "deep learning" not in continued  # a complete phrase before "models"
+    assert "web agent" not in continued  # the run stops at punctuation
+    postings = lab.term_documents(docs, analyzer, ["multimodal machine", "web agents"])
+    scorer = lab.LabelScorer(postings, len(docs), set(), continued=continued)
+    assert scorer.is_fragment("multimodal machine", None)
+    assert not scorer.is_fragment("web agents", None)
+
+
 def test_section_label_is_shared_and_not_a_topic_label():
     docs = ([f"machine translation for {w} speech" for w in ("german", "french", "czech")]
             + [f"machine translation quality estimation {w}" for w in ("bleu", "comet", "human")]

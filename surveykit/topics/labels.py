@@ -229,6 +229,37 @@ def evenly(items: Sequence[Any], limit: int = SPELLING_SAMPLE) -> Sequence[Any]:
     return items[::math.ceil(len(items) / limit)]
 
 
+_TOKEN_OR_BREAK = re.compile(r"[a-z][a-z0-9]*(?:[-'][a-z0-9]+)*|[.,;:!?()\[\]{}\"]")
+
+
+def continued_phrases(documents: Iterable[str], analyzer: PhraseAnalyzer,
+                      share: float = FRAGMENT_SHARE) -> frozenset[str]:
+    """Phrases (folded, :func:`fold_term`) that lack their head: in at least ``share`` of their
+    (>= 2) occurrences the run of phrase words goes on after them ("pretrained language
+    [models]", "neural machine [translation]", "real-world agent [failures]"). Runs stop at
+    punctuation. A phrase noun after a complete phrase does not count ("deep learning
+    [models]"), unless the phrase itself ends in one ("pretrained language [models]")."""
+    inner = analyzer.inner
+    total: dict[str, int] = {}
+    going: dict[str, int] = {}
+    low, high = max(2, analyzer.ngram_range[0]), analyzer.ngram_range[1]
+    for document in documents:
+        run: list[str] = []
+        for token in [*_TOKEN_OR_BREAK.findall(document.lower()), "."]:
+            if token[0].isalpha() and (token in inner or not _is_stop(token, analyzer.stops)):
+                run.append(token)
+                continue
+            for size in range(low, min(high, len(run)) + 1):
+                for i in range(len(run) - size + 1):
+                    gram = fold_term(" ".join(run[i:i + size]))
+                    total[gram] = total.get(gram, 0) + 1
+                    end = i + size
+                    if end < len(run) and (run[end] not in inner or run[end - 1] in inner):
+                        going[gram] = going.get(gram, 0) + 1
+            run = []
+    return frozenset(g for g, n in going.items() if total[g] >= 2 and n >= share * total[g])
+
+
 def document_vocabulary(documents: Sequence[str], analyzer: PhraseAnalyzer,
                         min_df: int = 2) -> tuple[list[str], dict[str, int]]:
     """Terms found in at least ``min_df`` documents (1 for tiny corpora), sorted; and their df."""
@@ -522,7 +553,9 @@ class LabelScorer:
     ``embed_phrases``: texts -> embeddings in the same space (e.g. ``surveykit.embed.embed_texts``);
     without it a phrase's vector is the mean of the papers that use it; ``verbs``: tokens used as
     verbs (:func:`verb_like_words`), never the first or last word of a label; ``field``: the
-    corpus's own noun (:func:`field_word`), which composes labels with a topic's nouns.
+    corpus's own noun (:func:`field_word`), which composes labels with a topic's nouns;
+    ``continued``: phrases that lack their head in the corpus (:func:`continued_phrases`), never
+    a label.
     """
 
     def __init__(self, postings: dict[str, np.ndarray], n_documents: int, generic: set[str],
@@ -530,10 +563,12 @@ class LabelScorer:
                  title_postings: dict[str, np.ndarray] | None = None, *,
                  vectors: np.ndarray | None = None,
                  embed_phrases: Callable[[list[str]], np.ndarray] | None = None,
-                 verbs: Iterable[str] = (), fold: bool = True, field: str | None = None) -> None:
+                 verbs: Iterable[str] = (), fold: bool = True, field: str | None = None,
+                 continued: Iterable[str] = ()) -> None:
         from scipy.sparse import csr_matrix
 
         self.field = field
+        self.continued = frozenset(continued)
 
         if fold:
             self.postings, self._shown = fold_postings(postings)
@@ -625,10 +660,13 @@ class LabelScorer:
         return min(1.0, row.z / Z_SATURATE) * lift
 
     def is_fragment(self, term: str, df: np.ndarray | None) -> bool:
-        """A phrase nearly always extended by the same word in the group ("neural machine" ->
-        "neural machine translation", "language processing" -> "natural language processing"):
-        a longer term holds at least :data:`FRAGMENT_SHARE` of its uses. ``df``: the group's
-        document frequencies (kept by :meth:`scored`)."""
+        """A phrase that lacks its head in the corpus (``continued``: "pretrained language
+        [models]"), or one nearly always extended by the same word in the group ("neural
+        machine" -> "neural machine translation", "language processing" -> "natural language
+        processing"): a longer term holds at least :data:`FRAGMENT_SHARE` of its uses. ``df``:
+        the group's document frequencies (kept by :meth:`scored`)."""
+        if fold_term(term) in self.continued:
+            return True
         own = self._index.get(term)
         if df is None or own is None or df[own] <= 0:
             return False
