@@ -42,6 +42,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 TOKEN = re.compile(r"[a-z][a-z0-9]*(?:[-'][a-z0-9]+)*")
+_TOKEN_OR_BREAK = re.compile(r"[a-z][a-z0-9]*(?:[-'][a-z0-9]+)*|[.,;:!?()\[\]{}\"]")  # + punctuation
 GENERIC_SHARE = 0.35
 PHRASE_GENERIC_SHARE = 0.15  # a phrase in more of the corpus's papers names no part of it
 PHRASE_GENERIC_MIN = 10  # ... and in more than this many papers (a share needs a corpus)
@@ -192,10 +193,11 @@ class PhraseAnalyzer:
         run: list[str] = []
         kept = self._kept  # token -> part of a phrase (cached)
         inner = getattr(self, "inner", frozenset())
-        for token in TOKEN.findall(text.lower()):
+        for token in _TOKEN_OR_BREAK.findall(text.lower()):  # punctuation ends a run
             keep = kept.get(token)
             if keep is None:
-                keep = kept[token] = token in inner or not _is_stop(token, self.stops)
+                keep = kept[token] = (token[0].isalpha()
+                                      and (token in inner or not _is_stop(token, self.stops)))
             if keep:
                 run.append(token)
             elif run:
@@ -227,9 +229,6 @@ def evenly(items: Sequence[Any], limit: int = SPELLING_SAMPLE) -> Sequence[Any]:
     if len(items) <= limit:
         return items
     return items[::math.ceil(len(items) / limit)]
-
-
-_TOKEN_OR_BREAK = re.compile(r"[a-z][a-z0-9]*(?:[-'][a-z0-9]+)*|[.,;:!?()\[\]{}\"]")
 
 
 def continued_phrases(documents: Iterable[str], analyzer: PhraseAnalyzer,
