@@ -12,6 +12,10 @@ single number cannot answer, on the same sets, methods and embeddings:
 3. **Equal k.** The k-given baseline and surveykit on the full sets, both with the true number of
    labels and both with the k surveykit chose by itself: which part of a gap comes from the
    choice of k and which from the features.
+4. **Paired equal k over the draws.** On every draw, each baseline given the k surveykit chose on
+   that draw ("surveykit's k") or the true number of labels ("human k"), against surveykit with
+   the same k: the mean paired difference in NMI and ARI with a 95 % interval (t over the
+   draws). An interval holding 0 is a tie at this sample size, whatever one draw says.
 
     python benchmarks/topics_robustness.py                  # all four sets (~3 min, cached embeddings)
     python benchmarks/topics_robustness.py --datasets ml4code-family --draws 10
@@ -22,6 +26,7 @@ Prints markdown and writes ``benchmarks/results/topics_robustness.md``.
 from __future__ import annotations
 
 import argparse
+import math
 import statistics
 import sys
 from dataclasses import dataclass
@@ -83,6 +88,7 @@ class SetReport:
     scores: dict[str, list[tuple[float, float]]]  # method -> (nmi, ari) per draw, full set first
     chance: dict[str, tuple[tuple[float, float], tuple[float, float]]]
     equal_k: list[dict[str, Any]]
+    paired: dict[str, list[tuple[float, float]]]  # "baseline vs ours": (d nmi, d ari) per draw
 
 
 def fit_with_k(method: str, data: LabelledSet, embeddings: np.ndarray, k: int) -> list[Any]:
@@ -101,7 +107,9 @@ def fit_with_k(method: str, data: LabelledSet, embeddings: np.ndarray, k: int) -
 def study(data: LabelledSet, embeddings: np.ndarray, methods: list[str], count: int,
           fraction: float, permutations: int) -> SetReport:
     scores: dict[str, list[tuple[float, float]]] = {m: [] for m in methods}
+    paired: dict[str, list[tuple[float, float]]] = {}
     full: dict[str, list[Any]] = {}
+    own_k = 0
     for index, rows in enumerate(draws(len(data), count, fraction)):
         part = subsample(data, rows)
         for method in methods:
@@ -111,6 +119,16 @@ def study(data: LabelledSet, embeddings: np.ndarray, methods: list[str], count: 
             scores[method].append(quality(assignments, part.labels))
             if index == 0:
                 full[method] = assignments
+            if method == OURS:
+                own_k = len({a for a in assignments if a != -1})
+        for name, (ours_name, which) in PAIRS.items():
+            if ours_name not in methods or (which == "auto" and OURS not in methods):
+                continue
+            fit, _ = METHODS[name]
+            k = part.n_classes if which == "human" else own_k
+            theirs = quality(fit(part, embeddings[rows], SEED, k).assignments, part.labels)
+            ours = scores[ours_name][-1]
+            paired.setdefault(name, []).append((ours[0] - theirs[0], ours[1] - theirs[1]))
         print(f"  {data.name} draw {index}: " + ", ".join(
             f"{m} {scores[m][-1][0]:.3f}/{scores[m][-1][1]:.3f}" for m in methods), file=sys.stderr)
     chances = {m: chance(full[m], data.labels, permutations) for m in methods}
@@ -124,7 +142,31 @@ def study(data: LabelledSet, embeddings: np.ndarray, methods: list[str], count: 
         for method in (NMF, OURS):
             row[method] = quality(fit_with_k(method, data, embeddings, k), data.labels)
         equal_k.append(row)
-    return SetReport(data.name, scores, chances, equal_k)
+    return SetReport(data.name, scores, chances, equal_k, paired)
+
+
+# baseline given k -> (the surveykit row it is paired with, which k): see the module docstring, 4.
+PAIRS = {
+    "Ward (surveykit's k)": (OURS, "auto"),
+    "TF-IDF + NMF (surveykit's k)": (OURS, "auto"),
+    "Ward (human k)": ("surveykit (human k)", "human"),
+    "TF-IDF + NMF (human k)": ("surveykit (human k)", "human"),
+}
+
+
+def interval(values: list[float]) -> tuple[float, float, float]:
+    """Mean and the 95 % t interval of the mean (the interval is the mean itself for one value)."""
+    from scipy import stats
+
+    mean = statistics.fmean(values)
+    if len(values) < 2:
+        return mean, mean, mean
+    half = stats.t.ppf(0.975, len(values) - 1) * statistics.stdev(values) / math.sqrt(len(values))
+    return mean, mean - half, mean + half
+
+
+def verdict(low: float, high: float) -> str:
+    return "ahead" if low > 0 else "behind" if high < 0 else "tie"
 
 
 def _mean_sd(values: list[float]) -> str:
@@ -162,6 +204,16 @@ def render(reports: list[SetReport], count: int, fraction: float, permutations: 
             nmf, ours_k = row[NMF], row[OURS]
             lines.append(f"| {report.name} | {row['k']} | {row['why']} | {nmf[0]:.3f} | "
                          f"{nmf[1]:.3f} | {ours_k[0]:.3f} | {ours_k[1]:.3f} |")
+    lines += ["", "## Paired equal k over the draws (surveykit minus baseline)", "",
+              "| dataset | baseline | draws | d NMI [95 % interval] | NMI | d ARI [95 % interval] | ARI |",
+              "|---|---|---|---|---|---|---|"]
+    for report in reports:
+        for name, diffs in report.paired.items():
+            cells = []
+            for j in (0, 1):
+                mean, low, high = interval([d[j] for d in diffs])
+                cells += [f"{mean:+.3f} [{low:+.3f}, {high:+.3f}]", verdict(low, high)]
+            lines.append(f"| {report.name} | {name} | {len(diffs)} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 

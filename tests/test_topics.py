@@ -193,6 +193,7 @@ def test_phrases_without_their_head_are_fragments():
     assert {"multimodal machine", "pretrained language"} <= continued
     assert "deep learning" not in continued  # a complete phrase before "models"
     assert "web agent" not in continued  # the run stops at punctuation
+    assert "safety security" not in analyzer("agent safety, security and privacy")
     postings = lab.term_documents(docs, analyzer, ["multimodal machine", "web agents"])
     scorer = lab.LabelScorer(postings, len(docs), set(), continued=continued)
     assert scorer.is_fragment("multimodal machine", None)
