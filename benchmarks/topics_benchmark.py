@@ -135,12 +135,13 @@ def _roles(data: LabelledSet) -> list[Any]:
 def fit_surveykit(data: LabelledSet, embeddings: np.ndarray, seed: int,
                   n_topics: int | None = None) -> MethodOutput:
     """ADAPTER to surveykit's topic stage as shipped (``surveykit.topics.fit_topics`` with the
-    sentence roles, as the workspace calls it); the "Related surveys" group counts as a topic.
+    sentence roles, as the workspace calls it); the "Related surveys" group counts as a topic
+    for the clustering scores, not for the label score.
 
     ``seed`` is only passed on when the topics config has a ``random_state``/``seed`` field, so the
     benchmark never tunes the method; ``n_topics`` fixes k as a curation file's ``n_topics`` does.
     """
-    from surveykit.evaluate.core import RELATED_TOPIC, unpack_topic_result
+    from surveykit.evaluate.core import unpack_topic_result
     from surveykit.topics import fit_topics
     from surveykit.topics.curation import parse_curation
 
@@ -150,8 +151,9 @@ def fit_surveykit(data: LabelledSet, embeddings: np.ndarray, seed: int,
     result = fit_topics(corpus, embeddings, config=config, curation=curation, roles=_roles(data),
                         phrase_embedder=embed_phrases)
     assignments, words = unpack_topic_result(corpus, result)
-    labels = {**result.labels(), **({RELATED_TOPIC: "Related surveys"} if result.related else {})}
-    return MethodOutput([-1 if a is None else a for a in assignments], words or {}, labels)
+    # the "Related surveys" group is a cluster for NMI/ARI, but its fixed name is no label the
+    # labeller chose: the label score counts the subject topics only
+    return MethodOutput([-1 if a is None else a for a in assignments], words or {}, result.labels())
 
 
 def fit_surveykit_auto(data: LabelledSet, embeddings: np.ndarray, seed: int,
@@ -317,8 +319,9 @@ def render(rows: list[dict[str, Any]], seeds: list[int], command: str) -> str:
         "Outliers are one cluster for NMI/ARI and wrong for purity. Time: topic fitting only, "
         "on precomputed embeddings. `label`: share of topics whose label is closest (MiniLM "
         "cosine) to the name of the topic's majority human category among all category names; "
-        "`label (w)`: the same weighted by topic size; NMF and BERTopic are labelled by their "
-        "first three top words.\n\n"
+        "`label (w)`: the same weighted by topic size; NMF, Ward and BERTopic are labelled by "
+        "their first three top words; surveykit's \"Related surveys\" group is a cluster for "
+        "the other scores but not a labelled topic.\n\n"
     )
     return header + markdown_table(frame) + "\n"
 
