@@ -124,9 +124,12 @@ def study(data: LabelledSet, embeddings: np.ndarray, methods: list[str], count: 
         for name, (ours_name, which) in PAIRS.items():
             if ours_name not in methods or (which == "auto" and OURS not in methods):
                 continue
-            fit, _ = METHODS[name]
-            k = part.n_classes if which == "human" else own_k
-            theirs = quality(fit(part, embeddings[rows], SEED, k).assignments, part.labels)
+            if name in methods:  # a human-k baseline already run on this draw
+                theirs = scores[name][-1]
+            else:
+                fit, _ = METHODS[name]
+                k = part.n_classes if which == "human" else own_k
+                theirs = quality(fit(part, embeddings[rows], SEED, k).assignments, part.labels)
             ours = scores[ours_name][-1]
             paired.setdefault(name, []).append((ours[0] - theirs[0], ours[1] - theirs[1]))
         print(f"  {data.name} draw {index}: " + ", ".join(
