@@ -192,6 +192,8 @@ def test_phrases_without_their_head_are_fragments():
     continued = lab.continued_phrases(docs, analyzer)
     assert {"multimodal machine", "pretrained language"} <= continued
     assert "deep learning" not in continued  # a complete phrase before "models"
+    assert lab.continued_phrases(docs, analyzer, vocabulary=["multimodal machines"]) == {
+        "multimodal machine"}
     assert "web agent" not in continued  # the run stops at punctuation
     assert "safety security" not in analyzer("agent safety, security and privacy")
     postings = lab.term_documents(docs, analyzer, ["multimodal machine", "web agents"])

@@ -336,7 +336,8 @@ def _label_scorer(texts: list[str], titles: list[str], analyzer: lab.PhraseAnaly
                            lab.term_documents(titles, analyzer, vocabulary),
                            vectors=vectors, embed_phrases=embed, verbs=verbs,
                            field=lab.field_word(titles, analyzer.stops, verbs),
-                           continued=lab.continued_phrases(lab.evenly(texts), analyzer))
+                           continued=lab.continued_phrases(lab.evenly(texts), analyzer,
+                                                     vocabulary=postings))
 
 
 def _centroid_scores(vectors: np.ndarray, topics: np.ndarray) -> tuple[np.ndarray, dict[int, np.ndarray]]:

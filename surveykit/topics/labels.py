@@ -232,13 +232,16 @@ def evenly(items: Sequence[Any], limit: int = SPELLING_SAMPLE) -> Sequence[Any]:
 
 
 def continued_phrases(documents: Iterable[str], analyzer: PhraseAnalyzer,
-                      share: float = FRAGMENT_SHARE) -> frozenset[str]:
+                      share: float = FRAGMENT_SHARE,
+                      vocabulary: Iterable[str] | None = None) -> frozenset[str]:
     """Phrases (folded, :func:`fold_term`) that lack their head: in at least ``share`` of their
     (>= 2) occurrences the run of phrase words goes on after them ("pretrained language
     [models]", "neural machine [translation]", "real-world agent [failures]"). Runs stop at
     punctuation. A phrase noun after a complete phrase does not count ("deep learning
-    [models]"), unless the phrase itself ends in one ("pretrained language [models]")."""
+    [models]"), unless the phrase itself ends in one ("pretrained language [models]").
+    ``vocabulary``: only these terms are counted (any form; e.g. the scorer's phrases)."""
     inner = analyzer.inner
+    wanted = None if vocabulary is None else {fold_term(t) for t in vocabulary if " " in t}
     total: dict[str, int] = {}
     going: dict[str, int] = {}
     low, high = max(2, analyzer.ngram_range[0]), analyzer.ngram_range[1]
@@ -251,6 +254,8 @@ def continued_phrases(documents: Iterable[str], analyzer: PhraseAnalyzer,
             for size in range(low, min(high, len(run)) + 1):
                 for i in range(len(run) - size + 1):
                     gram = fold_term(" ".join(run[i:i + size]))
+                    if wanted is not None and gram not in wanted:
+                        continue
                     total[gram] = total.get(gram, 0) + 1
                     end = i + size
                     if end < len(run) and (run[end] not in inner or run[end - 1] in inner):
