@@ -245,22 +245,29 @@ def continued_phrases(documents: Iterable[str], analyzer: PhraseAnalyzer,
     total: dict[str, int] = {}
     going: dict[str, int] = {}
     low, high = max(2, analyzer.ngram_range[0]), analyzer.ngram_range[1]
+    folded: dict[str, str | None] = {}  # token -> its folded form; None: not a phrase word
     for document in documents:
         run: list[str] = []
+        forms: list[str] = []
         for token in [*_TOKEN_OR_BREAK.findall(document.lower()), "."]:
-            if token[0].isalpha() and (token in inner or not _is_stop(token, analyzer.stops)):
+            form = folded.get(token, "")
+            if form == "":
+                keep = token[0].isalpha() and (token in inner or not _is_stop(token, analyzer.stops))
+                form = folded[token] = fold_word(token) if keep else None
+            if form is not None:
                 run.append(token)
+                forms.append(form)
                 continue
             for size in range(low, min(high, len(run)) + 1):
                 for i in range(len(run) - size + 1):
-                    gram = fold_term(" ".join(run[i:i + size]))
+                    gram = " ".join(forms[i:i + size])
                     if wanted is not None and gram not in wanted:
                         continue
                     total[gram] = total.get(gram, 0) + 1
                     end = i + size
                     if end < len(run) and (run[end] not in inner or run[end - 1] in inner):
                         going[gram] = going.get(gram, 0) + 1
-            run = []
+            run, forms = [], []
     return frozenset(g for g, n in going.items() if total[g] >= 2 and n >= share * total[g])
 
 
