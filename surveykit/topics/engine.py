@@ -331,13 +331,13 @@ def _label_scorer(texts: list[str], titles: list[str], analyzer: lab.PhraseAnaly
     vocabulary, doc_freq, postings = terms or lab.vocabulary_postings(texts, analyzer)
     generic = lab.generic_words(doc_freq, len(texts))
     verbs = lab.verb_like_words(lab.evenly(texts)) if verbs is None else verbs
+    continued = lab.continued_phrases(lab.evenly(texts), analyzer, vocabulary=postings)
     return lab.LabelScorer(postings, len(texts), generic,
                            forms,
                            lab.term_documents(titles, analyzer, vocabulary),
                            vectors=vectors, embed_phrases=embed, verbs=verbs,
                            field=lab.field_word(titles, analyzer.stops, verbs),
-                           continued=lab.continued_phrases(lab.evenly(texts), analyzer,
-                                                     vocabulary=postings))
+                           continued=continued)
 
 
 def _centroid_scores(vectors: np.ndarray, topics: np.ndarray) -> tuple[np.ndarray, dict[int, np.ndarray]]:
