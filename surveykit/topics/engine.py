@@ -322,7 +322,8 @@ def _label_scorer(texts: list[str], titles: list[str], analyzer: lab.PhraseAnaly
     the stop words that are nouns: :data:`~surveykit.topics.labels.PHRASE_NOUNS`); spellings
     (acronyms, proper nouns) come from ``prose``, the abstracts; ``verbs``: the texts' verb-like
     words when already known; ``terms``: the texts' terms under the phrase-noun analyzer when
-    already known (:func:`~surveykit.topics.labels.paired_terms`)."""
+    already known (:func:`~surveykit.topics.labels.paired_terms`). Phrases that lack their head
+    in the texts (:func:`~surveykit.topics.labels.continued_phrases`) are never labels."""
     analyzer = lab.PhraseAnalyzer(analyzer.stops, analyzer.ngram_range, inner=lab.PHRASE_NOUNS)
     forms = lab.surface_forms(lab.evenly(prose))  # spellings from abstracts, not Title Case
     for low, form in lab.surface_forms(lab.evenly(titles)).items():  # acronyms, names of titles
