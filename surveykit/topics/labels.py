@@ -190,10 +190,19 @@ class PhraseAnalyzer:
 
     def _analyse(self, text: str) -> list[str]:
         terms: list[str] = []
+        inner = getattr(self, "inner", frozenset())
+        for run in self.runs(text):
+            self._grams(run, terms, inner)
+        return terms
+
+    def runs(self, text: str) -> list[list[str]]:
+        """The runs of consecutive phrase tokens of ``text`` (lower-cased): a stop word that is
+        not ``inner``, or punctuation, ends a run."""
+        runs: list[list[str]] = []
         run: list[str] = []
         kept = self._kept  # token -> part of a phrase (cached)
         inner = getattr(self, "inner", frozenset())
-        for token in _TOKEN_OR_BREAK.findall(text.lower()):  # punctuation ends a run
+        for token in _TOKEN_OR_BREAK.findall(text.lower()):
             keep = kept.get(token)
             if keep is None:
                 keep = kept[token] = (token[0].isalpha()
@@ -201,11 +210,11 @@ class PhraseAnalyzer:
             if keep:
                 run.append(token)
             elif run:
-                self._grams(run, terms, inner)
+                runs.append(run)
                 run = []
         if run:
-            self._grams(run, terms, inner)
-        return terms
+            runs.append(run)
+        return runs
 
     def _grams(self, run: list[str], terms: list[str], inner: frozenset[str]) -> None:
         """Append the n-grams of one run of phrase tokens, shortest first; none made only of
@@ -245,19 +254,10 @@ def continued_phrases(documents: Iterable[str], analyzer: PhraseAnalyzer,
     total: dict[str, int] = {}
     going: dict[str, int] = {}
     low, high = max(2, analyzer.ngram_range[0]), analyzer.ngram_range[1]
-    folded: dict[str, str | None] = {}  # token -> its folded form; None: not a phrase word
+    folded: dict[str, str] = {}  # token -> its folded form
     for document in documents:
-        run: list[str] = []
-        forms: list[str] = []
-        for token in [*_TOKEN_OR_BREAK.findall(document.lower()), "."]:
-            form = folded.get(token, "")
-            if form == "":
-                keep = token[0].isalpha() and (token in inner or not _is_stop(token, analyzer.stops))
-                form = folded[token] = fold_word(token) if keep else None
-            if form is not None:
-                run.append(token)
-                forms.append(form)
-                continue
+        for run in analyzer.runs(document):
+            forms = [folded.get(t) or folded.setdefault(t, fold_word(t)) for t in run]
             for size in range(low, min(high, len(run)) + 1):
                 for i in range(len(run) - size + 1):
                     gram = " ".join(forms[i:i + size])
@@ -267,7 +267,6 @@ def continued_phrases(documents: Iterable[str], analyzer: PhraseAnalyzer,
                     end = i + size
                     if end < len(run) and (run[end] not in inner or run[end - 1] in inner):
                         going[gram] = going.get(gram, 0) + 1
-            run, forms = [], []
     return frozenset(g for g, n in going.items() if total[g] >= 2 and n >= share * total[g])
 
 
@@ -393,6 +392,10 @@ VERB_CUES = frozenset({"to", "we", "can", "could", "will", "would", "may", "migh
 VERB_SHARE = 0.25
 
 
+DETERMINERS = frozenset({"the", "a", "an", "these", "those", "this", "their", "its", "our",
+                         "such", "all", "many", "some", "each", "every", "no"})
+
+
 def verb_like_words(texts: Iterable[str], cues: frozenset[str] = VERB_CUES,
                     share: float = VERB_SHARE) -> frozenset[str]:
     """Tokens used as verbs in ``texts``: at least ``share`` of their (>= 2) occurrences follow
@@ -414,10 +417,6 @@ def verb_like_words(texts: Iterable[str], cues: frozenset[str] = VERB_CUES,
     verbs = {t for t, n in after.items() if n >= 2 and n >= share * total[t]}
     third = {t for t in total if t not in determined and _third_person_of(t, verbs)}
     return frozenset(verbs | third)
-
-
-DETERMINERS = frozenset({"the", "a", "an", "these", "those", "this", "their", "its", "our",
-                         "such", "all", "many", "some", "each", "every", "no"})
 
 
 def _third_person_of(token: str, verbs: set[str]) -> bool:
