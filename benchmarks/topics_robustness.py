@@ -91,6 +91,11 @@ class SetReport:
     paired: dict[str, list[tuple[float, float]]]  # "baseline vs ours": (d nmi, d ari) per draw
 
 
+def topic_count(assignments: list[Any]) -> int:
+    """Topics of an assignment, outliers (-1) left out."""
+    return len({a for a in assignments if a != -1})
+
+
 def fit_with_k(method: str, data: LabelledSet, embeddings: np.ndarray, k: int) -> list[Any]:
     """NMF with ``k`` components, or surveykit with ``n_topics = k``."""
     if method == OURS:
@@ -120,9 +125,9 @@ def study(data: LabelledSet, embeddings: np.ndarray, methods: list[str], count: 
             if index == 0:
                 full[method] = assignments
             if method == OURS:
-                own_k = len({a for a in assignments if a != -1})
+                own_k = topic_count(assignments)
         for name, (ours_name, which) in PAIRS.items():
-            if ours_name not in methods or (which == "auto" and OURS not in methods):
+            if ours_name not in methods:
                 continue
             if name in methods:  # a human-k baseline already run on this draw
                 theirs = scores[name][-1]
@@ -136,7 +141,7 @@ def study(data: LabelledSet, embeddings: np.ndarray, methods: list[str], count: 
             f"{m} {scores[m][-1][0]:.3f}/{scores[m][-1][1]:.3f}" for m in methods), file=sys.stderr)
     chances = {m: chance(full[m], data.labels, permutations) for m in methods}
     equal_k = []
-    auto_k = len({a for a in full.get(OURS, []) if a != -1})
+    auto_k = topic_count(full.get(OURS, []))
     ks = sorted({data.n_classes, auto_k} - {0})
     for k in ks:
         row: dict[str, Any] = {"k": k, "why": " and ".join(
