@@ -343,6 +343,29 @@ def test_bundled_title_is_not_put_on_another_corpus(tmp_path):
     assert survey_title(own, other) == "Mine"
 
 
+def test_own_sources_under_the_shipped_title_are_framed_as_theirs(tmp_path):
+    """`surveykit run --source mine.bib` with the shipped survey.toml: the draft names no field
+    (the shipped title's would be wrong), names the .bib as the source (the later notebooks open
+    the saved corpus, not the --source list) and says which papers had only a title."""
+    from dataclasses import replace
+
+    from surveykit.corpus.bundled import BUNDLED_TITLE
+
+    corpus = fixture_corpus()
+    papers = [replace(p, source="bibtex:mine.bib", abstract=p.abstract if i else "")
+              for i, p in enumerate(corpus.papers)]
+    corpus = Corpus(papers, name="mine")
+    assignments, topics = fake_taxonomy(corpus)
+    config = parse_config({"survey": {"title": BUNDLED_TITLE}}, None, tmp_path)
+    result = write_draft(config, corpus, assignments, topics, citation_keys(config, corpus),
+                         compile=False)
+    md = result.markdown.read_text(encoding="utf-8")
+    assert "Large Language Model Based Agents" not in md
+    assert f"This survey reviews {len(papers)} papers published" in md
+    assert "assembled from the source file mine.bib" in md and "bundled corpus" not in md
+    assert "(titles alone for the 1 paper without one)" in md
+
+
 def test_the_tables_stage_overview_is_the_only_overview_table(tmp_path):
     from surveykit.tables.export import to_latex
 

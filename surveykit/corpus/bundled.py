@@ -19,6 +19,25 @@ BUNDLED_TITLE = "Large Language Model Based Agents: A Survey"  # [survey] title 
 METADATA_FILE = "llm-agents-metadata.json"
 
 
+def is_bundled_corpus(corpus: Corpus) -> bool:
+    """Every paper came from the bundled listing page (the shipped ``survey.toml`` without
+    sources), not from the user's files (``surveykit run --source``, ``[corpus] sources``)."""
+    return bool(corpus.papers) and all(LISTING_FILE in (p.source or "") for p in corpus.papers)
+
+
+def source_files(corpus: Corpus) -> list[str]:
+    """The names of the files the corpus's papers came from, in order of first use: a paper's
+    ``source`` is ``"<format>:<file>"`` parts joined by ``"; "`` (``"bibtex:library.bib"``)."""
+    names: dict[str, None] = {}
+    for paper in corpus.papers:
+        for part in (paper.source or "").split(";"):
+            if ":" in part:  # a bare "openalex"/"arxiv" names a service that filled fields in
+                name = part.split(":", 1)[1].strip()
+                if name:
+                    names.setdefault(Path(name).name)
+    return list(names)
+
+
 def bundled_path(name: str) -> Path:
     """Path of a file shipped in ``surveykit/data``."""
     return Path(str(resources.files("surveykit") / "data" / name))

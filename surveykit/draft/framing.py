@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from pathlib import Path
 
 import pandas as pd
 
+from surveykit.config import SurveyConfig
+from surveykit.corpus.bundled import BUNDLED_TITLE, is_bundled_corpus, source_files
+from surveykit.corpus.model import Corpus
 from surveykit.draft.assets import TREE_LABEL, Asset
 from surveykit.draft.model import (
     Cite,
@@ -26,6 +28,7 @@ from surveykit.draft.synthesis import (
 from surveykit.draft.text import (
     COMPONENT_NAMES,
     FACET_NAMES,
+    GROUPING_METHOD,
     OVERVIEW_TABLE_LABEL,
     _capital,
     _caption_phrase,
@@ -37,6 +40,17 @@ from surveykit.draft.text import (
     _year_span,
     outline_shape,
 )
+
+NEUTRAL_TITLE = "A Survey"
+
+
+def survey_title(config: SurveyConfig, corpus: Corpus) -> str:
+    """``[survey] title``, unless it is the title of the bundled corpus (the shipped
+    ``survey.toml``) while the corpus came from other sources (``surveykit run --source``):
+    then a neutral title, since that one would name the wrong field."""
+    if config.title == BUNDLED_TITLE and not is_bundled_corpus(corpus):
+        return NEUTRAL_TITLE
+    return config.title
 
 
 class Framing:
@@ -65,7 +79,7 @@ class Framing:
         built = DraftSentence(
             [
                 f"The corpus was assembled from {self.corpus_sources()}; duplicates were merged "
-                f"by arXiv identifier, DOI and normalised title, and {self.options.method} (",
+                f"by arXiv identifier, DOI and normalised title, and {self.grouping_method()} (",
                 Ref(TREE_LABEL, "Figure"),
                 ").",
             ],
@@ -97,11 +111,13 @@ class Framing:
         return f"sec:topic-{_slug(topic)}"
 
     def field_name(self) -> str:
-        """The surveyed field, from ``[survey] title`` ("LLM Based Agents: A Survey" -> its head)."""
-        title = str(getattr(self.config, "title", "") or "") if self.config is not None else ""
+        """The surveyed field, from the draft's title ("LLM Based Agents: A Survey" -> its head);
+        "" when the title names none ("A Survey", or the bundled corpus's title over the user's
+        own sources: :func:`survey_title`)."""
+        title = survey_title(self.config, self.corpus) if self.config is not None else ""
         head = re.split(r":\s*", title, maxsplit=1)[0].strip()
         if not head or re.fullmatch(r"(?i)an? survey|survey", head):
-            return "the surveyed field"
+            return ""
         return head
 
     def corpus_facts(self) -> list[tuple[str, str, int]]:
@@ -136,9 +152,11 @@ class Framing:
                   for s in self.section_ids() for r in self.section_topics(s).itertuples(index=False)]
         themes.sort(key=lambda t: (-t[2], t[0]))
         if themes:
+            field = self.field_name()
             parts: list[Segment] = [
-                f"Research on {self.field_name()} is the subject of this survey: "
-                f"{_count(len(ids), 'paper')}" + (f" published {_year_span(years)}" if years else "")
+                (f"Research on {field} is the subject of this survey: " if field
+                 else "This survey covers ")
+                + f"{_count(len(ids), 'paper')}" + (f" published {_year_span(years)}" if years else "")
                 + ", whose largest themes are "]
             parts += _join_names([[f"{label} (", Ref(ref, "Section"),
                                    f", {_count(n, 'paper')})"] for label, ref, n in themes[:3]])
@@ -168,7 +186,7 @@ class Framing:
                 + clauses[-1]
             if components:
                 text += "; the most frequent agent components are " + ", ".join(
-                    f"{name} ({n} papers)" for _, name, n in components)
+                    f"{name} ({_count(n, 'paper')})" for _, name, n in components)
             sentences.append(
                 DraftSentence([text + " (", Ref("sec:comparison", "Section"), ")."], "structural"))
         return Paragraph(sentences) if sentences else None
@@ -180,7 +198,8 @@ class Framing:
         years = self.years(ids)
         themes = [str(r.label) for s in self.section_ids()
                   for r in self.section_topics(s).itertuples(index=False)]
-        text = (f"This survey reviews {_count(len(ids), 'paper')} on {self.field_name()}"
+        field = self.field_name()
+        text = (f"This survey reviews {_count(len(ids), 'paper')}" + (f" on {field}" if field else "")
                 + (f" published {_year_span(years)}" if years else "")
                 + (f", organised into {_count(len(themes), 'theme')}: " + ", ".join(themes[:-1])
                    + (" and " if len(themes) > 1 else "") + themes[-1] if themes else "") + ". ")
@@ -225,11 +244,25 @@ class Framing:
         )
         return Paragraph([lead, *(self.paper_sentences(pid, with_result=False)[0] for pid in ids)])
 
+    def grouping_method(self) -> str:
+        """``[draft] method``; the default one says which papers had only a title to go by."""
+        method = self.options.method
+        if method != GROUPING_METHOD:
+            return method
+        ids = list(self.assignments.index)
+        bare = sum(1 for pid in ids if not (self.corpus[pid].abstract or "").strip())
+        if ids and bare == len(ids):
+            return method.replace("titles and abstracts", "titles (the sources give no abstracts)")
+        if bare:
+            return method + f" (titles alone for the {_count(bare, 'paper')} without one)"
+        return method
+
     def corpus_sources(self) -> str:
-        config = self.config
-        if config is None or getattr(config, "uses_bundled_corpus", True):
+        """Where the papers came from, read from the papers themselves (the notebooks after the
+        first open the saved corpus, with the config's ``sources``, not ``--source``)."""
+        names = source_files(self.corpus)
+        if is_bundled_corpus(self.corpus) or not names:
             return f"surveykit's bundled corpus ({self.corpus.name})"
-        names = [Path(str(s.get("path"))).name for s in config.sources]
         return "the source file" + ("s " if len(names) > 1 else " ") + ", ".join(names)
 
     def comparison_section(self, tables: list[Asset], figures: list[Asset]) -> Section:

@@ -44,6 +44,7 @@ from surveykit.draft.text import (  # noqa: F401  (re-exported: tests and caller
     CONNECTIVES,
     FACET_NAMES,
     FUTURE_CONNECTIVES,
+    GROUPING_METHOD,
     OVERVIEW_TABLE_LABEL,
     REPRESENTATIVE_TABLE_LABEL,
     _block_papers,
@@ -97,9 +98,7 @@ class DraftOptions:
     max_topic_tables: int = MAX_TOPIC_TABLES
     max_discussed: int = MAX_DISCUSSED
     caps_above: int = CAPS_ABOVE
-    method: str = (
-        "papers were grouped into themes and sections by topic modelling over their titles and abstracts"
-    )
+    method: str = GROUPING_METHOD
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -16,13 +16,13 @@ import pandas as pd
 from surveykit import io, texengine
 from surveykit.bib.latex import keep_scripts
 from surveykit.config import SurveyConfig
-from surveykit.corpus.bundled import BUNDLED_TITLE, LISTING_FILE
 from surveykit.corpus.model import Corpus
 from surveykit.draft.assets import find_figures, find_tables
 from surveykit.draft.backend import BackendConfig, ChatBackend, RewriteReport, rewrite_document
 from surveykit.draft.bibstyle import write_style
 from surveykit.draft.compile import CompileReport, cited_text, compile_tex
 from surveykit.draft.compose import build_document
+from surveykit.draft.framing import NEUTRAL_TITLE, survey_title  # noqa: F401 - re-exported
 from surveykit.draft.grounding import (
     GroundingReport,
     bib_keys,
@@ -128,17 +128,6 @@ def sentence_roles(config: SurveyConfig, corpus: Corpus) -> list[list[Any]]:
                             embed=lambda texts: embed_texts(texts, cache_dir=cache, progress=False))
 
 
-NEUTRAL_TITLE = "A Survey"
-
-
-def survey_title(config: SurveyConfig, corpus: Corpus) -> str:
-    """``[survey] title``, unless it is the title of the bundled corpus (the shipped
-    ``survey.toml``) while the corpus came from other sources (``surveykit run --source``):
-    then a neutral title, since that one would name the wrong field."""
-    bundled = bool(corpus.papers) and all(LISTING_FILE in (p.source or "") for p in corpus.papers)
-    if config.title == BUNDLED_TITLE and not bundled:
-        return NEUTRAL_TITLE
-    return config.title
 
 
 def report_compile(report: CompileReport, tex_path: Path) -> None:

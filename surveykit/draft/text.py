@@ -39,6 +39,9 @@ CONNECTIVES = {
     "future": ["Looking ahead, ", "Beyond current systems, ", "As a next step, "],
     "background": ["Relatedly, ", "In addition, ", "Beyond this, ", "Similarly, ", "More broadly, "],
 }
+# [draft] method, the default: how the themes were found
+GROUPING_METHOD = ("papers were grouped into themes and sections by topic modelling over their titles "
+                   "and abstracts")
 FACET_NAMES = {
     ("training", "finetuning"): "fine-tuning",
     ("training", "rl"): "reinforcement learning",
