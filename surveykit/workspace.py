@@ -137,7 +137,7 @@ class Workspace:
         from surveykit.figures.stage import figure_options
 
         options = figure_options(self.config)
-        vectors = np.ascontiguousarray(self.embeddings)
+        vectors = np.ascontiguousarray(self._topic_space_embeddings())
         key = hashlib.sha256(vectors.tobytes() + repr(vectors.shape).encode() + json.dumps(
             [options["projection"], options["seed"]]).encode()).hexdigest()
         path, meta = self.paths.build / "paper_map_xy.npy", self.paths.build / "paper_map_xy.json"
@@ -153,6 +153,18 @@ class Workspace:
             np.save(handle, coordinates)
         io.write_text(meta, json.dumps({"key": key}) + "\n")
         return coordinates
+
+    def _topic_space_embeddings(self) -> np.ndarray:
+        """The embeddings as the topic stage saw them: papers without an abstract moved by its
+        title-only shift (:mod:`surveykit.topics.title_only`), so that the map places them among
+        their subject's papers; the plain embeddings before the topics are fitted."""
+        from surveykit.topics.living import align_saved
+
+        try:
+            state = self.topics.state
+        except FileNotFoundError:
+            return self.embeddings
+        return align_saved(self.corpus, self.embeddings, state)
 
     @cached_property
     def sentence_roles(self) -> list[list[RoleSentence]]:

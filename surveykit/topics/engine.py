@@ -43,6 +43,7 @@ from surveykit.topics.curation import (
     load_curation,
 )
 from surveykit.topics.taxonomy import Section, Topic, TopicResult
+from surveykit.topics.title_only import align, title_only_mask, title_shift
 
 SECTION_KEYWORDS = 5
 
@@ -94,8 +95,9 @@ class TopicModel:
     def transform(self, papers: Corpus | Sequence[Any], embeddings: np.ndarray) -> pd.DataFrame:
         """Place papers (a corpus, papers or paper ids; rows of ``embeddings``) in the fitted
         topics without refitting: nearest topic centroid by cosine, with ``score`` and
-        ``flagged`` (see :func:`surveykit.topics.living.place`)."""
-        from surveykit.topics.living import attach_state, place
+        ``flagged`` (see :func:`surveykit.topics.living.place`). The papers of a corpus that
+        have no abstract get the fit's title-only shift (:mod:`surveykit.topics.title_only`)."""
+        from surveykit.topics.living import align_saved, attach_state, place
 
         if self.result_ is None:
             raise ValueError("fit the model first (or TopicModel.from_result)")
@@ -105,6 +107,8 @@ class TopicModel:
         vectors = np.asarray(embeddings, dtype=np.float32)
         if len(vectors) != len(ids):
             raise ValueError(f"{len(vectors)} embedding rows for {len(ids)} papers")
+        if isinstance(papers, Corpus):  # title-only papers: the fit's shift (topics.title_only)
+            vectors = align_saved(papers, vectors, self.result_.state)
         return place([str(i) for i in ids], vectors, self.result_.state)
 
 
@@ -162,7 +166,10 @@ def fit_topics(
     paper_ids = [all_ids[i] for i in keep]
     all_texts = corpus.texts()
     texts = [all_texts[i] for i in keep]
-    vectors = embeddings[keep]
+    kept_papers = [corpus.papers[i] for i in keep]
+    title_only = title_only_mask(kept_papers)  # no abstract: aligned with the others' space
+    shift = title_shift(kept_papers, embeddings[keep], phrase_embedder)
+    vectors = align(embeddings[keep], title_only, shift)
     if candidate_texts is not None and len(candidate_texts) != len(corpus):
         raise ValueError(f"{len(candidate_texts)} candidate texts for {len(corpus)} papers")
     phrase_texts = texts if candidate_texts is None else [str(candidate_texts[i]) for i in keep]
@@ -182,7 +189,8 @@ def fit_topics(
                                      verbs=verbs)
     scorer = _label_scorer(phrase_texts, [corpus.papers[i].title for i in keep], analyzer,
                            vectors, phrase_embedder,
-                           [corpus.papers[i].abstract or corpus.papers[i].title for i in keep],
+                           lab.spelling_texts([corpus.papers[i].abstract for i in keep],
+                                              [corpus.papers[i].title for i in keep]),
                            verbs if candidate_texts is None else None,
                            twin if candidate_texts is None else None)
 
@@ -256,10 +264,14 @@ def fit_topics(
                          + (" (phrase embeddings)" if phrase_embedder else
                             " (phrase = mean of its papers)")),
         "label_texts": "title + abstract" if candidate_texts is None else "candidate texts",
+        "n_title_only": int(title_only.sum()),
+        "title_only_shift": ("paired title vs title + abstract shift taken off"
+                             if shift is not None else None),
         "engine": "BERTopic (LexicalAugmentation + AutoKClustering, c-TF-IDF)",
     }
     result.model = model
     result.embeddings = vectors
+    result.title_shift = shift
     return result
 
 
@@ -329,7 +341,7 @@ def _label_scorer(texts: list[str], titles: list[str], analyzer: lab.PhraseAnaly
     for low, form in lab.surface_forms(lab.evenly(titles)).items():  # acronyms, names of titles
         if low not in forms and lab._has_inner_capital(form):
             forms[low] = form
-    vocabulary, doc_freq, postings = terms or lab.vocabulary_postings(texts, analyzer)
+    vocabulary, doc_freq, postings = terms or lab.vocabulary_postings(texts, analyzer, forms=True)
     generic = lab.generic_words(doc_freq, len(texts))
     verbs = lab.verb_like_words(lab.evenly(texts)) if verbs is None else verbs
     continued = lab.continued_phrases(lab.evenly(texts), analyzer, vocabulary=postings)

@@ -285,30 +285,46 @@ class CorpusTerms(NamedTuple):
     postings: dict[str, np.ndarray]  # term -> sorted rows of the documents holding it
 
 
-def _corpus_terms(found: dict[str, list[int]], n_documents: int, min_df: int = 2) -> CorpusTerms:
+def _corpus_terms(found: dict[str, list[int]], n_documents: int, min_df: int = 2,
+                  forms: bool = False) -> CorpusTerms:
     """Term -> the rows holding it, kept for the terms in at least ``min_df`` documents (1 for
-    tiny corpora; every term when none is that frequent)."""
+    tiny corpora; every term when none is that frequent). ``forms``: the forms of one term
+    (:func:`fold_term`) count together ("math word problem" in one title and "math word
+    problems" in another are one term in two papers)."""
     floor = min_df if n_documents >= 10 else 1
-    vocabulary = sorted(t for t, rows in found.items() if len(rows) >= floor) or sorted(found)
+    if forms and floor > 1:
+        def key(term: str) -> str:  # fold_term, skipped when no word can fold (no final "s")
+            return fold_term(term) if "s " in term + " " else term
+
+        holders: dict[str, set[int]] = {}
+        for term, rows in found.items():
+            if len(rows) < floor:
+                holders.setdefault(key(term), set()).update(rows)
+        enough = {k for k, rows in holders.items() if len(rows) >= floor}
+        vocabulary = sorted(t for t, rows in found.items()
+                            if len(rows) >= floor or key(t) in enough) or sorted(found)
+    else:
+        vocabulary = sorted(t for t, rows in found.items() if len(rows) >= floor) or sorted(found)
     return CorpusTerms(vocabulary, {t: len(found[t]) for t in vocabulary},
                        {t: np.asarray(found[t], dtype=int) for t in vocabulary})
 
 
-def vocabulary_postings(documents: Sequence[str], analyzer: PhraseAnalyzer, min_df: int = 2
-                        ) -> CorpusTerms:
+def vocabulary_postings(documents: Sequence[str], analyzer: PhraseAnalyzer, min_df: int = 2,
+                        forms: bool = False) -> CorpusTerms:
     """:func:`document_vocabulary` and :func:`term_documents` of that vocabulary, in one pass
-    over the documents (each analysed once)."""
+    over the documents (each analysed once); ``forms``: see :func:`_corpus_terms`."""
     found: dict[str, list[int]] = {}
     for index, document in enumerate(documents):
         for term in set(analyzer(document)):
             found.setdefault(term, []).append(index)
-    return _corpus_terms(found, len(documents), min_df)
+    return _corpus_terms(found, len(documents), min_df, forms)
 
 
 def paired_terms(documents: Sequence[str], analyzer: PhraseAnalyzer
                  ) -> tuple[CorpusTerms, CorpusTerms, Any]:
     """:func:`vocabulary_postings` under ``analyzer`` and under its phrase-noun twin (``inner =``
-    :data:`PHRASE_NOUNS`: what the label scorer reads), from one analysis of each document; and
+    :data:`PHRASE_NOUNS`: what the label scorer reads, forms of a term counted together), from one
+    analysis of each document; and
     the document-term count matrix (CSR, ``analyzer``'s vocabulary as columns: c-TF-IDF's input).
 
     The twin's terms are the runs of tokens that are not stop words or are phrase nouns; the plain
@@ -321,7 +337,7 @@ def paired_terms(documents: Sequence[str], analyzer: PhraseAnalyzer
     blocked = frozenset(w for w in PHRASE_NOUNS if _is_stop(w, analyzer.stops))
     if blocked != PHRASE_NOUNS or analyzer.inner:  # a phrase noun is a plain word: no shortcut
         plain = vocabulary_postings(documents, analyzer)
-        return (plain, vocabulary_postings(documents, twin),
+        return (plain, vocabulary_postings(documents, twin, forms=True),
                 _count_matrix(documents, analyzer, plain.vocabulary))
     both: dict[str, list[int]] = {}
     counts: dict[str, list[int]] = {}  # plain term -> its count in each document of both[term]
@@ -341,7 +357,7 @@ def paired_terms(documents: Sequence[str], analyzer: PhraseAnalyzer
     rows = np.fromiter((i for t in vocabulary for i in both[t]), dtype=np.int32, count=int(indptr[-1]))
     data = np.fromiter((c for t in vocabulary for c in counts[t]), dtype=np.int64, count=int(indptr[-1]))
     matrix = csc_matrix((data, rows, indptr), shape=(len(documents), len(vocabulary))).tocsr()
-    return plain, _corpus_terms(both, len(documents)), matrix
+    return plain, _corpus_terms(both, len(documents), forms=True), matrix
 
 
 def _count_matrix(documents: Sequence[str], analyzer: PhraseAnalyzer, vocabulary: list[str]) -> Any:
@@ -910,8 +926,8 @@ class LabelScorer:
         return np.intersect1d(self.postings.get(term, np.zeros(0, dtype=int)), members)
 
     def _fallback(self, members: np.ndarray, taken: set[str]) -> str:
-        """No candidate phrase: the group's most used candidate phrase, even in one paper and
-        not distinctive, else its most used word (tiny or odd groups)."""
+        """No candidate phrase: the group's most used candidate phrase that is no fragment, even
+        in one paper and not distinctive, else its most used term (tiny or odd groups)."""
         members = np.asarray(members, dtype=int)
         self.scored(members)
         df = self._group_df[members.tobytes()]
@@ -921,7 +937,7 @@ class LabelScorer:
         for strict in (True, False):
             for j in used:
                 term = self._terms[j]
-                if strict and not self.is_candidate(term):
+                if strict and (not self.is_candidate(term) or self.is_fragment(term, df)):
                     continue
                 if set(term.split()) <= self.generic or _stems(term) in taken_stems:
                     continue
@@ -1010,7 +1026,27 @@ def label_word_count(label: str) -> int:
 
 
 PROPER_SHARE = 0.8
+_TITLE_PARTS = re.compile(r"\s*(?:[:?!]|\s[-\u2013\u2014]{1,2}\s)\s*")  # main title | subtitle
+TITLE_CASE_SHARE = 0.5  # a title with more than this share of capitalised long words is Title Case
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*")
+
+
+def is_title_case(text: str) -> bool:
+    """More than half the words after the first capitalised ("Tree Search for Language Model
+    Agents"): a headline style, where capitals say nothing about proper nouns. Words of three
+    letters or fewer ("for", "of", "LLM") do not count."""
+    words = [w for w in _WORD.findall(text)[1:] if len(w) > 3]
+    return bool(words) and sum(w[:1].isupper() for w in words) > TITLE_CASE_SHARE * len(words)
+
+
+def spelling_texts(abstracts: Sequence[str | None], titles: Sequence[str]) -> list[str]:
+    """The texts a corpus's spellings are read from (:func:`surface_forms`): each abstract, and
+    for a paper without one the parts of its title (split at ":", "?", " - ") written in sentence
+    case (a Title Case part would make every word look like a proper noun: "Question Answering",
+    "Algorithm Portfolios")."""
+    return [abstract or ". ".join(part for part in _TITLE_PARTS.split(title)
+                                  if part and not is_title_case(part))
+            for abstract, title in zip(abstracts, titles, strict=True)]
 
 
 def _has_inner_capital(form: str) -> bool:

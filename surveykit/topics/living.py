@@ -47,6 +47,7 @@ from surveykit.corpus.model import Corpus
 from surveykit.topics.config import TopicConfig
 from surveykit.topics.curation import Curation, load_curation
 from surveykit.topics.taxonomy import RESULT_FILE, TopicResult
+from surveykit.topics.title_only import align, title_only_mask, title_shift
 
 CHANGES_MD = "topic_changes.md"
 CHANGES_CSV = "topic_changes.csv"
@@ -113,6 +114,8 @@ def attach_state(result: TopicResult, print_: dict[str, Any] | None = None,
         "fingerprint_parts": print_["parts"] if print_ else {},
         "placed": [],
     }
+    if result.title_shift is not None:  # new title-only papers are placed with the same shift
+        result.state["title_shift"] = _encode(result.title_shift)
     return result
 
 
@@ -151,6 +154,15 @@ def place(paper_ids: Sequence[str], embeddings: np.ndarray, state: dict[str, Any
         "paper_id": list(paper_ids), "topic": ids[best].astype(int), "score": scores,
         "flagged": scores < thresholds[best], "threshold": thresholds[best], "by": "nearest",
     }).set_index("paper_id")
+
+
+def align_saved(corpus: Corpus, embeddings: np.ndarray, state: dict[str, Any]) -> np.ndarray:
+    """``embeddings`` (corpus order) with the fit's title-only shift (:mod:`.title_only`), saved in
+    ``state``, taken off the papers without an abstract; unchanged when the fit had none."""
+    shift = state.get("title_shift")
+    if not shift:
+        return np.asarray(embeddings)
+    return align(embeddings, title_only_mask(corpus.papers), _decode(shift))
 
 
 # --- the living update -------------------------------------------------------------------------
@@ -228,6 +240,7 @@ def update_result(previous: TopicResult, corpus: Corpus, embeddings: np.ndarray,
     old_topic = dict(zip(old.index, old["topic"].astype(int), strict=True))
     old_score = dict(zip(old.index, old["score"].astype(float), strict=True))
     new_ids = [pid for pid in current if pid not in old_topic]
+    embeddings = align_saved(corpus, embeddings, previous.state)
     new_vectors = embeddings[[row[p] for p in new_ids]]
     placed = place(new_ids, new_vectors, previous.state)
     notes = _curate_new(placed, new_vectors, curation, previous, old_topic)
@@ -624,6 +637,10 @@ def run_topic_stage(corpus: Corpus, embeddings: np.ndarray, config: TopicConfig 
     reason = refit_reason(previous, print_, refit)
     result: TopicResult | None = None
     if reason is None and previous is not None:
+        if "title_shift" not in previous.state:  # fitted without title-only papers: new ones may be
+            shift = title_shift(corpus.papers, embeddings, phrase_embedder)
+            if shift is not None:
+                previous.state["title_shift"] = _encode(shift)
         result, why = update_result(previous, corpus, embeddings, curation, paper_types)
         reason = why or None
     if result is None:

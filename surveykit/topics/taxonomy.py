@@ -76,6 +76,8 @@ class TopicResult:
     state: dict[str, Any] = field(default_factory=dict)  # living taxonomy (topics.living)
     model: Any = field(default=None, repr=False, compare=False)
     embeddings: Any = field(default=None, repr=False, compare=False)
+    # taken off title-only papers' embeddings (topics.title_only); saved in ``state``
+    title_shift: Any = field(default=None, repr=False, compare=False)
 
     # --- views -------------------------------------------------------------------------------
 
