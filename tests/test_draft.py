@@ -364,6 +364,8 @@ def test_own_sources_under_the_shipped_title_are_framed_as_theirs(tmp_path):
     assert f"This survey reviews {len(papers)} papers published" in md
     assert "assembled from the source file mine.bib" in md and "bundled corpus" not in md
     assert "(titles alone for the 1 paper without one)" in md
+    # no attribute table: the abstract names no grouping facet the draft does not have
+    assert "the survey states each paper's contribution" in md and "agent organisation" not in md
 
 
 def test_the_tables_stage_overview_is_the_only_overview_table(tmp_path):

@@ -17,6 +17,7 @@ from surveykit.topics import TopicConfig, fit_topics
 from surveykit.topics.engine import TopicModel
 from surveykit.topics.labels import (
     PHRASE_NOUNS,
+    LabelScorer,
     PhraseAnalyzer,
     spelling_texts,
     stop_words,
@@ -149,3 +150,13 @@ def test_forms_of_a_rare_phrase_count_together_for_the_vocabulary():
     assert "math word problem" not in plain
     assert {"math word problem", "math word problems"} <= set(merged)
     assert "unrelated paper alpha" not in merged  # one paper, one form: still too rare
+
+
+def test_groups_without_a_term_of_their_own_get_distinct_labels():
+    """A small library of bare titles can leave groups with no shared term at all: each still
+    gets a label of its own, never the same "Other papers" twice."""
+    scorer = LabelScorer({"graph networks": np.array([0, 1])}, 6, set())
+    members = np.array([4, 5])
+    assert scorer.label(members) == "Other papers"
+    assert scorer.label(members, taken={"Other papers"}) == "Other papers (2)"
+    assert scorer.label(members, taken={"Other papers", "Other papers (2)"}) == "Other papers (3)"

@@ -42,6 +42,9 @@ from surveykit.draft.text import (
 )
 
 NEUTRAL_TITLE = "A Survey"
+# the facets a theme's papers are grouped by (attributes of the default schema), as the abstract names them
+GROUPING_FACETS = ((("training",), "training approach"), (("agents",), "agent organisation"),
+                   (COMPONENT_FLAGS, "components"), (("domain",), "domain"))
 
 
 def survey_title(config: SurveyConfig, corpus: Corpus) -> str:
@@ -208,8 +211,13 @@ class Framing:
             clauses = [f"{n} {phrase}" for _, phrase, n in facts[:4]]
             text += "Of these papers, " + ", ".join(clauses[:-1]) + (" and " if len(clauses) > 1 else "") \
                 + clauses[-1] + ". "
-        text += ("Within each theme, the survey groups the papers by training approach, agent "
-                 "organisation, components and domain, states what each group shares, each paper's "
+        facets = self.grouping_facets()
+        grouped = (", ".join(facets[:-1]) + (" and " if len(facets) > 1 else "") + facets[-1]
+                   if facets else "")
+        text += ("Within each theme, the survey "
+                 + (f"groups the papers by {grouped}, states what each group shares, "
+                    if grouped else "states ")
+                 + "each paper's "
                  "contribution and the results the abstracts report side by side, and groups the papers' "
                  "limitation and future-work statements into open challenges. The text was drafted by "
                  "surveykit: each sentence quotes the abstract of the paper it cites, states what the cited "
@@ -243,6 +251,13 @@ class Framing:
             tuple(ids),
         )
         return Paragraph([lead, *(self.paper_sentences(pid, with_result=False)[0] for pid in ids)])
+
+    def grouping_facets(self) -> list[str]:
+        """The attribute facets the themes' papers are grouped by that hold values in this corpus
+        (the default schema's: training approach, agent organisation, components, domain)."""
+        long = self._attribute_long()
+        present = set() if long is None or long.empty else set(long["attribute"])
+        return [name for attributes, name in GROUPING_FACETS if present & set(attributes)]
 
     def grouping_method(self) -> str:
         """``[draft] method``; the default one says which papers had only a title to go by."""

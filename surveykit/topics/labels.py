@@ -49,6 +49,7 @@ PHRASE_GENERIC_MIN = 10  # ... and in more than this many papers (a share needs 
 MAX_LABEL_WORDS = 5
 SINGLE_USE_GROUP = 20  # a topic up to this size may be named by a phrase of one of its papers
 PRIOR = 0.5
+OTHER_PAPERS = "Other papers"  # the label of a group with no term of its own
 SEPARATOR = " & "  # older labels; new ones join two phrases with JOIN
 JOIN = " and "
 Z_SATURATE = 2.0  # log-odds z above ~2 (5 % level): distinct enough
@@ -942,7 +943,11 @@ class LabelScorer:
                 if set(term.split()) <= self.generic or _stems(term) in taken_stems:
                     continue
                 return self.show(term)
-        return "Other papers"
+        label, number = OTHER_PAPERS, 1  # several groups without a word of their own: numbered
+        while _stems(label) in taken_stems:
+            number += 1
+            label = f"{OTHER_PAPERS} ({number})"
+        return label
 
     def section_label(self, groups: Sequence[np.ndarray], avoid: Iterable[str] = (),
                       taken: Iterable[str] = ()) -> str:
