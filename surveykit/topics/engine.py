@@ -135,8 +135,9 @@ def fit_topics(
     ``candidate_texts``: per paper (corpus order), the text label phrases come from (default:
     title + abstract; e.g. title + contribution sentences). ``phrase_embedder``: texts ->
     embeddings in the space of ``embeddings`` (e.g. ``surveykit.embed.embed_texts``), for the
-    closeness of a label phrase to its topic's centre; without it a phrase stands for the mean
-    of the papers that use it (no model is loaded)."""
+    closeness of a label phrase to its topic's centre and the shift of papers without an abstract
+    (:mod:`surveykit.topics.title_only`); without it a phrase stands for the mean of the papers
+    that use it and title-only papers are not shifted (no model is loaded)."""
     config = config or TopicConfig()
     if not isinstance(curation, Curation):
         curation = load_curation(curation)
