@@ -294,16 +294,14 @@ def _corpus_terms(found: dict[str, list[int]], n_documents: int, min_df: int = 2
     problems" in another are one term in two papers)."""
     floor = min_df if n_documents >= 10 else 1
     if forms and floor > 1:
-        def key(term: str) -> str:  # fold_term, skipped when no word can fold (no final "s")
-            return fold_term(term) if "s " in term + " " else term
-
-        holders: dict[str, set[int]] = {}
+        kept = {t for t, rows in found.items() if len(rows) >= floor}
         for term, rows in found.items():
-            if len(rows) < floor:
-                holders.setdefault(key(term), set()).update(rows)
-        enough = {k for k, rows in holders.items() if len(rows) >= floor}
-        vocabulary = sorted(t for t, rows in found.items()
-                            if len(rows) >= floor or key(t) in enough) or sorted(found)
+            # a rare form with a word that folds ("problems") and its folded form in the corpus
+            if len(rows) < floor and "s " in term + " ":
+                other = fold_term(term)
+                if other != term and other in found and len(set(rows) | set(found[other])) >= floor:
+                    kept.update((term, other))
+        vocabulary = sorted(kept) or sorted(found)
     else:
         vocabulary = sorted(t for t, rows in found.items() if len(rows) >= floor) or sorted(found)
     return CorpusTerms(vocabulary, {t: len(found[t]) for t in vocabulary},
@@ -325,8 +323,8 @@ def paired_terms(documents: Sequence[str], analyzer: PhraseAnalyzer
                  ) -> tuple[CorpusTerms, CorpusTerms, Any]:
     """:func:`vocabulary_postings` under ``analyzer`` and under its phrase-noun twin (``inner =``
     :data:`PHRASE_NOUNS`: what the label scorer reads, forms of a term counted together), from one
-    analysis of each document; and
-    the document-term count matrix (CSR, ``analyzer``'s vocabulary as columns: c-TF-IDF's input).
+    analysis of each document; and the document-term count matrix (CSR, ``analyzer``'s
+    vocabulary as columns: c-TF-IDF's input).
 
     The twin's terms are the runs of tokens that are not stop words or are phrase nouns; the plain
     analyzer's terms are exactly those of them without a phrase noun that is a stop word."""
