@@ -275,9 +275,11 @@ class Framing:
     def corpus_sources(self) -> str:
         """Where the papers came from, read from the papers themselves (the notebooks after the
         first open the saved corpus, with the config's ``sources``, not ``--source``)."""
-        names = source_files(self.corpus)
-        if is_bundled_corpus(self.corpus) or not names:
+        if is_bundled_corpus(self.corpus):
             return f"surveykit's bundled corpus ({self.corpus.name})"
+        names = source_files(self.corpus)
+        if not names:  # papers made in code, or by a service without a file
+            return "the sources of survey.toml"
         return "the source file" + ("s " if len(names) > 1 else " ") + ", ".join(names)
 
     def comparison_section(self, tables: list[Asset], figures: list[Asset]) -> Section:
