@@ -366,6 +366,13 @@ def test_own_sources_under_the_shipped_title_are_framed_as_theirs(tmp_path):
     assert "(titles alone for the 1 paper without one)" in md
     # no attribute table: the abstract names no grouping facet the draft does not have
     assert "the survey states each paper's contribution" in md and "agent organisation" not in md
+    # a term shared by papers without an abstract was read in their titles
+    from surveykit.draft.stage import draft_document
+
+    _, drafter = draft_document(config, corpus, assignments, topics, citation_keys(config, corpus))
+    bare, full = papers[0].id, papers[1].id
+    assert drafter._read_in([bare]) == "the titles"
+    assert drafter._read_in([bare, full]) == "the abstracts"
 
 
 def test_the_tables_stage_overview_is_the_only_overview_table(tmp_path):

@@ -199,7 +199,7 @@ class ThemeSections:
             if not terms:
                 return None
             term, papers = terms[0]
-            parts += [among, f"\u201c{term}\u201d recurs in the abstracts of ",
+            parts += [among, f"\u201c{term}\u201d recurs in {self._read_in(papers)} of ",
                       *self._subject(papers, capital=False)]
             cited = tuple(papers)
         if value is not None and not shared:
@@ -207,10 +207,17 @@ class ThemeSections:
             terms = [(t, p) for t, p in shared_terms(texts, group, theme, limit=1)
                      if " " in t and 2 * len(p) >= len(group)]
             for term, papers in terms:
-                parts += [f"; \u201c{term}\u201d recurs in the abstracts of ",
+                parts += [f"; \u201c{term}\u201d recurs in {self._read_in(papers)} of ",
                           *self._subject(papers, capital=False)]
         parts.append(".")
         return DraftSentence(parts, "summary", cited, tag="group")
+
+    def _read_in(self, papers: Sequence[str]) -> str:
+        """Where a shared term was read: "the abstracts", or "the titles" when none of ``papers``
+        has an abstract (a library without them)."""
+        if any((self.corpus[p].abstract or "").strip() for p in papers):
+            return "the abstracts"
+        return "the titles"
 
     def _shared_values(self, group: Sequence[str], facets: Sequence[Any],
                        labels: Mapping[tuple[str, str], str], limit: int = 2) -> list[tuple[str, list[str]]]:
