@@ -160,3 +160,16 @@ def test_groups_without_a_term_of_their_own_get_distinct_labels():
     assert scorer.label(members) == "Other papers"
     assert scorer.label(members, taken={"Other papers"}) == "Other papers (2)"
     assert scorer.label(members, taken={"Other papers", "Other papers (2)"}) == "Other papers (3)"
+
+
+def test_the_corpus_summary_says_how_many_papers_have_no_abstract(tmp_path):
+    from surveykit.config import parse_config
+    from surveykit.corpus.build import build_corpus
+
+    bib = tmp_path / "mine.bib"
+    bib.write_text("@article{a, title={Graph study one}, author={Doe, Jane}, year={2020}}\n"
+                   "@article{b, title={Speech study two}, author={Roe, Jim}, year={2021},\n"
+                   "  abstract={We study speech models.}}\n", encoding="utf-8")
+    config = parse_config({"corpus": {"sources": [{"path": str(bib)}]}}, None, tmp_path)
+    summary = build_corpus(config, progress=False).summary()
+    assert "1 of 2 papers has no abstract" in summary and "enrich = true" in summary

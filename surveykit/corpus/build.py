@@ -29,7 +29,16 @@ class CorpusBuild:
         parts = [self.load.summary()]
         if self.dedupe is not None:
             parts.append(self.dedupe.summary())
-        return "; ".join(parts)
+        text = "; ".join(parts)
+        bare = sum(1 for p in self.corpus.papers if not (p.abstract or "").strip())
+        if bare:
+            verb = "has" if bare == 1 else "have"
+            text += (f"\n{bare} of {len(self.corpus)} papers {verb} no abstract: the topics and the "
+                     "draft read their titles alone"
+                     + ("" if self.enrichment is not None else
+                        " ([corpus] enrich = true fetches abstracts from arXiv, OpenAlex, Crossref "
+                        "and Semantic Scholar; needs the network)"))
+        return text
 
 
 def load_sources(config: SurveyConfig, progress: bool = True) -> LoadResult:
