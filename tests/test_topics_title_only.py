@@ -169,7 +169,19 @@ def test_the_corpus_summary_says_how_many_papers_have_no_abstract(tmp_path):
     bib = tmp_path / "mine.bib"
     bib.write_text("@article{a, title={Graph study one}, author={Doe, Jane}, year={2020}}\n"
                    "@article{b, title={Speech study two}, author={Roe, Jim}, year={2021},\n"
-                   "  abstract={We study speech models.}}\n", encoding="utf-8")
+                   "  abstract={We study speech models.}}\n"
+                   "@article{c, title={Vision study three}, author={Poe, Ann}, year={2022},\n"
+                   "  abstract={No abstract available.}}\n", encoding="utf-8")
     config = parse_config({"corpus": {"sources": [{"path": str(bib)}]}}, None, tmp_path)
     summary = build_corpus(config, progress=False).summary()
-    assert "1 of 2 papers has no abstract" in summary and "enrich = true" in summary
+    assert "2 of 3 papers have no abstract" in summary and "enrich = true" in summary
+
+
+@pytest.mark.parametrize("placeholder", ["[No abstract available]", "No abstract available.",
+                                         "N/A", "nan", "None", "  ", "-"])
+def test_an_export_s_placeholder_is_no_abstract(placeholder):
+    """Scopus writes "[No abstract available]", ACM "No abstract available.", a spreadsheet "N/A"
+    or "nan": such a paper is title-only, not a paper whose abstract is those words."""
+    assert Paper(title="Graph study", abstract=placeholder).abstract == ""
+    assert Paper(title="Graph study", abstract="We study graphs.").abstract == "We study graphs."
+    assert Paper(title="Graph study", abstract="x").abstract == "x"

@@ -21,6 +21,22 @@ from surveykit.textutil import normalize_title
 _ARXIV_NEW = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(v\d+)?(?![\d])")
 _ARXIV_OLD = re.compile(r"\b([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?\b")
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>{}]+)", re.IGNORECASE)
+# what exports write where a paper has no abstract (Scopus "[No abstract available]", ACM "No
+# abstract available.", a spreadsheet's "N/A" or pandas' "nan"): no abstract
+_NO_ABSTRACT = frozenset({"no abstract available", "no abstract", "abstract not available",
+                          "abstract unavailable", "not available", "n/a", "na", "nan", "none",
+                          "null", "-", "--", "tba"})
+
+
+def is_no_abstract(text: str | None) -> bool:
+    """An empty abstract, or a placeholder for one (:data:`_NO_ABSTRACT`, case, brackets and final
+    punctuation aside)."""
+    if text is None:
+        return True
+    stripped = text.strip()
+    if len(stripped) > 40:
+        return False
+    return stripped.strip("[](){}<>*. ").lower() in _NO_ABSTRACT or not stripped
 
 
 def normalize_arxiv_id(value: str | None) -> str | None:
@@ -60,6 +76,8 @@ class Paper:
     id: str = ""
 
     def __post_init__(self) -> None:
+        if self.abstract and is_no_abstract(self.abstract):
+            self.abstract = ""
         self.arxiv_id = normalize_arxiv_id(self.arxiv_id) or None
         self.doi = normalize_doi(self.doi) or None
         if self.year is not None:
