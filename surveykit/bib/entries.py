@@ -135,7 +135,7 @@ def paper_to_entry(paper: Paper, key: str, include_abstract: bool = False) -> Ge
     _add_code_note(paper, values, lost)
     if not authors and paper.title.strip():  # natbib cites it by this label: short, so it wraps
         values["key"] = escape_latex(short_label(paper.title))
-    if include_abstract and paper.abstract.strip():
+    if include_abstract and paper.has_abstract:
         values["abstract"] = escape_latex(paper.abstract, lost)
 
     if lost:

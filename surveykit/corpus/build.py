@@ -30,7 +30,7 @@ class CorpusBuild:
         if self.dedupe is not None:
             parts.append(self.dedupe.summary())
         text = "; ".join(parts)
-        bare = sum(1 for p in self.corpus.papers if not (p.abstract or "").strip())
+        bare = sum(1 for p in self.corpus.papers if not p.has_abstract)
         if bare:
             verb = "has" if bare == 1 else "have"
             text += (f"\n{bare} of {len(self.corpus)} papers {verb} no abstract: the topics and the "

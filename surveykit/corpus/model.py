@@ -85,6 +85,11 @@ class Paper:
         if not self.id:
             self.id = paper_id(self)
 
+    @property
+    def has_abstract(self) -> bool:
+        """The paper has an abstract (a placeholder such as "N/A" was emptied on construction)."""
+        return bool((self.abstract or "").strip())
+
     def to_dict(self) -> dict[str, Any]:
         """Plain dict in field order (JSON-ready); lists and ``extra`` are copies, as with
         ``dataclasses.asdict`` (which is ~10x slower: it deep-copies every string)."""

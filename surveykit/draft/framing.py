@@ -35,6 +35,7 @@ from surveykit.draft.text import (
     _count,
     _join_list,
     _join_names,
+    _join_words,
     _slug,
     _theme,
     _year_span,
@@ -185,8 +186,7 @@ class Framing:
             (f for f in self.corpus_facts() if f[0] == "components"), key=lambda f: -f[2])[:3]
         if facts:
             clauses = [f"{n} {phrase}" for _, phrase, n in facts]
-            text = "Across the corpus, " + ", ".join(clauses[:-1]) + (" and " if len(clauses) > 1 else "") \
-                + clauses[-1]
+            text = "Across the corpus, " + _join_words(clauses)
             if components:
                 text += "; the most frequent agent components are " + ", ".join(
                     f"{name} ({_count(n, 'paper')})" for _, name, n in components)
@@ -204,16 +204,13 @@ class Framing:
         field = self.field_name()
         text = (f"This survey reviews {_count(len(ids), 'paper')}" + (f" on {field}" if field else "")
                 + (f" published {_year_span(years)}" if years else "")
-                + (f", organised into {_count(len(themes), 'theme')}: " + ", ".join(themes[:-1])
-                   + (" and " if len(themes) > 1 else "") + themes[-1] if themes else "") + ". ")
+                + (f", organised into {_count(len(themes), 'theme')}: " + _join_words(themes)
+                   if themes else "") + ". ")
         facts = [f for f in self.corpus_facts() if f[0] != "components"]
         if facts:
             clauses = [f"{n} {phrase}" for _, phrase, n in facts[:4]]
-            text += "Of these papers, " + ", ".join(clauses[:-1]) + (" and " if len(clauses) > 1 else "") \
-                + clauses[-1] + ". "
-        facets = self.grouping_facets()
-        grouped = (", ".join(facets[:-1]) + (" and " if len(facets) > 1 else "") + facets[-1]
-                   if facets else "")
+            text += "Of these papers, " + _join_words(clauses) + ". "
+        grouped = _join_words(self.grouping_facets())
         text += ("Within each theme, the survey "
                  + (f"groups the papers by {grouped}, states what each group shares, "
                     if grouped else "states ")
@@ -265,7 +262,7 @@ class Framing:
         if method != GROUPING_METHOD:
             return method
         ids = list(self.assignments.index)
-        bare = sum(1 for pid in ids if not (self.corpus[pid].abstract or "").strip())
+        bare = sum(1 for pid in ids if not self.corpus[pid].has_abstract)
         if ids and bare == len(ids):
             return method.replace("titles and abstracts", "titles (the sources give no abstracts)")
         if bare:

@@ -128,8 +128,6 @@ def sentence_roles(config: SurveyConfig, corpus: Corpus) -> list[list[Any]]:
                             embed=lambda texts: embed_texts(texts, cache_dir=cache, progress=False))
 
 
-
-
 def report_compile(report: CompileReport, tex_path: Path) -> None:
     """Tell the run what the compile gave: no TeX is a declared degraded mode, anything short of
     a PDF (or a PDF with LaTeX/BibTeX errors) a failure naming the log and the first errors."""

@@ -160,6 +160,11 @@ def _join_names(items: Sequence[list[Segment]]) -> list[Segment]:
     return out
 
 
+def _join_words(words: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c`` (:func:`_join_names` for plain strings)."""
+    return "".join(str(s) for s in _join_names([[w] for w in words]))
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 

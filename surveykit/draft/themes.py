@@ -215,7 +215,7 @@ class ThemeSections:
     def _read_in(self, papers: Sequence[str]) -> str:
         """Where a shared term was read: "the abstracts", or "the titles" when none of ``papers``
         has an abstract (a library without them)."""
-        if any((self.corpus[p].abstract or "").strip() for p in papers):
+        if any(self.corpus[p].has_abstract for p in papers):
             return "the abstracts"
         return "the titles"
 
