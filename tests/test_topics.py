@@ -217,6 +217,41 @@ def test_section_label_is_shared_and_not_a_topic_label():
     assert other.lower() != "machine translation"
 
 
+def test_section_label_points_to_its_own_section():
+    # "neural models" is in every paper of the two sections; "machine translation" only in the
+    # first: with vectors, the first section is named by what sets it apart from the second
+    docs = ([f"machine translation with neural models for {w}" for w in ("german", "french", "czech")]
+            + [f"machine translation quality estimation of neural models {w}"
+               for w in ("bleu", "comet", "human")]
+            + [f"graph parsing with neural models of {w} trees" for w in ("syntax", "semantics")]
+            + [f"dependency parsing with neural models of {w}" for w in ("treebanks", "tokens")])
+    analyzer = PhraseAnalyzer(stop_words())
+    vocabulary, _ = document_vocabulary(docs, analyzer)
+    postings = term_documents(docs, analyzer, vocabulary)
+    vectors = np.array([[1.0, 0.1]] * 6 + [[0.1, 1.0]] * 4)
+
+    def embed(texts):
+        return np.array([[1.0, 0.0] if "translation" in t else [0.0, 1.0] if "parsing" in t
+                         else [0.7, 0.7] for t in texts])
+
+    scorer = LabelScorer(postings, len(docs), set(), vectors=vectors, embed_phrases=embed)
+    label = scorer.section_label([np.array([0, 1, 2]), np.array([3, 4, 5])],
+                                 avoid=["Speech translation", "Quality estimation"],
+                                 rivals=[np.arange(6, 10)])
+    assert label == "Machine translation"
+
+
+def test_labels_never_end_in_a_shell_noun():
+    from surveykit.topics import labels as lab
+
+    docs = [f"retrieval performance of dense retrieval for {w}" for w in ("news", "law", "code")]
+    analyzer = PhraseAnalyzer(stop_words(), inner=lab.PHRASE_NOUNS)
+    postings = term_documents(docs, analyzer, ["retrieval performance", "dense retrieval"])
+    scorer = LabelScorer(postings, len(docs), set())
+    assert not scorer.is_candidate("retrieval performance")
+    assert scorer.is_candidate("dense retrieval")
+
+
 def test_display_label_sentence_case_keeps_acronyms():
     forms = surface_forms(["Deep RL for GUI agents", "RL again", "multi-agent RL"])
     assert display_label("multi-agent rl planning", forms) == "Multi-agent RL planning"

@@ -404,9 +404,10 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
     section_keys: dict[int, tuple[str, list[str]]] = {}
     for group in order:
         # a section's name is none of the other sections' and none of any topic's
+        others = [np.concatenate([rows_of[t] for t in members[g]]) for g in order if g != group]
         section_keys[group] = _section_label(members[group], rows_of, scorers, labels,
                                              {k for k, _ in section_keys.values()}
-                                             | set(labels.values()))
+                                             | set(labels.values()), others)
     new_id: dict[int, int] = {}
     sections: list[Section] = []
     taken_section_labels: set[str] = set()
@@ -445,7 +446,7 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
 
 def _section_label(members: list[int], rows_of: dict[int, np.ndarray],
                    scorers: tuple[lab.LabelScorer, lab.LabelScorer], labels: dict[int, str],
-                   taken: set[str]) -> tuple[str, list[str]]:
+                   taken: set[str], rivals: Sequence[np.ndarray] = ()) -> tuple[str, list[str]]:
     """A section's label and keywords: a section without subtopics (one topic) is its topic;
     otherwise the phrase its topics share (:meth:`LabelScorer.section_label`), never one of its
     topics' labels (nor one of ``taken``: the other sections' labels and every topic's)."""
@@ -456,7 +457,7 @@ def _section_label(members: list[int], rows_of: dict[int, np.ndarray],
         return labels[members[0]], keywords
     groups = [rows_of[t] for t in sorted(members)]
     avoid = [labels[t] for t in members]
-    return scorer.section_label(groups, avoid=avoid, taken=taken), keywords
+    return scorer.section_label(groups, avoid=avoid, taken=taken, rivals=rivals), keywords
 
 
 def _set_bertopic_labels(model: Any, topics: np.ndarray, new_id: dict[int, int],

@@ -27,7 +27,9 @@ phrase with no shared word stem, used by at least :data:`MIN_PART_PAPERS` papers
 Keywords are the best coverage x distinctiveness terms without modifiers and verbs, re-ranked by
 closeness to the topic's centre (``keywords(topical=True)``, KeyBERT-style; ``diverse=True``:
 MMR). A
-section's label is the phrase its topics share (:meth:`LabelScorer.section_label`). Labels are in
+section's label is the phrase its topics share, near each of them and pointing to this section
+rather than another (:meth:`LabelScorer.section_label`). No label ends in a shell noun
+(:data:`SHELL_NOUNS`: "performance", "method", "problem"). Labels are in
 sentence case, keeping the corpus's spelling of acronyms ("LLM", "GUI").
 """
 
@@ -62,6 +64,7 @@ PARTNERS = 15
 FRAGMENT_SHARE = 0.8
 CONTRAST = 0.5  # weight of the closeness to the corpus's centre, subtracted
 IDENTIFY_TEMPERATURE = 0.05  # softmax temperature over cosines to the topics' centres
+NEAR_FLOOR = 1e-6  # a phrase near no paper of one topic still ranks (its product is not 0)
 MMR_DIVERSITY = 0.3
 MMR_POOL = 3
 SPELLING_SAMPLE = 20000  # spellings and verb uses are read from at most this many documents
@@ -137,6 +140,10 @@ PHRASE_NOUNS = frozenset(
 )
 # "benchmark", "evaluation", "dataset" and "framework" are stop words of the label vocabulary
 # because nearly every paper has them; a phrase such as "web agent benchmark" still loses them.
+# Phrase nouns that name no subject (shell nouns): never the last word of a label ("retrieval
+# performance", "proposed method"); a label's head says what its papers are about. "Tasks" may
+# head a broad section ("NLP tasks").
+SHELL_NOUNS = frozenset(["performance", "method", "methods", "approach", "approaches", "problem", "problems"])
 
 
 def stop_words(extra: Iterable[str] = ()) -> frozenset[str]:
@@ -757,6 +764,8 @@ class LabelScorer:
         words = term.split()
         if words[0].endswith("ing") and words[0] not in self.heads:
             return False
+        if words[-1] in SHELL_NOUNS:
+            return False  # "retrieval performance", "proposed method": no subject named
         if len(words) >= 2 and self.display.get(words[-1], "")[:2].isupper():
             return False  # "language processing NLP": a phrase and its acronym
         return (len(words) >= 2 and not set(fold_term(term).split()) <= self._plain
@@ -948,13 +957,17 @@ class LabelScorer:
         return label
 
     def section_label(self, groups: Sequence[np.ndarray], avoid: Iterable[str] = (),
-                      taken: Iterable[str] = ()) -> str:
+                      taken: Iterable[str] = (), rivals: Sequence[np.ndarray] = ()) -> str:
         """A label for a section made of topics (``groups``: each topic's rows): the phrase its
         topics share. Candidates are scored by the geometric mean over the topics of their
         (smoothed) coverage, so a phrase must appear in each topic, times the distinctiveness of
-        the section and closeness to its centre (no title share: it favours one topic's name). Never
-        a phrase holding the word stems of one of ``avoid`` (its topics' labels) or of a part of
-        one (that would be a topic's name or narrower), nor one in ``taken``."""
+        the section (no title share: it favours one topic's name), times the geometric mean of its
+        closeness to each topic's centre (a name that fits every topic, not the pooled centre that
+        the largest topic dominates) and how surely it points to this section among ``rivals``
+        (the other sections' rows; :meth:`identifies`): "Natural language processing" is near
+        every section of an NLP corpus and names none. Never a phrase holding the word stems of
+        one of ``avoid`` (its topics' labels) or of a part of one (that would be a topic's name or
+        narrower), nor one in ``taken``."""
         groups = [np.asarray(g, dtype=int) for g in groups]
         members = np.concatenate(groups)
         narrower = [_stems(part) for label in avoid for part in _parts(label)]
@@ -976,7 +989,11 @@ class LabelScorer:
         prior = shared * np.array([self.distinctiveness(r, members) for r in rows])
         order = sorted(range(len(rows)), key=lambda i: (-round(float(prior[i]), 9), rows[i].term))
         top = order[:PRESELECT]
-        near = self.closeness([rows[i].term for i in top], members)
+        terms = [rows[i].term for i in top]
+        near = np.ones(len(terms))
+        for group in groups:  # near each topic (geometric mean), not only the pooled centre
+            near *= np.maximum(self.closeness(terms, group), NEAR_FLOOR)
+        near = near ** (1.0 / len(groups)) * self.identifies(terms, members, rivals)
         best = max(range(len(top)),
                    key=lambda j: (round(float(prior[top[j]] * near[j]), 9), -j))
         return self.show(rows[top[best]].term)
