@@ -291,3 +291,25 @@ def test_label_score_checks_each_label_against_the_majority_category():
                                    embed=_letters_embedder)
     assert metrics["label_score"] == pytest.approx(2 / 3)
     assert math.isnan(evaluate_assignments(assignments, labels)["label_score"])
+
+
+def test_section_fit_files_each_topic_under_the_closest_heading():
+    import numpy as np
+
+    from surveykit.evaluate import section_fit
+
+    axes = {"Translation": 0, "Speech translation": 0, "Sentiment": 1, "Opinion mining": 1,
+            "Stance detection": 1, "Parsing": 2}
+
+    def embed(texts):  # each text on its subject's axis
+        return np.eye(3)[[axes[t] for t in texts]]
+
+    outline = [("Translation", ["Speech translation", "Opinion mining"], [3, 1]),
+               ("Sentiment", ["Stance detection", "Opinion mining"], [2, 2]),
+               ("Parsing", ["Parsing"], [5])]  # one topic: named by itself, not scored
+    fit = section_fit(outline, embed)
+    assert [row[3] for row in fit["topics"]] == [True, False, True, True]
+    assert fit["topics"][1] == ("Opinion mining", "Translation", "Sentiment", False)
+    assert fit["section_fit"] == pytest.approx(3 / 4)
+    assert fit["section_fit_weighted"] == pytest.approx((3 + 2 + 2) / 8)
+    assert math.isnan(section_fit([("Parsing", ["Parsing", "Parsing"], [1, 1])], embed)["section_fit"])

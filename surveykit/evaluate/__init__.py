@@ -20,7 +20,8 @@ Choices (also in ``benchmarks/README.md``):
 * **Label score** (when topics have labels and an embedder is given): the share of topics whose
   label is closest, by the same MiniLM embedding, to the name of the topic's majority human
   category among all category names; ``label_score_weighted`` weighs topics by size
-  (:mod:`surveykit.evaluate.label_score`).
+  (:mod:`surveykit.evaluate.label_score`). **Section fit**: the share of topics whose label is
+  closer to their own section's name than to any other section's (:func:`section_fit`).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from surveykit.evaluate.core import (
     evaluate_corpus_topics,
     markdown_table,
 )
-from surveykit.evaluate.label_score import label_score, words_label
+from surveykit.evaluate.label_score import label_score, section_fit, words_label
 from surveykit.evaluate.labels import LabelJoin, LabelRow, join_labels, read_label_rows, read_labels
 from surveykit.evaluate.metrics import ari, nmi, omega_index, overlapping_nmi, purity
 
@@ -55,6 +56,7 @@ __all__ = [
     "purity",
     "read_label_rows",
     "read_labels",
+    "section_fit",
     "topic_diversity",
     "words_label",
 ]

@@ -75,3 +75,29 @@ def label_score(assignments: Sequence[Any], labels: Sequence[Sequence[str]],
 def _unit(matrix: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return matrix / np.where(norms > 0, norms, 1.0)
+
+
+def section_fit(sections: Sequence[tuple[str, Sequence[str], Sequence[int]]],
+                embed: Embedder | None = None) -> dict[str, Any]:
+    """Do the section names fit their topics? ``sections``: (section label, its topics' labels,
+    its topics' sizes) per section. A topic fits when its label is closer (cosine, same
+    embedding as :func:`label_score`) to its own section's label than to any other section's: a
+    reader given the outline's headings would file the topic where it is. Topics of one-topic
+    sections (named by the topic itself) and outlines of one section are left out. Returns
+    ``section_fit`` (share of topics that fit), ``section_fit_weighted`` (by topic size; NaN
+    without topics to score) and per topic ``(topic label, its section, closest section, fits)``."""
+    names = [str(label) for label, _, _ in sections]
+    scored = [(i, str(t), int(n)) for i, (_, topics, sizes) in enumerate(sections)
+              if len(topics) > 1 for t, n in zip(topics, sizes, strict=True)]
+    if len(names) < 2 or not scored:
+        return {"section_fit": math.nan, "section_fit_weighted": math.nan, "topics": []}
+    embed = embed or default_embedder()
+    vectors = _unit(np.asarray(embed(names + [t for _, t, _ in scored]), dtype=np.float64))
+    closest = (vectors[len(names):] @ vectors[:len(names)].T).argmax(axis=1)
+    rows = [(label, names[own], names[near], own == near)
+            for (own, label, _), near in zip(scored, closest.tolist(), strict=True)]
+    right = np.array([r[3] for r in rows], dtype=float)
+    weights = np.array([n for _, _, n in scored], dtype=float)
+    return {"section_fit": float(right.mean()),
+            "section_fit_weighted": float((right * weights).sum() / weights.sum()),
+            "topics": rows}
