@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -190,6 +191,18 @@ DATASETS: dict[str, Callable[[], LabelledSet]] = {
     "ml4code-tags": load_ml4code_tags,
 }
 QUICK = ("emnlp22-single", "ml4code-family")
+
+
+def available(names: Iterable[str]) -> Iterator[LabelledSet]:
+    """The sets of ``names`` that are on this machine, in order; each missing one is reported on
+    stderr and skipped (the benchmarks run with whatever part of ../shared/datasets is here)."""
+    for name in names:
+        try:
+            data = load_dataset(name)
+        except DatasetMissing as exc:
+            print(f"skipping {name}: {exc}", file=sys.stderr)
+            continue
+        yield data
 
 
 def load_dataset(name: str) -> LabelledSet:

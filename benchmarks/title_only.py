@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from benchmarks.datasets import DatasetMissing, LabelledSet, load_dataset  # noqa: E402
+from benchmarks.datasets import LabelledSet, available  # noqa: E402
 from benchmarks.topics_benchmark import embed, fit_surveykit, warm_up  # noqa: E402
 from surveykit import io  # noqa: E402
 from surveykit.evaluate import evaluate_assignments  # noqa: E402
@@ -80,12 +80,8 @@ def kind_scores(assignments: list[Any], title_only: np.ndarray) -> tuple[float, 
 
 def run(names: list[str], shares: list[float], draws: int) -> list[dict[str, Any]]:
     rows = []
-    for name in names:
-        try:
-            full = load_dataset(name)
-        except DatasetMissing as exc:
-            print(f"skipped {name}: {exc}", file=sys.stderr)
-            continue
+    for full in available(names):
+        name = full.name
         for share in shares:
             scores: dict[str, list[tuple[float, float, float, int]]] = {"as is": [], "aligned": []}
             for draw in range(draws):

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from benchmarks.datasets import DatasetMissing, load_dataset  # noqa: E402
+from benchmarks.datasets import available  # noqa: E402
 from benchmarks.topics_benchmark import CACHE_DIR  # noqa: E402
 from surveykit import io  # noqa: E402
 from surveykit.evaluate import evaluate_assignments  # noqa: E402
@@ -83,12 +83,8 @@ def main() -> int:
     weight = TopicConfig().lexical_weight
     lines = ["| set | k | features | Ward NMI / ARI | surveykit consensus NMI / ARI |",
              "|---|---|---|---|---|"]
-    for name in SETS:
-        try:
-            data = load_dataset(name)
-        except DatasetMissing as exc:
-            print(f"skipping {name}: {exc}", file=sys.stderr)
-            continue
+    for data in available(SETS):
+        name = data.name
         k = data.n_classes
         for label, features in variants(data.titles, data.abstracts, data.texts).items():
             ward = AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(features)

@@ -31,9 +31,8 @@ import numpy as np  # noqa: E402
 from benchmarks.datasets import (  # noqa: E402
     DATASETS,
     QUICK,
-    DatasetMissing,
     LabelledSet,
-    load_dataset,
+    available,
 )
 from surveykit import io  # noqa: E402
 from surveykit.evaluate import evaluate_assignments, markdown_table  # noqa: E402
@@ -142,18 +141,25 @@ def fit_surveykit(data: LabelledSet, embeddings: np.ndarray, seed: int,
     benchmark never tunes the method; ``n_topics`` fixes k as a curation file's ``n_topics`` does.
     """
     from surveykit.evaluate.core import unpack_topic_result
-    from surveykit.topics import fit_topics
-    from surveykit.topics.curation import parse_curation
 
     corpus = data.corpus()
-    config = _seeded_topics_config(seed)
-    curation = parse_curation({"n_topics": n_topics} if n_topics else {})
-    result = fit_topics(corpus, embeddings, config=config, curation=curation, roles=_roles(data),
-                        phrase_embedder=embed_phrases)
+    result = fit_topics_result(data, embeddings, seed, n_topics)
     assignments, words = unpack_topic_result(corpus, result)
     # the "Related surveys" group is a cluster for NMI/ARI, but its fixed name is no label the
     # labeller chose: the label score counts the subject topics only
     return MethodOutput([-1 if a is None else a for a in assignments], words or {}, result.labels())
+
+
+def fit_topics_result(data: LabelledSet, embeddings: np.ndarray, seed: int,
+                      n_topics: int | None = None) -> Any:
+    """The ``TopicResult`` of surveykit's topic stage on ``data`` (see :func:`fit_surveykit`)."""
+    from surveykit.topics import fit_topics
+    from surveykit.topics.curation import parse_curation
+
+    config = _seeded_topics_config(seed)
+    curation = parse_curation({"n_topics": n_topics} if n_topics else {})
+    return fit_topics(data.corpus(), embeddings, config=config, curation=curation,
+                      roles=_roles(data), phrase_embedder=embed_phrases)
 
 
 def fit_surveykit_auto(data: LabelledSet, embeddings: np.ndarray, seed: int,
@@ -261,12 +267,8 @@ def run_method(name: str, data: LabelledSet, embeddings: np.ndarray,
 def run(names: list[str], methods: list[str], seeds: list[int]) -> list[dict[str, Any]]:
     rows = []
     warm_up()
-    for dataset in names:
-        try:
-            data = load_dataset(dataset)
-        except DatasetMissing as exc:
-            print(f"skipping {dataset}: {exc}", file=sys.stderr)
-            continue
+    for data in available(names):
+        dataset = data.name
         embeddings = embed(data)
         kind = "multi-label" if data.multi_label else "single-label"
         print(f"{dataset}: {len(data)} papers, {data.n_classes} labels ({kind})", file=sys.stderr)

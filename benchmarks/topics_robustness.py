@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from benchmarks.datasets import DATASETS, DatasetMissing, LabelledSet, load_dataset  # noqa: E402
+from benchmarks.datasets import DATASETS, LabelledSet, available  # noqa: E402
 from benchmarks.topics_benchmark import METHODS, embed, fit_tfidf_nmf, warm_up  # noqa: E402
 from surveykit import io  # noqa: E402
 from surveykit.evaluate import evaluate_assignments  # noqa: E402
@@ -237,12 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     warm_up()
     reports = []
-    for name in args.datasets:
-        try:
-            data = load_dataset(name)
-        except DatasetMissing as exc:
-            print(f"skipping {name}: {exc}", file=sys.stderr)
-            continue
+    for data in available(args.datasets):
         reports.append(study(data, embed(data), args.methods, args.draws, args.fraction,
                              args.permutations))
     if not reports:
