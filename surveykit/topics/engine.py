@@ -401,12 +401,13 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
         return sum(sizes[t] for t in members[group])
 
     order = sorted(members, key=lambda g: (-section_size(g), min(labels[t] for t in members[g])))
+    section_rows = {g: np.sort(np.concatenate([rows_of[t] for t in members[g]])) for g in order}
     section_keys: dict[int, tuple[str, list[str]]] = {}
     for group in order:
         # a section's name is none of the other sections' and none of any topic's
-        others = [np.concatenate([rows_of[t] for t in members[g]]) for g in order if g != group]
-        section_keys[group] = _section_label(members[group], rows_of, scorers, labels,
-                                             {k for k, _ in section_keys.values()}
+        others = [section_rows[g] for g in order if g != group]
+        section_keys[group] = _section_label(members[group], section_rows[group], rows_of, scorers,
+                                             labels, {k for k, _ in section_keys.values()}
                                              | set(labels.values()), others)
     new_id: dict[int, int] = {}
     sections: list[Section] = []
@@ -444,14 +445,15 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
     return TopicResult(assignments=frame, topics=topic_objects, sections=sections), section_jumps
 
 
-def _section_label(members: list[int], rows_of: dict[int, np.ndarray],
+def _section_label(members: list[int], rows: np.ndarray, rows_of: dict[int, np.ndarray],
                    scorers: tuple[lab.LabelScorer, lab.LabelScorer], labels: dict[int, str],
                    taken: set[str], rivals: Sequence[np.ndarray] = ()) -> tuple[str, list[str]]:
-    """A section's label and keywords: a section without subtopics (one topic) is its topic;
-    otherwise the phrase its topics share (:meth:`LabelScorer.section_label`), never one of its
-    topics' labels (nor one of ``taken``: the other sections' labels and every topic's)."""
+    """A section's label and keywords (``rows``: its papers, sorted): a section without subtopics
+    (one topic) is its topic; otherwise the phrase its topics share
+    (:meth:`LabelScorer.section_label`), pointing to it among ``rivals`` (the other sections'
+    rows), never one of its topics' labels (nor one of ``taken``: the other sections' labels and
+    every topic's)."""
     scorer, keyword_scorer = scorers
-    rows = np.sort(np.concatenate([rows_of[t] for t in members]))
     keywords = keyword_scorer.keywords(rows, SECTION_KEYWORDS, topical=True)
     if len(members) == 1:
         return labels[members[0]], keywords
