@@ -39,6 +39,12 @@ def is_no_abstract(text: str | None) -> bool:
     return stripped.strip("[](){}<>*. ").lower() in _NO_ABSTRACT or not stripped
 
 
+def paper_text(title: str, abstract: str = "") -> str:
+    """``"<title>. <abstract>"``: the one text of a paper that the topic and attribute stages read
+    and embed (and, without an abstract, ``"<title>."``, the same string a title-only paper has)."""
+    return f"{title}. {abstract}".strip()
+
+
 def normalize_arxiv_id(value: str | None) -> str | None:
     """``arXiv:2408.09667v2`` / ``https://arxiv.org/abs/2408.09667`` -> ``2408.09667`` (no version)."""
     if not value:
@@ -84,6 +90,11 @@ class Paper:
             self.year = int(self.year)
         if not self.id:
             self.id = paper_id(self)
+
+    @property
+    def text(self) -> str:
+        """Title and abstract (:func:`paper_text`)."""
+        return paper_text(self.title, self.abstract)
 
     @property
     def has_abstract(self) -> bool:
@@ -175,7 +186,7 @@ class Corpus:
 
     def texts(self) -> list[str]:
         """Title and abstract of each paper, the text the topic and attribute stages read."""
-        return [f"{p.title}. {p.abstract}".strip() for p in self.papers]
+        return [paper_text(p.title, p.abstract) for p in self.papers]
 
     def to_frame(self) -> pd.DataFrame:
         """A pandas view, one row per paper, indexed by id; authors joined with ``; ``."""

@@ -193,7 +193,7 @@ class ThemeSections:
             parts += [among, *self._subject(papers, capital=False), f" {phrase}"]
             cited = tuple(papers)
         else:
-            texts = {p: f"{self.corpus[p].title}. {self.corpus[p].abstract}" for p in theme}
+            texts = {p: self.corpus[p].text for p in theme}
             terms = [(t, p) for t, p in shared_terms(texts, group, theme, limit=1)
                      if " " in t and 2 * len(p) >= len(group)]
             if not terms:
@@ -203,7 +203,7 @@ class ThemeSections:
                       *self._subject(papers, capital=False)]
             cited = tuple(papers)
         if value is not None and not shared:
-            texts = {p: f"{self.corpus[p].title}. {self.corpus[p].abstract}" for p in theme}
+            texts = {p: self.corpus[p].text for p in theme}
             terms = [(t, p) for t, p in shared_terms(texts, group, theme, limit=1)
                      if " " in t and 2 * len(p) >= len(group)]
             for term, papers in terms:

@@ -666,7 +666,7 @@ def attach_model(result: TopicResult, corpus: Corpus, config: TopicConfig | None
     from surveykit.topics.engine import _ctfidf, _set_bertopic_labels, _vectorizer
 
     config = config or TopicConfig()
-    texts = [f"{corpus[p].title}. {corpus[p].abstract}".strip() for p in result.assignments.index]
+    texts = [corpus[p].text for p in result.assignments.index]
     analyzer = lab.PhraseAnalyzer(lab.stop_words(config.stop_words))
     plain, _, counts = lab.paired_terms(texts, analyzer)
     model = bertopic_class()(

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from surveykit.corpus.model import Paper
+from surveykit.corpus.model import Paper, paper_text
 from surveykit.topics.clustering import normalise_rows
 
 SHIFT_SAMPLE = 1000  # papers with an abstract whose titles are embedded for the shift (evenly spread)
@@ -34,11 +34,6 @@ MIN_SHARE = 0.2  # below this share of title-only papers no shift (see the modul
 def title_only_mask(papers: Sequence[Paper]) -> np.ndarray:
     """True for each paper without an abstract."""
     return np.array([not p.has_abstract for p in papers], dtype=bool)
-
-
-def title_text(paper: Paper) -> str:
-    """The paper's text without its abstract, as :meth:`Corpus.texts` writes a title-only paper."""
-    return f"{paper.title}.".strip()
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:
@@ -57,7 +52,7 @@ def title_shift(papers: Sequence[Paper], embeddings: np.ndarray,
     rows = np.flatnonzero(~title_only)
     if len(rows) > sample:
         rows = rows[np.linspace(0, len(rows) - 1, sample).round().astype(int)]
-    titles = _unit(np.asarray(embed([title_text(papers[i]) for i in rows])))
+    titles = _unit(np.asarray(embed([paper_text(papers[i].title) for i in rows])))
     return (titles - _unit(np.asarray(embeddings)[rows])).mean(axis=0)
 
 
