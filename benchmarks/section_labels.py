@@ -22,6 +22,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent]
 sys.path.insert(0, str(ROOT))
@@ -29,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.datasets import DATASETS, LabelledSet, available  # noqa: E402
 from benchmarks.topics_benchmark import embed, embed_phrases, fit_topics_result, warm_up  # noqa: E402
 from surveykit import io  # noqa: E402
-from surveykit.evaluate import label_score, section_fit  # noqa: E402
+from surveykit.evaluate import label_score, markdown_table, section_fit  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "section_labels.md"
 DEFAULT_SETS = ("emnlp22-single", "emnlp22-multi", "ml4code-tags")
@@ -53,13 +55,11 @@ def score_outline(data: LabelledSet, result: Any) -> dict[str, Any]:
 
 
 def render(rows: list[dict[str, Any]], command: str) -> str:
+    columns = {"dataset": "dataset", "k": "k", "sections": "sections", "grouped": "with subtopics",
+               "fit": "section fit", "fit_w": "section fit (w)", "category": "category"}
+    table = pd.DataFrame([{name: r[key] for key, name in columns.items()} for r in rows])
     lines = ["# Section names: do they fit their topics?", "", f"Command: `{command}`", "",
-             "| dataset | k | sections | with subtopics | section fit | section fit (w) | category |",
-             "|---|---|---|---|---|---|---|"]
-    for r in rows:
-        lines.append(f"| {r['dataset']} | {r['k']} | {r['sections']} | {r['grouped']} | "
-                     f"{r['fit']:.3f} | {r['fit_w']:.3f} | {r['category']:.3f} |")
-    lines += ["", "## Outlines", ""]
+             markdown_table(table), "", "## Outlines", ""]
     for r in rows:
         lines.append(f"**{r['dataset']}, k {r['k']}**")
         lines.append("")
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     if not rows:
         print("nothing was run (no labelled sets found in ../shared/datasets)", file=sys.stderr)
         return 1
-    text = render(rows, "python benchmarks/section_labels.py " + " ".join(argv or sys.argv[1:]))
+    text = render(rows, " ".join(["python benchmarks/section_labels.py", *(argv or sys.argv[1:])]))
     print(text)
     io.write_text(args.output, text + "\n")
     return 0
