@@ -298,6 +298,11 @@ def test_tables_and_figures_are_discovered(tmp_path, fixtures_dir):
     md = result.markdown.read_text(encoding="utf-8")
     assert "| Gu et al. (2024) | yes | yes |" in md
     assert result.grounding.ok, result.grounding.summary()
+    for paper in corpus.papers:  # no paper has a year: an empty per-year chart is left out
+        paper.year = None
+    undated = write_draft(config, corpus, assignments, topics, keys, compile=False)
+    tex = undated.tex.read_text(encoding="utf-8")
+    assert "papers_per_year" not in tex and "fig:papers-per-year" not in tex
 
 
 def test_drafter_rejects_frames_without_contract_columns():

@@ -38,6 +38,8 @@ FIGURE_PLACES = {
     "topic_sizes": "omit",
     "taxonomy": "omit",
 }
+# Figures of publication years: nothing to show when no paper has a year (a CSV without one)
+DATED_FIGURES = frozenset({"papers_per_year"})
 _OWN_FLOAT = re.compile(r"\\begin\{(?:table\*?|longtable|landscape|sidewaystable|figure\*?|xltabular)\}")
 _LABEL = re.compile(r"\\label\{([^}]+)\}")
 _CAPTION_FILE_SUFFIX = ".caption.txt"

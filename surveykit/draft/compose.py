@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from surveykit import io
-from surveykit.draft.assets import TREE_FILE, TREE_LABEL, Asset
+from surveykit.draft.assets import DATED_FIGURES, TREE_FILE, TREE_LABEL, Asset
 from surveykit.draft.model import DraftSentence, Float, Paragraph, Ref, Segment, SurveyDocument, relpath
 from surveykit.draft.outline import OVERVIEW_TABLE_LABEL, Drafter, _caption_phrase
 from surveykit.textutil import markdown_escape
@@ -137,7 +137,8 @@ def build_document(
     use_forest = tex_package_available("forest") or shutil.which("kpsewhich") is None
     topical = drafter.topical_sections()
     tree = taxonomy_tree_float(drafter, figures, draft_dir, use_forest)
-    placed_figures = [f for f in figures if f.kind == "figure"]
+    dated = bool(drafter.years(list(drafter.assignments.index)))
+    placed_figures = [f for f in figures if f.kind == "figure" and (dated or f.name not in DATED_FIGURES)]
     taxonomy, taxonomy_figures = drafter.taxonomy_section(placed_figures, topical)
     taxonomy.blocks.insert(1, tree)
     # one overview table: the tables stage's when it wrote one (same label), else the drafter's
