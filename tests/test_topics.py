@@ -659,3 +659,84 @@ def test_topic_documents_are_counted_from_their_papers_rows():
     assert (got[1:] == plainly.fit_transform(joined[1:]).toarray()).all()
     assert (got[0] == counts[0].toarray()[0] + counts[2].toarray()[0]).all()
     assert got[0][plain.vocabulary.index("web agents")] == 2
+
+
+def _kind_scorer(field: str | None = "agent"):
+    """Ten multi-agent papers whose phrases split the kind's uses ("multi-agent systems",
+    "multi-agent framework", "multi-agent debate"; "task decomposition" in two), six on safety;
+    another topic's paper also says "multi-agent systems"."""
+    from surveykit.topics import labels as lab
+
+    texts = ["multi-agent systems debate", "multi-agent systems collaboration",
+             "multi-agent framework planning", "multi-agent debate reasoning",
+             "multi-agent framework tools", "task decomposition reasoning",
+             "task decomposition tools", "tool learning", "reasoning chains", "model selection",
+             "agent safety attack", "agent safety risks", "agent safety sandbox",
+             "agent safety privilege", "agent safety backdoor", "multi-agent systems safety"]
+    vectors = np.array([[1.0, 0.0, 0.0]] * 10 + [[0.0, 1.0, 0.0]] * 6)
+    phrases = {"multi-agent systems": [0.9, 0.2, 0.3], "multi-agent framework": [0.9, 0.1, 0.4],
+               "multi-agent debate": [0.8, 0.0, 0.6], "task decomposition": [0.95, 0.0, 0.3],
+               "agent safety": [0, 1, 0]}
+
+    def embed(terms):
+        return np.array([phrases.get(t, [0, 0, 1]) for t in terms], dtype=float)
+
+    vocabulary = ["agent", "multi-agent", "safety", *phrases]
+    postings = lab.term_documents(texts, lab.PhraseAnalyzer(frozenset()), vocabulary)
+    return lab.LabelScorer(postings, len(texts), {"agent"}, vectors=vectors, embed_phrases=embed,
+                           field=field)
+
+
+def test_a_kind_of_the_field_is_named_by_the_phrase_the_corpus_uses_for_it():
+    """Half the topic says "multi-agent" but no one phrase of it covers more than three papers:
+    the label is the kind's own phrase that the corpus uses most ("Multi-agent systems"), not two
+    fragments ("Task decomposition and multi-agent framework")."""
+    scorer = _kind_scorer()
+    assert scorer.is_kind_of_field("multi-agent") and not scorer.is_kind_of_field("multi-turn")
+    topic, safety = np.arange(10), np.arange(10, 16)
+    assert scorer.label(topic, rivals=[safety]) == "Multi-agent systems"
+    assert scorer.holders("multi-agent systems", topic).tolist() == [0, 1, 2, 3, 4]
+
+
+def test_no_pair_label_when_one_of_its_phrases_covers_the_other():
+    """"graph parsing" (two papers, nearest the centre) covers too little of twenty papers alone;
+    "text revision" covers one of them and five more: it names the topic alone, since "graph
+    parsing" adds one paper to it ("A and B" only when each adds papers of its own)."""
+    from surveykit.topics import labels as lab
+
+    texts = (["graph parsing", "graph parsing text revision"] + ["text revision"] * 5
+             + [f"filler{i} words{i}" for i in range(13)] + ["hate speech"] * 60)
+    vectors = np.array([[1.0, 0.0, 0.0]] * 20 + [[0.0, 1.0, 0.0]] * 60)
+    phrases = {"graph parsing": [1, 0, 0], "text revision": [0.15, 0, 0.99], "hate speech": [0, 1, 0]}
+
+    def embed(terms):
+        return np.array([phrases.get(t, [0, 0, 1]) for t in terms], dtype=float)
+
+    postings = lab.term_documents(texts, lab.PhraseAnalyzer(frozenset()), list(phrases))
+    scorer = lab.LabelScorer(postings, len(texts), set(), vectors=vectors, embed_phrases=embed)
+    topic, rival = np.arange(20), np.arange(20, 80)
+    assert [r.term for r in scorer.terms(topic, [rival])][:2] == ["graph parsing", "text revision"]
+    assert scorer.label(topic, rivals=[rival]) == "Text revision"
+
+
+def test_no_field_compound_from_a_fragment_of_a_phrase():
+    """"reinforcement" is in every paper of the topic, always as "reinforcement learning": no
+    "Agent reinforcement", however near the composed phrase is to the topic's centre."""
+    from surveykit.topics import labels as lab
+
+    texts = ["agent reinforcement learning web", "agent reinforcement learning games",
+             "agent reinforcement learning reward", "agent reinforcement learning policy",
+             "agent safety attack", "agent safety risks", "agent safety sandbox", "agent safety privilege"]
+    vectors = np.array([[1.0, 0.0, 0.0]] * 4 + [[0.0, 1.0, 0.0]] * 4)
+    phrases = {"agent reinforcement": [1, 0, 0], "reinforcement learning": [0.8, 0, 0.6],
+               "agent safety": [0, 1, 0]}
+
+    def embed(terms):
+        return np.array([phrases.get(t, [0, 0, 1]) for t in terms], dtype=float)
+
+    vocabulary = ["agent", "reinforcement", "reinforcement learning", "safety"]
+    postings = lab.term_documents(texts, lab.PhraseAnalyzer(frozenset()), vocabulary)
+    scorer = lab.LabelScorer(postings, len(texts), {"agent"}, vectors=vectors, embed_phrases=embed,
+                             field="agent")
+    assert scorer.label(np.arange(4), rivals=[np.arange(4, 8)]) == "Reinforcement learning"
+    assert scorer.label(np.arange(4, 8), rivals=[np.arange(4)]) == "Agent safety"

@@ -23,7 +23,12 @@ before the word that nearly always follows them ("neural machine"), not generic 
   the whole field is not near one topic), computed for the :data:`PRESELECT` best candidates.
 
 "A and B" only when the best phrase covers less than :data:`JOIN_BELOW` of the topic and a second
-phrase with no shared word stem, used by at least :data:`MIN_PART_PAPERS` papers, adds papers.
+phrase with no shared word stem, used by at least :data:`MIN_PART_PAPERS` papers, adds papers, and
+only when one phrase cannot cover the topic: no phrase ranked above B covers as many papers as the
+pair, and A adds papers to B as B adds to A (else the one phrase is the label). In a corpus with a
+field noun ("agent"), a hyphenated word naming a kind of the field ("multi-agent") is scored with
+the coverage of all its uses and shown as the corpus's most used phrase for it ("Multi-agent
+systems"), since the phrases it begins split its papers.
 Keywords are the best coverage x distinctiveness terms without modifiers and verbs, re-ranked by
 closeness to the topic's centre (``keywords(topical=True)``, KeyBERT-style; ``diverse=True``:
 MMR). A
@@ -69,7 +74,9 @@ MMR_DIVERSITY = 0.3
 MMR_POOL = 3
 SPELLING_SAMPLE = 20000  # spellings and verb uses are read from at most this many documents
 FIELD_SHARE = 0.5  # a word in at least this share of the titles is the corpus's field ("agent")
-COMPOUND_MARGIN = 1.5  # a composed "<field> <noun>" label must beat the best phrase by this factor
+COMPOUND_MARGIN = 1.0  # a composed "<field> <noun>" label must beat the best phrase by this factor
+# (was 1.5, which kept "Reinforcement learning" on 24 papers of which 5 use it over "Agent
+# actions", 13 of 24; "Agent reinforcement" is barred as a fragment, :meth:`LabelScorer.is_fragment`)
 COMPOUND_COVERAGE = 0.5  # ... and its noun be in at least half of the topic's papers
 # Single words that only modify (adjectives, adverbs, participles): never a label's head alone
 # ("Strategic", "Automated"), while phrases keep them ("strategic planning").
@@ -801,8 +808,6 @@ class LabelScorer:
         scored = self.scored(members)
         df = self._group_df.get(members.tobytes())
         rows = [r for r in scored if self.is_candidate(r.term) and not self.is_fragment(r.term, df)]
-        if not rows:
-            return []
         prior = [r.coverage * self.distinctiveness(r, members)
                  * (1 + self.title_share(r.term, members)) for r in rows]
         order = sorted(range(len(rows)), key=lambda i: (-round(prior[i], 9), rows[i].term))
@@ -812,8 +817,12 @@ class LabelScorer:
         ranked = [Scored(r.term, prior[order[i]] * float(near[i]), r.coverage, r.count, r.z)
                   for i, r in enumerate(top)]
         ranked.sort(key=lambda r: (-round(r.score, 9), r.term))
-        compound = self._compound(members, rivals)
-        if compound is not None and compound.score > COMPOUND_MARGIN * ranked[0].score:
+        kind = self._kind(members, rivals)  # a phrase of the corpus: ranked as one
+        if kind is not None:
+            ranked = [r for r in ranked if r.term != kind.term] + [kind]
+            ranked.sort(key=lambda r: (-round(r.score, 9), r.term))
+        compound = self._compound(members, rivals)  # no phrase of the corpus: must be the best
+        if compound is not None and (not ranked or compound.score > COMPOUND_MARGIN * ranked[0].score):
             ranked.insert(0, compound)
         return ranked
 
@@ -828,15 +837,17 @@ class LabelScorer:
 
     def _compound(self, members: np.ndarray, rivals: Sequence[np.ndarray]) -> Scored | None:
         """The best composed label "<field> <noun>" (:func:`field_word`) whose noun is in at
-        least :data:`COMPOUND_COVERAGE` of the group's papers and in two (a heading names what most
-        of them share), scored as a phrase is (:meth:`terms`) with the noun's coverage, distinctiveness
-        and title share and the composed phrase's closeness and identification; None without a
-        field or vectors."""
+        least :data:`COMPOUND_COVERAGE` of the group's papers and in two (a heading names what
+        most of them share) and is no fragment ("reinforcement" of "reinforcement learning"),
+        scored as a phrase is (:meth:`terms`) with the noun's coverage, distinctiveness and title
+        share and the composed phrase's closeness and identification; None without a field or
+        vectors."""
         if self.field is None or self.embed_phrases is None:
             return None
+        df = self._group_df.get(np.asarray(members, dtype=int).tobytes())
         rows = [r for r in self.scored(members)
                 if r.coverage >= COMPOUND_COVERAGE and r.count >= MIN_PART_PAPERS
-                and self.is_compound_noun(r.term)]
+                and self.is_compound_noun(r.term) and not self.is_fragment(r.term, df)]
         if not rows:
             return None
         prior = [r.coverage * self.distinctiveness(r, members)
@@ -849,6 +860,48 @@ class LabelScorer:
         scored = [Scored(term, prior[order[i]] * float(near[i]), r.coverage, r.count, r.z)
                   for i, (term, r) in enumerate(zip(composed, top, strict=True))]
         return min(scored, key=lambda r: (-round(r.score, 9), r.term))
+
+    def is_kind_of_field(self, term: str) -> bool:
+        """A hyphenated word that names a kind of the field ("multi-agent" in a corpus of agent
+        papers): one of its parts is the field's noun, and it is no system name."""
+        field = self.field
+        if field is None or "-" not in term or " " in term or is_name(term, self.display):
+            return False
+        parts = term.split("-")
+        return len(parts) == 2 and all(parts) and bool(_stems(parts[1]) & _stems(field))
+
+    def _kind(self, members: np.ndarray, rivals: Sequence[np.ndarray]) -> Scored | None:
+        """The best label "<kind of the field> <noun>" ("Multi-agent systems"): a word that names
+        a kind of the field (:meth:`is_kind_of_field`) used in at least :data:`MIN_PART_PAPERS`
+        of the group's papers, scored as a composed label (:meth:`_compound`) with the word's
+        coverage, distinctiveness and title share (the phrases it begins split its uses: "multi-agent
+        framework", "multi-agent system", "multi-agent debate") and the closeness and
+        identification of its completion: the candidate phrase "<word> <noun>" (:meth:`is_candidate`)
+        used in the group that the corpus uses most (the field's own name for the kind), then the
+        one most used in the group, then the nearest; None without a field or vectors."""
+        if self.field is None or self.embed_phrases is None:
+            return None
+        df = self._group_df.get(np.asarray(members, dtype=int).tobytes())
+        best: Scored | None = None
+        for row in self.scored(members):
+            if row.count < MIN_PART_PAPERS or not self.is_kind_of_field(row.term):
+                continue
+            phrases = [self._terms[j] for j in self._extensions.get(row.term, [])
+                       if self._terms[j].startswith(row.term + " ") and len(self._terms[j].split()) == 2
+                       and df is not None and df[j] > 0 and self.is_candidate(self._terms[j])]
+            if not phrases:
+                continue
+            near = self.closeness(phrases, members) * self.identifies(phrases, members, rivals)
+            pick = min(range(len(phrases)), key=lambda i: (
+                -len(self.postings[phrases[i]]), -int(df[self._index[phrases[i]]]),  # type: ignore[index]
+                -round(float(near[i]), 9), phrases[i]))
+            prior = row.coverage * self.distinctiveness(row, members) * (
+                1 + self.title_share(row.term, members))
+            self._composed[phrases[pick]] = row.term
+            top = Scored(phrases[pick], prior * float(near[pick]), row.coverage, row.count, row.z)
+            if best is None or (-round(top.score, 9), top.term) < (-round(best.score, 9), best.term):
+                best = top
+        return best
 
     def keywords(self, members: np.ndarray, n: int, diverse: bool = False,
                  topical: bool = False) -> list[str]:
@@ -909,6 +962,15 @@ class LabelScorer:
         if best.coverage < JOIN_BELOW:
             partner = self._partner(best, options, members)
             if partner is not None:
+                # "A and B" only when one phrase cannot cover the topic: none ranked above B
+                # covers as many papers, and A adds papers to B as B adds to A (JOIN_GAIN)
+                head, second = self.holders(best.term, members), self.holders(partner.term, members)
+                pair = len(np.union1d(head, second))
+                for other in options[1:options.index(partner)]:
+                    if len(self.holders(other.term, members)) >= pair:
+                        return self.show(other.term)
+                if len(np.setdiff1d(head, second)) < JOIN_GAIN * len(second):
+                    return self.show(partner.term)
                 joined = f"{best.term}{JOIN}{partner.term}"
                 if _stems(self.show(joined)) not in taken_stems:
                     return self.show(joined)
