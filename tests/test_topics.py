@@ -740,3 +740,29 @@ def test_no_field_compound_from_a_fragment_of_a_phrase():
                              field="agent")
     assert scorer.label(np.arange(4), rivals=[np.arange(4, 8)]) == "Reinforcement learning"
     assert scorer.label(np.arange(4, 8), rivals=[np.arange(4)]) == "Agent safety"
+
+
+def test_few_topics_whose_sections_share_no_phrase_make_a_flat_outline(bundled, monkeypatch):
+    """Up to FLAT_OUTLINE_MAX topics, a section whose name some of its topics never use (the
+    bundled corpus at k=8 named simulation + science "Statistical model", in none of the simulation
+    papers) groups nothing a reader can name: each topic is a section. A fixed section count stays."""
+    from surveykit.topics import labels as lab
+
+    corpus, embeddings = bundled
+    grouped = fit_topics(corpus, embeddings, TopicConfig(n_topics=7))
+    assert len(grouped.sections) < grouped.n_topics
+    monkeypatch.setattr(lab.LabelScorer, "section_label", lambda self, *a, **k: "Statistical model")
+    flat = fit_topics(corpus, embeddings, TopicConfig(n_topics=7))
+    assert len(flat.sections) == flat.n_topics == 7
+    assert [s.label for s in flat.sections] == [flat.topic(s.topic_ids[0]).label for s in flat.sections]
+    fixed = fit_topics(corpus, embeddings, TopicConfig(n_topics=7, n_sections=2))
+    assert len(fixed.sections) == 2
+
+
+def test_used_in_each_needs_a_paper_of_every_group():
+    texts = ["statistical model of markets", "agent simulation", "statistical model fitting"]
+    postings = term_documents(texts, PhraseAnalyzer(frozenset()), ["statistical model", "agent simulation"])
+    scorer = LabelScorer(postings, len(texts), set())
+    assert scorer.used_in_each("Statistical model", [np.array([0]), np.array([2])])
+    assert not scorer.used_in_each("Statistical model", [np.array([0]), np.array([1])])
+    assert not scorer.used_in_each("Unknown phrase", [np.array([0])])

@@ -29,6 +29,7 @@ from surveykit.topics import labels as lab
 from surveykit.topics._lazy_bertopic import bertopic_class
 from surveykit.topics.clustering import (
     CRITERIA,
+    FLAT_OUTLINE_MAX,
     AutoKClustering,
     LexicalAugmentation,
     group_topics,
@@ -258,7 +259,9 @@ def fit_topics(
         "k_fixed_by": ("curation" if curation.n_topics else "config" if config.n_topics else None),
         "section_criterion": ("size-weighted Ward over topic centroids; largest merge-height jump "
                               "among cuts with <= 60% of papers and <= max(4, 2k/sections) "
-                              "topics per section; one-topic sections join the closest section"),
+                              "topics per section; one-topic sections join the closest section; "
+                              f"up to {FLAT_OUTLINE_MAX} topics, a section named by a phrase one "
+                              "of its topics never uses makes the outline flat"),
         "section_criterion_values": {str(k): v for k, v in sorted(section_jumps.items())},
         "label_scorer": ("one noun phrase: document coverage x saturated log-odds z (add-1/2 "
                          "prior) x (1 + title share) x cosine to the topic centre"
@@ -388,27 +391,21 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
 
     old_ids = topic_ids
     centroid_matrix = np.stack([centres[t] for t in old_ids])
-    groups, section_jumps = group_topics(centroid_matrix, [sizes[t] for t in old_ids],
-                                         curation.n_sections or config.n_sections)
-    if not (curation.n_sections or config.n_sections):
+    fixed_sections = curation.n_sections or config.n_sections
+    groups, section_jumps = group_topics(centroid_matrix, [sizes[t] for t in old_ids], fixed_sections)
+    if not fixed_sections:
         groups = merge_singletons(groups, centroid_matrix, [sizes[t] for t in old_ids])
-    section_of = {t: int(g) for t, g in zip(old_ids, groups, strict=True)}
-    members: dict[int, list[int]] = {}
-    for topic in old_ids:
-        members.setdefault(section_of[topic], []).append(topic)
+    members, order, section_keys = _named_sections(old_ids, groups, sizes, rows_of, labels, scorers)
+    unnamed = [g for g in order if len(members[g]) > 1
+               and not scorer.used_in_each(section_keys[g][0], [rows_of[t] for t in members[g]])]
+    if not fixed_sections and len(old_ids) <= FLAT_OUTLINE_MAX and unnamed:
+        # few topics whose sections share no phrase: a flat outline (an unnamed grouping helps no reader)
+        members, order, section_keys = _named_sections(old_ids, np.arange(len(old_ids)), sizes, rows_of,
+                                                       labels, scorers)
 
     def section_size(group: int) -> int:
         return sum(sizes[t] for t in members[group])
 
-    order = sorted(members, key=lambda g: (-section_size(g), min(labels[t] for t in members[g])))
-    section_rows = {g: np.sort(np.concatenate([rows_of[t] for t in members[g]])) for g in order}
-    section_keys: dict[int, tuple[str, list[str]]] = {}
-    for group in order:
-        # a section's name is none of the other sections' and none of any topic's
-        others = [section_rows[g] for g in order if g != group]
-        section_keys[group] = _section_label(members[group], section_rows[group], rows_of, scorers,
-                                             labels, {k for k, _ in section_keys.values()}
-                                             | set(labels.values()), others)
     new_id: dict[int, int] = {}
     sections: list[Section] = []
     taken_section_labels: set[str] = set()
@@ -443,6 +440,27 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
     }).set_index("paper_id")
     _set_bertopic_labels(model, topics, new_id, labels)
     return TopicResult(assignments=frame, topics=topic_objects, sections=sections), section_jumps
+
+
+def _named_sections(topic_ids: list[int], groups: np.ndarray, sizes: dict[int, int],
+                    rows_of: dict[int, np.ndarray], labels: dict[int, str],
+                    scorers: tuple[lab.LabelScorer, lab.LabelScorer]
+                    ) -> tuple[dict[int, list[int]], list[int], dict[int, tuple[str, list[str]]]]:
+    """Each section's topics, the sections in outline order (papers, then label) and each one's
+    label and keywords; a section's name is none of the other sections' and none of any topic's."""
+    members: dict[int, list[int]] = {}
+    for topic, group in zip(topic_ids, groups, strict=True):
+        members.setdefault(int(group), []).append(topic)
+    order = sorted(members, key=lambda g: (-sum(sizes[t] for t in members[g]),
+                                           min(labels[t] for t in members[g])))
+    section_rows = {g: np.sort(np.concatenate([rows_of[t] for t in members[g]])) for g in order}
+    section_keys: dict[int, tuple[str, list[str]]] = {}
+    for group in order:
+        others = [section_rows[g] for g in order if g != group]
+        section_keys[group] = _section_label(members[group], section_rows[group], rows_of, scorers,
+                                             labels, {k for k, _ in section_keys.values()}
+                                             | set(labels.values()), others)
+    return members, order, section_keys
 
 
 def _section_label(members: list[int], rows: np.ndarray, rows_of: dict[int, np.ndarray],

@@ -1060,6 +1060,13 @@ class LabelScorer:
                    key=lambda j: (round(float(prior[top[j]] * near[j]), 9), -j))
         return self.show(rows[top[best]].term)
 
+    def used_in_each(self, label: str, groups: Sequence[np.ndarray]) -> bool:
+        """Whether the phrase shown as ``label`` is used by at least one paper of every group (a
+        section's name that some of its topics never use names nothing they share)."""
+        term = label.lower()
+        rows = self.postings.get(self._shown.get(term, term))
+        return rows is not None and all(len(np.intersect1d(rows, g)) for g in groups)
+
     def show(self, terms: str) -> str:
         return display_label(terms, self.display)
 
