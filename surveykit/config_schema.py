@@ -198,7 +198,13 @@ SCHEMA = Section(
                                           "attribute values that put a paper in the benchmark table"),
             },
             extra=TABLE,
-            extra_doc="[attributes.NAME]: add or override one attribute (label, kind, values, patterns...)",
+            extra_doc=("[attributes.NAME]: add or override one attribute (label, kind, values, patterns...). "
+                       "The defaults describe LLM-based agents: their agent components and organisation "
+                       "(agents, tools, code execution, memory, planning, reflection, safety; "
+                       "field = \"agent\" in the schema) are extracted only when at least half of the "
+                       "papers use the word \"agent\" (any form), else left out (attributes.counts() "
+                       "says so) and the draft compares training, domain and contribution type without "
+                       "speaking of agents; field = \"\" keeps an attribute everywhere"),
         ),
         "tables": Section("the comparison tables, tables/", {
             "formats": Key(list_from(*TABLE_FORMATS), list(TABLE_FORMATS), "formats written"),

@@ -488,3 +488,35 @@ def test_bundled_gold_sample_precision(fixtures_dir):
     result = score(table, gold)
     assert result.precision >= 0.9
     assert result.recall >= 0.75
+
+
+def test_attributes_of_another_field_are_left_out_and_reported(tmp_path):
+    """The agent components (field = "agent") describe agent papers: a corpus of NLP papers that
+    seldom say "agent" gets none of them (no "memory module" for 40 NLP papers), and the table
+    says which were left out and why; an agents corpus keeps them."""
+    from surveykit.attributes.schema import field_share
+
+    assert field_share(["LLM agents", "a multi-agent debate", "agent-based models", "Agentic AI"],
+                       "agent") == 0.75
+    schema = schema_from_config(None)
+    assert schema["memory"].field_noun == "agent" and schema["training"].field_noun is None
+    nlp = corpus_of(("Memory-efficient machine translation", "We fine-tune a model with a memory bank."),
+                    ("Dialogue state tracking", "We plan a dialogue policy for user agents."),
+                    ("Parsing with grammars", "A parser that searches over trees."))
+    table = extract_attributes(nlp, schema, embeddings=False)
+    left = dict(table.left_out)
+    assert {"agents", "tools", "memory", "planning", "reflection", "code_execution", "safety"} == set(left)
+    assert "memory" not in table.names and "training" in table.names
+    assert "33% of the corpus's papers use the word" in left["memory"]
+    assert table.long["attribute"].isin(list(left)).sum() == 0
+    counts = table.counts()
+    assert counts.loc[counts["attribute"] == "memory", "value"].str.startswith("(left out:").all()
+    loaded = AttributeTable.load(table.save(tmp_path / "a.parquet"))
+    assert loaded.left_out == table.left_out
+    agents = corpus_of(("Web agents with memory", "Our agent keeps a long-term memory of pages."),
+                       ("Multi-agent debate", "Several agents debate an answer."))
+    assert extract_attributes(agents, schema, embeddings=False).left_out == []
+    keep = schema_from_config(parse_config({"attributes": {"memory": {"field": ""}}}))
+    assert "memory" in extract_attributes(nlp, keep, embeddings=False).names
+    with pytest.raises(SchemaError, match="'field' must be one word"):
+        schema_from_dict({"robots": {"kind": "flag", "patterns": ["robot"], "field": "two words"}})

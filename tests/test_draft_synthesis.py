@@ -91,3 +91,14 @@ def test_drafter_without_roles_falls_back_to_cue_roles():
     drafter = Drafter(corpus, assignments, topics, {"p1": "k1"})
     sentences = drafter.paper_sentences("p1")
     assert sentences and sentences[0].kind in ("extract", "summary")
+
+
+def test_facets_of_a_corpus_without_agent_attributes_do_not_speak_of_agents():
+    """An NLP corpus (its agent attributes left out) compares training without "the agent"."""
+    plain = _long([("a", "training", "finetuning"), ("b", "training", "finetuning"), ("c", "training", "rl")])
+    lead = next(f for f in theme_facets(plain, ["a", "b", "c"]) if f.attribute == "training").lead
+    assert "agent" not in lead and lead == "In how they train or prompt the model, "
+    agents = _long([("a", "training", "finetuning"), ("b", "training", "finetuning"), ("c", "training", "rl"),
+                    ("c", "memory", "yes")])
+    lead = next(f for f in theme_facets(agents, ["a", "b", "c"]) if f.attribute == "training").lead
+    assert "agent" in lead

@@ -75,12 +75,15 @@ class AttributeTable:
     source (-1 for metadata); ``start``/``end`` the sentence's character offsets and
     ``match_start``/``match_end`` those of the matched text in the source; ``method`` is
     ``pattern``, ``metadata`` or ``zero-shot`` (then ``score`` is the cosine similarity).
-    ``attributes``: (name, label, kind) in column order; ``paper_ids``: the corpus order.
+    ``attributes``: (name, label, kind) in column order; ``paper_ids``: the corpus order;
+    ``left_out``: (name, reason) of the schema's attributes that do not apply to this corpus
+    (an attribute of another field, see :meth:`Schema.for_texts`).
     """
 
     long: pd.DataFrame
     paper_ids: list[str]
     attributes: list[tuple[str, str, str]] = field(default_factory=list)
+    left_out: list[tuple[str, str]] = field(default_factory=list)
 
     # --- views ---------------------------------------------------------------------------------
 
@@ -132,7 +135,8 @@ class AttributeTable:
         return rows[["attribute", "value", "source", "sentence", "matched", "method", "score", "evidence"]]
 
     def counts(self) -> pd.DataFrame:
-        """How many papers get each value (for numbers/URLs: how many papers have any)."""
+        """How many papers get each value (for numbers/URLs: how many papers have any); an
+        attribute left out for this corpus (:attr:`left_out`) is one row saying why."""
         rows = []
         for name, label, kind in self.attributes:
             sub = self.long[self.long["attribute"] == name]
@@ -142,6 +146,7 @@ class AttributeTable:
             for value, group in sub.groupby("value_label", sort=False):
                 rows.append((name, label, value, group["paper_id"].nunique()))
             rows.append((name, label, "(none)", len(self.paper_ids) - sub["paper_id"].nunique()))
+        rows += [(name, name, f"(left out: {reason})", 0) for name, reason in self.left_out]
         return pd.DataFrame(rows, columns=["attribute", "label", "value", "papers"])
 
     def shares(self) -> pd.DataFrame:
@@ -170,7 +175,8 @@ class AttributeTable:
         """Write atomically: ``.parquet`` (with the paper and attribute order) or ``.csv``."""
         path = Path(path)
         suffix = path.suffix.lower()
-        meta = {"paper_ids": self.paper_ids, "attributes": [list(a) for a in self.attributes]}
+        meta = {"paper_ids": self.paper_ids, "attributes": [list(a) for a in self.attributes],
+                "left_out": [list(a) for a in self.left_out]}
         if suffix == ".parquet":
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -214,13 +220,15 @@ class AttributeTable:
         if missing:
             raise ValueError(f"{path}: not an attribute table (missing columns {', '.join(missing)})")
         long = _typed(long[LONG_COLUMNS])
+        left_out: list[tuple[str, str]] = []
         if meta is None:
             paper_ids = list(dict.fromkeys(long["paper_id"]))
             attributes = list(dict.fromkeys(zip(long["attribute"], long["label"], long["kind"], strict=True)))
         else:
             paper_ids = list(meta["paper_ids"])
             attributes = [tuple(a) for a in meta["attributes"]]
-        return cls(long, paper_ids, attributes)
+            left_out = [(str(a[0]), str(a[1])) for a in meta.get("left_out", [])]
+        return cls(long, paper_ids, attributes, left_out)
 
 
 def _typed(long: pd.DataFrame) -> pd.DataFrame:
@@ -394,9 +402,11 @@ def extract_attributes(
     the sentences that state this paper's own claims (:func:`surveykit.attributes.claims.own_segments`).
     ``paper_types``: paper id -> :class:`~surveykit.roles.paper_type.PaperTypeResult` already
     detected from the same roles (the topic stage's), so that it is not detected twice.
+    Attributes of another field (``field`` in the schema) are left out, and listed in the table's
+    ``left_out`` (:meth:`Schema.for_texts`).
     """
     papers = list(corpus)
-    schema = schema or schema_from_config(None)
+    schema, left_out = (schema or schema_from_config(None)).for_texts([p.text for p in papers])
     if roles is not None and len(roles) != len(papers):
         raise ValueError(f"roles cover {len(roles)} papers, the corpus has {len(papers)}")
     zero_shot = embeddings is not False
@@ -434,7 +444,7 @@ def extract_attributes(
         (BENCHMARK_ATTRIBUTE, BENCHMARK_LABEL, "name")
     ]
     long = pd.DataFrame(rows, columns=LONG_COLUMNS)
-    return AttributeTable(_typed(long), [p.id for p in papers], attributes)
+    return AttributeTable(_typed(long), [p.id for p in papers], attributes, left_out)
 
 
 # Above this many papers the pattern matching runs in one process per core (fork; same rows).

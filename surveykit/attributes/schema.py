@@ -10,6 +10,7 @@ section of ``survey.toml``. Both use the same format, one table per attribute, i
     patterns = ['memory', 'memori[sz]\\w*']   # flag / url: what sets it
     negative = ['memory (footprint|usage)']   # cancels any positive match it overlaps
     title = true                      # also read the title (default true)
+    field = "agent"                   # only for a corpus about this noun (see below)
 
     [domain]
     kind = "multi"                    # category: one value; multi: every value that matches
@@ -40,6 +41,13 @@ Kind-specific keys:
   ``metadata:code_url``), then every URL in the abstract whose sentence matches ``patterns``
   (default: any URL); a sentence matching ``statement_patterns`` without a URL (``we will
   open-source our code``) gives the value ``stated``.
+
+``field``: the noun of the field the attribute describes (the default schema's agent components,
+organisation and tool use: ``"agent"``). It is extracted only for a corpus about that field: at
+least :data:`FIELD_SHARE` of the papers use the noun (any form: "agent", "agents", "multi-agent")
+in their title or abstract; otherwise it is left out and the attribute table says so
+(``AttributeTable.left_out``), so a conference's NLP papers are not counted by "memory module"
+or "multi-agent organisation". ``field = ""`` in ``survey.toml`` keeps an attribute everywhere.
 
 Pattern rules: Python regular expressions, matched per sentence. A pattern matches whole words
 (it is wrapped in ``(?<!\\w)...(?!\\w)``; write ``plan\\w*`` for a prefix). Case is ignored unless
@@ -79,6 +87,7 @@ from __future__ import annotations
 import copy
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -90,6 +99,7 @@ FLAG_VALUE = "yes"
 STATED_VALUE = "stated"
 DEFAULT_FILE = "attributes.toml"
 DEFAULT_BENCHMARK_TRIGGERS = ("contribution=benchmark", "new_benchmark")
+FIELD_SHARE = 0.5  # a corpus is about a field when this share of its papers use the field's noun
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _CONFIG_KEYS = {"defaults", "file", "remove", "benchmark_triggers"}
@@ -110,6 +120,7 @@ _ATTRIBUTE_KEYS = {
     "fields",
     "statement_patterns",
     "paper_type",
+    "field",
     "more_patterns",
     "more_negative",
     "remove_values",
@@ -180,6 +191,7 @@ class AttributeSpec:
     fields: list[str] = field(default_factory=list)
     statement_patterns: list[re.Pattern[str]] = field(default_factory=list)
     paper_type: dict[str, str] | None = None  # detected paper type -> value (see module docstring)
+    field_noun: str | None = None  # ``field``: extracted only for a corpus about this noun
 
     def value(self, name: str) -> ValueSpec:
         for value in self.values:
@@ -222,6 +234,35 @@ class Schema:
     @property
     def names(self) -> list[str]:
         return [a.name for a in self.attributes]
+
+    def for_texts(self, texts: Sequence[str]) -> tuple[Schema, list[tuple[str, str]]]:
+        """The attributes that apply to a corpus of these texts (title + abstract per paper) and
+        the ones left out, each with the reason: an attribute with a ``field`` applies when at
+        least :data:`FIELD_SHARE` of the texts use the field's noun (module docstring)."""
+        shares: dict[str, float] = {}
+        kept, left_out = [], []
+        for spec in self.attributes:
+            noun = spec.field_noun
+            if noun is None:
+                kept.append(spec)
+                continue
+            if noun not in shares:
+                shares[noun] = field_share(texts, noun)
+            if shares[noun] >= FIELD_SHARE:
+                kept.append(spec)
+            else:
+                left_out.append((spec.name, f"describes {noun} papers; {shares[noun]:.0%} of the "
+                                            f"corpus's papers use the word (needs {FIELD_SHARE:.0%})"))
+        return Schema(kept, self.benchmark_triggers, self.source), left_out
+
+
+def field_share(texts: Sequence[str], noun: str) -> float:
+    """Share of the texts that use ``noun`` in any form: the word, its plural, or a hyphenated
+    word ending in it ("multi-agent"); 0 for no texts."""
+    if not texts:
+        return 0.0
+    word = re.compile(rf"(?<![\w-])(?:[a-z]+-)?{re.escape(noun.lower())}(?:s|es)?(?!\w)", re.IGNORECASE)
+    return sum(1 for text in texts if word.search(text)) / len(texts)
 
 
 # --- raw TOML -> specs ------------------------------------------------------------------------
@@ -322,6 +363,11 @@ def attribute_from_dict(name: str, raw: Any, source: str = "<schema>") -> Attrib
         raise SchemaError(f"{where}: only category and multi attributes have value tables")
     if "paper_type" in raw:
         spec.paper_type = _paper_type_map(raw["paper_type"], spec, where)
+    if "field" in raw:
+        noun = raw["field"]
+        if not isinstance(noun, str) or not re.fullmatch(r"[A-Za-z][A-Za-z-]*|", noun):
+            raise SchemaError(f"{where}: 'field' must be one word (the field's noun) or \"\", got {noun!r}")
+        spec.field_noun = noun.lower() or None
     if kind == "flag":
         flag_raw = {k: raw[k] for k in ("patterns", "negative", "title_patterns", "zero_shot") if k in raw}
         spec.values = [_value_spec(FLAG_VALUE, flag_raw, 0, 1, where)]

@@ -46,6 +46,9 @@ NEUTRAL_TITLE = "A Survey"
 # the facets a theme's papers are grouped by (attributes of the default schema), as the abstract names them
 GROUPING_FACETS = ((("training",), "training approach"), (("agents",), "agent organisation"),
                    (COMPONENT_FLAGS, "components"), (("domain",), "domain"))
+# the columns of a theme's table, as its sentence names them
+TABLE_FACETS = ((("contribution",), "contribution type"), (("training",), "training"),
+                *GROUPING_FACETS[1:])
 
 
 def survey_title(config: SurveyConfig, corpus: Corpus) -> str:
@@ -249,12 +252,18 @@ class Framing:
         )
         return Paragraph([lead, *(self.paper_sentences(pid, with_result=False)[0] for pid in ids)])
 
-    def grouping_facets(self) -> list[str]:
+    def grouping_facets(self, facets: tuple[tuple[tuple[str, ...], str], ...] = GROUPING_FACETS
+                        ) -> list[str]:
         """The attribute facets the themes' papers are grouped by that hold values in this corpus
         (the default schema's: training approach, agent organisation, components, domain)."""
         long = self._attribute_long()
         present = set() if long is None or long.empty else set(long["attribute"])
-        return [name for attributes, name in GROUPING_FACETS if present & set(attributes)]
+        return [name for attributes, name in facets if present & set(attributes)]
+
+    def table_facets(self) -> str:
+        """What the themes' tables compare, in words ("contribution type, training, ... and
+        domain"): the facets that hold values in this corpus."""
+        return _join_words(self.grouping_facets(TABLE_FACETS)) or "their attributes"
 
     def grouping_method(self) -> str:
         """``[draft] method``; the default one says which papers had only a title to go by."""
@@ -295,8 +304,8 @@ class Framing:
             refs = _join_names([[Ref(t.label, "Table")] for t in topic_tables])
             sentences.append(DraftSentence(
                 refs + [" compare the papers of each theme (one table per theme, in the order of the "
-                        "sections) by contribution type, training, agent organisation, components and "
-                        "domain; an empty cell means the abstract does not say."], "structural"))
+                        f"sections) by {self.table_facets()}; an empty cell means the abstract does not "
+                        "say."], "structural"))
         elif topic_tables:
             table = topic_tables[0]
             sentences.append(DraftSentence([Ref(table.label, "Table"), self._table_phrase(table)],
@@ -319,8 +328,7 @@ class Framing:
             if len(rows):
                 n = len(self.members(int(match.group(1))))
                 theme = rows["label"].iloc[0]
-                return (f" compares the {_count(n, 'paper')} on {theme} by contribution type, "
-                        "training, agent organisation, components and domain.")
+                return f" compares the {_count(n, 'paper')} on {theme} by {self.table_facets()}."
         if table.name == "benchmarks":
             return " lists the benchmarks and data sets of the corpus with the sizes their abstracts state."
         if table.name == "related_surveys":

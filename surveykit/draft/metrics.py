@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from surveykit.draft.model import DraftSentence, Paragraph, SurveyDocument
-from surveykit.draft.synthesis import FACETS
+from surveykit.draft.synthesis import FACETS, NEUTRAL_LEADS
 
-_FACET_LEADS = tuple(lead for _, lead in FACETS)
+_FACET_LEADS = (*(lead for _, lead in FACETS), *NEUTRAL_LEADS.values())
 
 
 # sentence-initial connectives ("Similarly, ..."): a paragraph should not repeat one

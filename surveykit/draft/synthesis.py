@@ -31,6 +31,10 @@ FACETS: tuple[tuple[str, str], ...] = (
     ("modality", "By input modality, "),
 )
 COMPONENT_FLAGS = ("tools", "memory", "planning", "reflection", "code_execution", "safety")
+# the agent schema's attributes; without any of them (a corpus not about agents, whose attributes
+# of the agent field were left out) the facets are led without the agent
+AGENT_ATTRIBUTES = ("agents", *COMPONENT_FLAGS)
+NEUTRAL_LEADS = {"training": "In how they train or prompt the model, "}
 
 # (attribute, value) -> (singular verb phrase, plural verb phrase)
 PHRASES: dict[tuple[str, str], tuple[str, str]] = {
@@ -99,8 +103,10 @@ def theme_facets(long: pd.DataFrame | None, ids: Sequence[str]) -> list[Facet]:
         return []
     order = {pid: i for i, pid in enumerate(ids)}
     rows = long[long["paper_id"].isin(order)]
+    agents = bool(long["attribute"].isin(AGENT_ATTRIBUTES).any())
     out = []
     for rank, (attribute, lead) in enumerate(FACETS):
+        lead = lead if agents else NEUTRAL_LEADS.get(attribute, lead)
         if attribute == "components":
             sub = rows[rows["attribute"].isin(COMPONENT_FLAGS)]
             values = sub["attribute"]
@@ -251,6 +257,7 @@ def result_sentence(
 __all__ = [
     "COMPONENT_FLAGS",
     "FACETS",
+    "NEUTRAL_LEADS",
     "Facet",
     "EXCLUSIVE_FACETS",
     "comparative_sentence",
