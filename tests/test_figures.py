@@ -295,6 +295,36 @@ def test_forest_leaves_name_systems(inputs):
     assert "\\citet{" in text  # the papers without a name: author (year)
 
 
+def test_the_tree_cites_a_page_of_papers_in_all(inputs):
+    """Many themes (a conference's 20) cite fewer papers each, at least one: the tree fits a page
+    at a readable size instead of being shrunk to fit."""
+    _, assignments, topics, _, _, keys = inputs
+    n = len(topics)
+    capped = forest_tree(topics, assignments, keys, max_cites=8, total_cites=n)  # one a theme
+    assert "\\surveykitmore{7}" in capped  # topic 0: 8 papers, 1 cited
+    assert forest_tree(topics, assignments, keys, max_cites=3, total_cites=1) == forest_tree(
+        topics, assignments, keys, max_cites=1)  # never below one a theme
+    assert forest_tree(topics, assignments, keys, max_cites=3) == forest_tree(
+        topics, assignments, keys, max_cites=3, total_cites=1000)
+
+
+def test_the_tree_root_is_the_drafts_title(inputs):
+    """The shipped survey.toml's title over the user's own papers (`surveykit run --source`)
+    would name the wrong field: the tree's root says what the draft's title says."""
+    from types import SimpleNamespace
+
+    from surveykit.corpus.bundled import BUNDLED_TITLE, NEUTRAL_TITLE
+
+    corpus, assignments, topics, embeddings, attributes, keys = inputs
+    config = SimpleNamespace(title=BUNDLED_TITLE)
+    figures = SurveyFigures(None, corpus, assignments, topics, embeddings, attributes, keys,
+                            out_dir="unused", write=False)
+    figures.config = config
+    assert f"[{{{NEUTRAL_TITLE}}}" in figures.taxonomy_tree()
+    figures.config = SimpleNamespace(title="Tool-using agents: a survey")
+    assert "[{Tool-using agents: a survey}" in figures.taxonomy_tree()
+
+
 def flat_topics(topics):
     """The same topics as a flat outline: each its own section, named as the topic."""
     return topics.assign(section=range(len(topics)), section_label=topics["label"])

@@ -25,6 +25,19 @@ def is_bundled_corpus(corpus: Corpus) -> bool:
     return bool(corpus.papers) and all(LISTING_FILE in (p.source or "") for p in corpus.papers)
 
 
+NEUTRAL_TITLE = "A Survey"
+
+
+def title_for(title: str, corpus: Corpus) -> str:
+    """The survey's title for this corpus: ``title`` (``[survey] title``), unless it is the bundled
+    corpus's title (the shipped ``survey.toml``) while the papers came from other sources
+    (``surveykit run --source``): then a neutral title, since that one would name the wrong field.
+    The draft and the figures (the taxonomy's root) both say it."""
+    if title == BUNDLED_TITLE and not is_bundled_corpus(corpus):
+        return NEUTRAL_TITLE
+    return title
+
+
 def source_files(corpus: Corpus) -> list[str]:
     """The names of the files the corpus's papers came from, in order of first use: a paper's
     ``source`` is ``"<format>:<file>"`` parts joined by ``"; "`` (``"bibtex:library.bib"``)."""

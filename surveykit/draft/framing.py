@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from surveykit.config import SurveyConfig
-from surveykit.corpus.bundled import BUNDLED_TITLE, is_bundled_corpus, source_files
+from surveykit.corpus.bundled import is_bundled_corpus, source_files, title_for
 from surveykit.corpus.model import Corpus
 from surveykit.draft.assets import TREE_LABEL, Asset
 from surveykit.draft.model import (
@@ -42,7 +42,6 @@ from surveykit.draft.text import (
     outline_shape,
 )
 
-NEUTRAL_TITLE = "A Survey"
 # the facets a theme's papers are grouped by (attributes of the default schema), as the abstract names them
 GROUPING_FACETS = ((("training",), "training approach"), (("agents",), "agent organisation"),
                    (COMPONENT_FLAGS, "components"), (("domain",), "domain"))
@@ -52,12 +51,8 @@ TABLE_FACETS = ((("contribution",), "contribution type"), (("training",), "train
 
 
 def survey_title(config: SurveyConfig, corpus: Corpus) -> str:
-    """``[survey] title``, unless it is the title of the bundled corpus (the shipped
-    ``survey.toml``) while the corpus came from other sources (``surveykit run --source``):
-    then a neutral title, since that one would name the wrong field."""
-    if config.title == BUNDLED_TITLE and not is_bundled_corpus(corpus):
-        return NEUTRAL_TITLE
-    return config.title
+    """``[survey] title`` for this corpus (:func:`surveykit.corpus.bundled.title_for`)."""
+    return title_for(config.title, corpus)
 
 
 class Framing:

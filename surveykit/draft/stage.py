@@ -16,13 +16,14 @@ import pandas as pd
 from surveykit import io, texengine
 from surveykit.bib.latex import keep_scripts
 from surveykit.config import SurveyConfig
+from surveykit.corpus.bundled import NEUTRAL_TITLE  # noqa: F401 - re-exported
 from surveykit.corpus.model import Corpus
 from surveykit.draft.assets import find_figures, find_tables
 from surveykit.draft.backend import BackendConfig, ChatBackend, RewriteReport, rewrite_document
 from surveykit.draft.bibstyle import write_style
 from surveykit.draft.compile import CompileReport, cited_text, compile_tex
 from surveykit.draft.compose import build_document
-from surveykit.draft.framing import NEUTRAL_TITLE, survey_title  # noqa: F401 - re-exported
+from surveykit.draft.framing import survey_title  # noqa: F401 - re-exported
 from surveykit.draft.grounding import (
     GroundingReport,
     bib_keys,

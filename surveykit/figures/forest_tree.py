@@ -25,6 +25,7 @@ from surveykit.figures.data import cited_papers, topic_table
 from surveykit.figures.theme import topic_colors
 
 FOREST_STY_PACKAGE = "texlive-pictures"
+TOTAL_CITES = 60  # papers cited in the whole tree: about a page of leaves at \scriptsize
 
 _STYLE = r"""\begin{forest}
   for tree={
@@ -63,6 +64,7 @@ def forest_tree(
     keys: Mapping[str, str],
     root: str = "Taxonomy",
     max_cites: int = 8,
+    total_cites: int = TOTAL_CITES,
     section_width: str = "6.2em",
     topic_width: str = "10em",
     leaf_width: str = "25em",
@@ -75,12 +77,15 @@ def forest_tree(
     outlier topic are left out. ``names``: cite key -> the paper's short (system) name; a named
     paper's leaf entry reads "AgentTuning (Zeng et al., 2024)", an unnamed one "Zeng et al. (2024)".
     A flat outline (every section one theme of the same name) is drawn
-    without the section level. A subtopic cites at most ``max_cites`` papers.
+    without the section level. A subtopic cites at most ``max_cites`` papers, and at most
+    ``total_cites`` are cited in all (at least one per subtopic), so that the tree of a conference's
+    20 themes fits a page at a readable size instead of being shrunk to fit.
     """
     if max_cites < 1:
         raise ValueError(f"max_cites must be at least 1, got {max_cites}")
     table = topic_table(topics, assignments)
     table = table[table["size"] > 0]
+    max_cites = max(1, min(max_cites, total_cites // max(len(table), 1)))
     colors = dict(colors) if colors is not None else topic_colors(topics)
     lines = ["% Taxonomy tree written by surveykit (sections -> subtopics -> papers).",
              f"% Needs \\usepackage{{forest}} (TeX Live package forest; Debian: {FOREST_STY_PACKAGE}).",

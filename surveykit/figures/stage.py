@@ -194,7 +194,7 @@ class SurveyFigures:
 
     def taxonomy(self, **kwargs: Any) -> go.Figure:
         kwargs.setdefault("kind", self.options["taxonomy"])
-        root = getattr(self.config, "title", None) or "All papers"
+        root = self._title() or "All papers"
         frame = data.taxonomy_frame(self.assignments, self.topics, root=root)
         return self._out("taxonomy", plot_taxonomy(frame, self.colors, **kwargs))
 
@@ -215,6 +215,13 @@ class SurveyFigures:
         fig = plot_topic_similarity(matrix, self.labels, self.colors, **kwargs)
         return self._out("topic_similarity", fig)
 
+    def _title(self) -> str | None:
+        """The survey's title as the draft gives it (:func:`~surveykit.corpus.bundled.title_for`)."""
+        from surveykit.corpus.bundled import title_for
+
+        title = getattr(self.config, "title", None)
+        return title_for(title, self.corpus) if title and self.corpus is not None else title
+
     def short_names(self) -> dict[str, str]:
         """Cite key -> the system name a paper's title leads with ("AgentTuning"), where it has one."""
         from surveykit.textutil import system_name
@@ -229,7 +236,7 @@ class SurveyFigures:
     def taxonomy_tree(self, **kwargs: Any) -> str:
         """The LaTeX forest tree; written to ``taxonomy_tree.tex`` and returned."""
         kwargs.setdefault("max_cites", self.options["max_cites"])
-        kwargs.setdefault("root", getattr(self.config, "title", None) or "Taxonomy")
+        kwargs.setdefault("root", self._title() or "Taxonomy")
         with keep_scripts(unicode_available()):  # non-Latin labels as they are, for LuaLaTeX
             kwargs.setdefault("names", self.short_names())
             text = forest_tree(self.topics, self.assignments, self.keys, colors=self.colors, **kwargs)
