@@ -300,20 +300,25 @@ def test_few_topics_without_a_balanced_grouping_make_a_flat_outline():
     assert merge_singletons(groups, centres, sizes).tolist() == [0, 1, 2, 3, 4]
 
 
-def test_labels_name_their_own_topic_rather_than_the_field():
+def _phrase_scorer(texts, vectors, phrases, vocabulary=None, generic=(), **options):
+    """A LabelScorer over ``texts`` whose phrase vectors are ``phrases`` (others: [0, 0, 1])."""
     from surveykit.topics import labels as lab
 
+    def embed(terms):
+        return np.array([phrases.get(t, [0, 0, 1]) for t in terms], dtype=float)
+
+    postings = lab.term_documents(texts, lab.PhraseAnalyzer(frozenset()), vocabulary or list(phrases))
+    return lab.LabelScorer(postings, len(texts), set(generic), vectors=np.asarray(vectors, dtype=float),
+                           embed_phrases=embed, **options)
+
+
+def test_labels_name_their_own_topic_rather_than_the_field():
     # four papers per topic; "language tasks" is in every paper of both topics' texts, the subject
     # phrases each in one topic; the phrase vectors put "language tasks" between both centres
     texts = ["constituency parsing language tasks"] * 4 + ["hate speech language tasks"] * 4
     vectors = np.array([[1.0, 0.1, 0.0]] * 4 + [[0.1, 1.0, 0.0]] * 4)
     phrases = {"constituency parsing": [1, 0, 0], "hate speech": [0, 1, 0], "language tasks": [0.7, 0.7, 0]}
-
-    def embed(terms):
-        return np.array([phrases.get(t, [0, 0, 1]) for t in terms], dtype=float)
-
-    postings = lab.term_documents(texts, lab.PhraseAnalyzer(frozenset()), list(phrases))
-    scorer = lab.LabelScorer(postings, len(texts), set(), vectors=vectors, embed_phrases=embed)
+    scorer = _phrase_scorer(texts, vectors, phrases)
     first, second = np.arange(4), np.arange(4, 8)
     identifies = scorer.identifies(["constituency parsing", "language tasks"], first, [second])
     assert identifies[0] > 0.99 and 0.4 < identifies[1] < 0.6
@@ -665,8 +670,6 @@ def _kind_scorer(field: str | None = "agent"):
     """Ten multi-agent papers whose phrases split the kind's uses ("multi-agent systems",
     "multi-agent framework", "multi-agent debate"; "task decomposition" in two), six on safety;
     another topic's paper also says "multi-agent systems"."""
-    from surveykit.topics import labels as lab
-
     texts = ["multi-agent systems debate", "multi-agent systems collaboration",
              "multi-agent framework planning", "multi-agent debate reasoning",
              "multi-agent framework tools", "task decomposition reasoning",
@@ -677,14 +680,8 @@ def _kind_scorer(field: str | None = "agent"):
     phrases = {"multi-agent systems": [0.9, 0.2, 0.3], "multi-agent framework": [0.9, 0.1, 0.4],
                "multi-agent debate": [0.8, 0.0, 0.6], "task decomposition": [0.95, 0.0, 0.3],
                "agent safety": [0, 1, 0]}
-
-    def embed(terms):
-        return np.array([phrases.get(t, [0, 0, 1]) for t in terms], dtype=float)
-
-    vocabulary = ["agent", "multi-agent", "safety", *phrases]
-    postings = lab.term_documents(texts, lab.PhraseAnalyzer(frozenset()), vocabulary)
-    return lab.LabelScorer(postings, len(texts), {"agent"}, vectors=vectors, embed_phrases=embed,
-                           field=field)
+    return _phrase_scorer(texts, vectors, phrases, ["agent", "multi-agent", "safety", *phrases], {"agent"},
+                          field=field)
 
 
 def test_a_kind_of_the_field_is_named_by_the_phrase_the_corpus_uses_for_it():
@@ -702,18 +699,11 @@ def test_no_pair_label_when_one_of_its_phrases_covers_the_other():
     """"graph parsing" (two papers, nearest the centre) covers too little of twenty papers alone;
     "text revision" covers one of them and five more: it names the topic alone, since "graph
     parsing" adds one paper to it ("A and B" only when each adds papers of its own)."""
-    from surveykit.topics import labels as lab
-
     texts = (["graph parsing", "graph parsing text revision"] + ["text revision"] * 5
              + [f"filler{i} words{i}" for i in range(13)] + ["hate speech"] * 60)
     vectors = np.array([[1.0, 0.0, 0.0]] * 20 + [[0.0, 1.0, 0.0]] * 60)
     phrases = {"graph parsing": [1, 0, 0], "text revision": [0.15, 0, 0.99], "hate speech": [0, 1, 0]}
-
-    def embed(terms):
-        return np.array([phrases.get(t, [0, 0, 1]) for t in terms], dtype=float)
-
-    postings = lab.term_documents(texts, lab.PhraseAnalyzer(frozenset()), list(phrases))
-    scorer = lab.LabelScorer(postings, len(texts), set(), vectors=vectors, embed_phrases=embed)
+    scorer = _phrase_scorer(texts, vectors, phrases)
     topic, rival = np.arange(20), np.arange(20, 80)
     assert [r.term for r in scorer.terms(topic, [rival])][:2] == ["graph parsing", "text revision"]
     assert scorer.label(topic, rivals=[rival]) == "Text revision"
@@ -722,7 +712,6 @@ def test_no_pair_label_when_one_of_its_phrases_covers_the_other():
 def test_no_field_compound_from_a_fragment_of_a_phrase():
     """"reinforcement" is in every paper of the topic, always as "reinforcement learning": no
     "Agent reinforcement", however near the composed phrase is to the topic's centre."""
-    from surveykit.topics import labels as lab
 
     texts = ["agent reinforcement learning web", "agent reinforcement learning games",
              "agent reinforcement learning reward", "agent reinforcement learning policy",
@@ -730,14 +719,8 @@ def test_no_field_compound_from_a_fragment_of_a_phrase():
     vectors = np.array([[1.0, 0.0, 0.0]] * 4 + [[0.0, 1.0, 0.0]] * 4)
     phrases = {"agent reinforcement": [1, 0, 0], "reinforcement learning": [0.8, 0, 0.6],
                "agent safety": [0, 1, 0]}
-
-    def embed(terms):
-        return np.array([phrases.get(t, [0, 0, 1]) for t in terms], dtype=float)
-
-    vocabulary = ["agent", "reinforcement", "reinforcement learning", "safety"]
-    postings = lab.term_documents(texts, lab.PhraseAnalyzer(frozenset()), vocabulary)
-    scorer = lab.LabelScorer(postings, len(texts), {"agent"}, vectors=vectors, embed_phrases=embed,
-                             field="agent")
+    scorer = _phrase_scorer(texts, vectors, phrases, ["agent", "reinforcement", "reinforcement learning",
+                                                      "safety"], {"agent"}, field="agent")
     assert scorer.label(np.arange(4), rivals=[np.arange(4, 8)]) == "Reinforcement learning"
     assert scorer.label(np.arange(4, 8), rivals=[np.arange(4)]) == "Agent safety"
 
