@@ -458,3 +458,15 @@ def test_a_failed_render_restarts_the_browser_and_tries_again(tmp_path):
     report = ExportReport(out_dir=tmp_path, files={"map": []})
     _render_all(session, {"map": go.Figure()}, ["pdf"], {}, 300, tmp_path, report)
     assert not report.errors and session.closed == 1 and (tmp_path / "map.pdf").exists()
+
+
+def test_tree_names_systems_of_papers_with_authors_only():
+    """A paper without authors is cited by its title ("GENIE: ...", n.d.): naming it again in the
+    tree would read "GENIE (GENIE, n.d.)"."""
+    from surveykit.corpus.model import Corpus, Paper
+
+    figures = SurveyFigures.__new__(SurveyFigures)
+    figures.corpus = Corpus([Paper(title="AgentTuning: Enabling Agents", authors=["Zeng, Aohan"], id="a"),
+                             Paper(title="GENIE: A Leaderboard for Generation", id="b")])
+    figures._keys = {"a": "zeng2024", "b": "GENIELeaderboard"}
+    assert figures.short_names() == {"zeng2024": "AgentTuning"}

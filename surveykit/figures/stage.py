@@ -223,13 +223,15 @@ class SurveyFigures:
         return title_for(title, self.corpus) if title and self.corpus is not None else title
 
     def short_names(self) -> dict[str, str]:
-        """Cite key -> the system name a paper's title leads with ("AgentTuning"), where it has one."""
+        """Cite key -> the system name a paper's title leads with ("AgentTuning"), where it has one
+        and authors (a paper without authors is cited by its title, which already says the name:
+        no "GENIE (GENIE, n.d.)")."""
         from surveykit.textutil import system_name
 
         names = {}
         for paper in self.corpus:
             name = system_name(paper.title)
-            if name and paper.id in self.keys:
+            if name and paper.authors and paper.id in self.keys:
                 names[self.keys[paper.id]] = name
         return names
 
