@@ -844,8 +844,9 @@ class LabelScorer:
         vectors."""
         if self.field is None or self.embed_phrases is None:
             return None
+        scored = self.scored(members)  # (keeps the group's document frequencies)
         df = self._group_df.get(np.asarray(members, dtype=int).tobytes())
-        rows = [r for r in self.scored(members)
+        rows = [r for r in scored
                 if r.coverage >= COMPOUND_COVERAGE and r.count >= MIN_PART_PAPERS
                 and self.is_compound_noun(r.term) and not self.is_fragment(r.term, df)]
         if not rows:
@@ -857,9 +858,9 @@ class LabelScorer:
         composed = [f"{self.field} {r.term}" for r in top]
         self._composed.update((term, r.term) for term, r in zip(composed, top, strict=True))
         near = self.closeness(composed, members) * self.identifies(composed, members, rivals)
-        scored = [Scored(term, prior[order[i]] * float(near[i]), r.coverage, r.count, r.z)
+        ranked = [Scored(term, prior[order[i]] * float(near[i]), r.coverage, r.count, r.z)
                   for i, (term, r) in enumerate(zip(composed, top, strict=True))]
-        return min(scored, key=lambda r: (-round(r.score, 9), r.term))
+        return min(ranked, key=lambda r: (-round(r.score, 9), r.term))
 
     def is_kind_of_field(self, term: str) -> bool:
         """A hyphenated word that names a kind of the field ("multi-agent" in a corpus of agent
@@ -881,9 +882,10 @@ class LabelScorer:
         one most used in the group, then the nearest; None without a field or vectors."""
         if self.field is None or self.embed_phrases is None:
             return None
+        scored = self.scored(members)  # (keeps the group's document frequencies)
         df = self._group_df.get(np.asarray(members, dtype=int).tobytes())
         best: Scored | None = None
-        for row in self.scored(members):
+        for row in scored:
             if row.count < MIN_PART_PAPERS or not self.is_kind_of_field(row.term):
                 continue
             phrases = [self._terms[j] for j in self._extensions.get(row.term, [])
