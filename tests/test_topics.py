@@ -749,3 +749,13 @@ def test_used_in_each_needs_a_paper_of_every_group():
     assert scorer.used_in_each("Statistical model", [np.array([0]), np.array([2])])
     assert not scorer.used_in_each("Statistical model", [np.array([0]), np.array([1])])
     assert not scorer.used_in_each("Unknown phrase", [np.array([0])])
+
+
+def test_code_is_a_phrase_noun():
+    """"code" is a stop word alone ("code is available") but the field's noun in phrases: a
+    corpus of ML-for-code papers is labelled "Code summarization", "Code search", not
+    "Summarization models", "Natural language query"."""
+    analyzer = PhraseAnalyzer(stop_words(), inner=PHRASE_NOUNS)
+    terms = analyzer("Neural code summarization and code search; our code is available.")
+    assert "code summarization" in terms and "code search" in terms and "code" not in terms
+    assert not any(t.startswith("code available") for t in terms)

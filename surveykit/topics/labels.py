@@ -142,7 +142,7 @@ PHRASE_NOUNS = frozenset(
     " ".join([
         "language languages model models llm llms lm lms framework frameworks system systems data",
         "dataset datasets analysis evaluation evaluations benchmark benchmarks task tasks",
-        "performance method methods approach approaches problem problems",
+        "performance method methods approach approaches problem problems code",
     ]).split()
 )
 # "benchmark", "evaluation", "dataset" and "framework" are stop words of the label vocabulary
