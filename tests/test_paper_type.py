@@ -31,6 +31,19 @@ def test_survey_of_benchmarks_is_a_survey() -> None:
     assert kind("A Survey of Benchmarks for LLM Agents") == "survey"
 
 
+def test_a_questionnaire_is_no_survey_of_the_literature() -> None:
+    """"We survey professional developers" asks people: the paper stays a method (ML4Code's unit
+    test generator was put among the related surveys); surveys of the literature stay surveys."""
+    abstract = ("We present an approach to generate unit test cases with transformers. Our model "
+                "improves over prior work. Finally, we survey professional developers on their preference "
+                "in terms of readability of the generated test cases.")
+    assert kind("Unit Test Case Generation with Transformers", abstract) != "survey"
+    assert kind("Code Review Bots", "We conducted an online survey of 120 engineers.") != "survey"
+    assert kind("Agents", "In this survey, we review agent architectures and their memory.") == "survey"
+    assert kind("Agents", "We survey the literature on tool-using agents and organise it.") == "survey"
+    assert kind("Agents", "We comprehensively survey 300 papers on web agents.") == "survey"
+
+
 def test_benchmark_from_title_and_from_contribution() -> None:
     assert kind("BLADE: Benchmarking Language Model Agents for Data-Driven Science") == "benchmark"
     assert kind("MLAgentBench: Evaluating Language Agents on ML Experimentation") == "benchmark"

@@ -85,6 +85,17 @@ ABSTRACT_SURVEY = re.compile(
     r"(?:survey|surveys)\b",
     _I,
 )
+# "we survey 40 developers", "a survey with practitioners", "an online survey": a questionnaire, not a
+# survey of the literature (a method or empirical paper that asked people)
+QUESTIONNAIRE = re.compile(
+    r"\bsurvey(?:s|ed|ing)?\s+(?:(?:of|with|among|to)\s+)?(?:(?:\d[\d,]*|[\w-]+)\s+){0,3}?"
+    r"(?:developers|participants|users|practitioners|respondents|engineers|programmers|students|experts"
+    r"|people|professionals|annotators|researchers|clinicians|physicians|teachers|workers|employees"
+    r"|subjects|crowdworkers|volunteers)\b"
+    r"|\b(?:user|online|questionnaire|developer|practitioner|web-based) survey\b"
+    r"|\bsurvey (?:responses|respondents)\b",
+    _I,
+)
 ABSTRACT_POSITION_STRONG = re.compile(
     r"\bposi?tion paper\b|\b(?:we|this paper)\s+(?:lay out|lays out|take|takes|put forward|puts forward)"
     r"\s+(?:the|a|our)\s+position\b|\bour position\b",
@@ -293,7 +304,7 @@ def detect_paper_type(paper: Paper | tuple[str, str, str], roles: Sequence | Non
     ):
         for sentence in pool:
             match = _search(pattern, sentence)
-            if match:
+            if match and not (kind == "survey" and _search(QUESTIONNAIRE, sentence)):
                 return result(kind, sentence, f"abstract: {match.group(0).strip()}")
 
     contributions = [(s, c) for s in selfish if (c := _contribution(s)) is not None]
