@@ -520,3 +520,16 @@ def test_attributes_of_another_field_are_left_out_and_reported(tmp_path):
     assert "memory" in extract_attributes(nlp, keep, embeddings=False).names
     with pytest.raises(SchemaError, match="'field' must be one word"):
         schema_from_dict({"robots": {"kind": "flag", "patterns": ["robot"], "field": "two words"}})
+
+
+def test_multimodal_and_a_vision_of_the_future_are_not_vision():
+    """"Multimodal representation for code search" (code, comments and ASTs) names no modality, and
+    "our vision for DeepSoft" is a goal: neither is marked as vision input (ML4Code); "multimodal
+    LLM agents on video" still is video and vision."""
+    corpus = corpus_of(("Multimodal Representation for Neural Code Search", "We embed code and comments."),
+                       ("DeepSoft", "This work contributes to realizing our vision for DeepSoft."),
+                       ("LVAgent: Long Video Understanding", "Multimodal LLM (MLLM) agents on video."))
+    table = extract_attributes(corpus, schema_from_config(None), embeddings=False)
+    assert values(table, "modality", 0) == ["multimodal"]
+    assert values(table, "modality", 1) == []
+    assert set(values(table, "modality", 2)) == {"video", "vision"}
