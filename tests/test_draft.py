@@ -398,3 +398,20 @@ def test_the_tables_stage_overview_is_the_only_overview_table(tmp_path):
     tex = result.tex.read_text(encoding="utf-8")
     assert "tables/overview.tex" in tex and "topic_sizes" not in tex  # counts shown once
     assert result.grounding.ok, result.grounding.summary()
+
+
+def test_papers_without_abstracts_are_presented_by_their_titles(tmp_path):
+    """A .bib library without abstracts: each central paper is presented by its title, not by a
+    "proposes a method or framework" that its theme's sentence already said of all of them."""
+    from dataclasses import replace
+
+    corpus = fixture_corpus()
+    papers = [replace(p, abstract="") for p in corpus.papers]
+    corpus = Corpus(papers, name="titles")
+    assignments, topics = fake_taxonomy(corpus)
+    config = parse_config({}, None, tmp_path)
+    result = write_draft(config, corpus, assignments, topics, citation_keys(config, corpus), compile=False)
+    md = result.markdown.read_text(encoding="utf-8")
+    assert "proposes a method or framework." not in md
+    titled = [p for p in papers if f"\u201c{' '.join(p.title.split()).rstrip('.')}\u201d" in md]
+    assert titled, "no paper presented by its title"

@@ -306,7 +306,16 @@ class ThemeSections:
         return (out, fact) if with_fact else out
 
     def attribute_summary(self, paper_id: str, prefix: str = "") -> DraftSentence:
-        """``<cite> proposes a method ... and targets web tasks``: from the paper's attribute values."""
+        """``<cite> proposes a method ... and targets web tasks``: from the paper's attribute values;
+        for a paper without an abstract, its title (``<cite> present “AutoFolio: ...”``): its
+        attributes were read in the title alone, and six papers of a theme would each "propose a
+        method or framework" after the theme's sentence said so of all six."""
+        paper = self.corpus[paper_id]
+        if not paper.has_abstract and paper.title.strip():
+            verb = "presents" if len(paper.authors) == 1 else "present"
+            cite = Cite((self.key(paper_id),), textual=True)
+            title = " ".join(paper.title.split()).rstrip(".")
+            return DraftSentence([prefix, cite, f" {verb} \u201c{title}\u201d."], "summary", (paper_id,))
         long = self._attribute_long()
         clauses = []
         if long is not None and not long.empty:
@@ -317,7 +326,6 @@ class ThemeSections:
                 for value in values:
                     label = labels.get((attribute, str(value)), "")
                     clauses.append(value_phrase(attribute, str(value), label, False))
-        paper = self.corpus[paper_id]
         name = short_name(paper)
         if not clauses:
             subject = f"{name}" if name else _shorten(paper.title.strip().rstrip("."), 10)
