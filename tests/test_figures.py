@@ -470,3 +470,22 @@ def test_tree_names_systems_of_papers_with_authors_only():
                              Paper(title="GENIE: A Leaderboard for Generation", id="b")])
     figures._keys = {"a": "zeng2024", "b": "GENIELeaderboard"}
     assert figures.short_names() == {"zeng2024": "AgentTuning"}
+
+
+def test_papers_per_year_shows_every_theme_and_no_zero_totals():
+    """Fourteen themes over 44 years (a title-only .bib library): the legend holds all fourteen
+    (plotly cuts a vertical legend at the plot's height, so the figure grows), and empty years get
+    no "0" above them."""
+    from surveykit.figures.papers_per_year import LEGEND_LINE_PX, LEGEND_MARGIN_PX, plot_papers_per_year
+
+    years = list(range(1976, 2020))
+    counts = pd.DataFrame({t: [(y + t) % 3 if y > 1990 else 0 for y in years] for t in range(14)},
+                          index=years)
+    counts.loc[1976, 0] = 1
+    labels = {t: f"Theme number {t}" for t in range(14)}
+    fig = plot_papers_per_year(counts, labels, topic_colors(range(14)))
+    assert fig.layout.height >= 14 * LEGEND_LINE_PX + LEGEND_MARGIN_PX
+    totals = next(t for t in fig.data if t.uid == "year_totals")
+    assert "0" not in totals.text and totals.text[0] == "1"
+    few = plot_papers_per_year(counts[[0, 1]], labels, topic_colors(range(2)))
+    assert few.layout.height == inches(2.8)

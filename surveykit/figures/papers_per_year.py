@@ -11,9 +11,15 @@ from surveykit.figures.theme import (
     OUTLIER_TOPIC,
     SMALL_FONT_PT,
     apply_theme,
+    inches,
     points,
     wrap_label,
 )
+
+LEGEND_LINE_PX = 20  # a legend entry at 8 pt (plotly's item height), in CSS pixels
+# plotly cuts a vertical legend at the plot area's height: the year ticks (turned when many) and
+# the axis title below it count too
+LEGEND_MARGIN_PX = 110
 
 
 def plot_papers_per_year(
@@ -39,8 +45,9 @@ def plot_papers_per_year(
             hovertemplate=f"{name}<br>%{{x}}: %{{y}} papers<extra></extra>",
         ))
     totals = counts.sum(axis=1)
-    fig.add_trace(go.Scatter(  # totals above the stacks
-        x=years, y=totals, mode="text", text=[str(int(t)) for t in totals], textposition="top center",
+    fig.add_trace(go.Scatter(  # totals above the stacks (none over an empty year: a row of 0s is clutter)
+        x=years, y=totals, mode="text", text=[str(int(t)) if t else "" for t in totals],
+        textposition="top center",
         textfont=dict(size=points(SMALL_FONT_PT)), showlegend=False, hoverinfo="skip", uid="year_totals",
         cliponaxis=False,
     ))
@@ -50,6 +57,11 @@ def plot_papers_per_year(
                      gridwidth=0.6)
     fig.update_layout(barmode="stack", bargap=0.3, legend=dict(traceorder="reversed", x=1.01, y=1,
                                                                xanchor="left", yanchor="top"))
+    # every theme in the legend: the figure grows to hold it (14 themes overflowed 2.8 in)
+    lines = sum(1 + str(t.name).count("<br>") for t in fig.data if t.showlegend is not False and t.name)
+    needed = (lines * LEGEND_LINE_PX + LEGEND_MARGIN_PX) / inches(1)
+    if needed > height_in:
+        fig.update_layout(height=inches(needed))
     no_year = int(counts.attrs.get("no_year", 0))
     if no_year:
         fig.add_annotation(text=f"{no_year} paper{'s' if no_year != 1 else ''} without a year not shown",
