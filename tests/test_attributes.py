@@ -533,3 +533,20 @@ def test_multimodal_and_a_vision_of_the_future_are_not_vision():
     assert values(table, "modality", 0) == ["multimodal"]
     assert values(table, "modality", 1) == []
     assert set(values(table, "modality", 2)) == {"video", "vision"}
+
+
+def test_a_title_alone_is_not_typed_by_similarity():
+    """A .bib library without abstracts: a title is no text to judge by similarity (95 of 362
+    titles became "benchmark", "Learning Effective Search Heuristics" among them); the paper keeps
+    the type detector's default (method), the one the topic stage used, and no embedding is asked."""
+    def no_embedding(texts):
+        raise AssertionError(f"zero-shot asked for {texts[:2]}")
+
+    corpus = corpus_of(("Learning Effective Search Heuristics", ""),
+                       ("The Algorithm Selection Problem", ""),
+                       ("ASlib: A Benchmark Library for Algorithm Selection", ""))
+    table = extract_attributes(corpus, schema_from_config(None), embeddings=no_embedding)
+    assert [values(table, "contribution", i) for i in range(3)] == [["method"], ["method"], ["benchmark"]]
+    rows = table.long[table.long["attribute"] == "contribution"]
+    assert "zero-shot" not in set(rows["method"])
+    assert rows["evidence"].tolist()[0] == "Learning Effective Search Heuristics"

@@ -279,10 +279,12 @@ def _row(paper_id: str, spec: AttributeSpec, hit: Hit, value_label: str) -> dict
 
 
 def _paper_type_hit(spec: AttributeSpec, paper: Paper, segments: list[Segment],
-                    roles: Sequence[RoleSentence] | None, known: Any = None) -> Hit | None:
+                    roles: Sequence[RoleSentence] | None, known: Any = None, default: bool = False
+                    ) -> Hit | None:
     """The paper's detected type as the value of a ``paper_type`` attribute (schema docstring),
     with the detector's evidence: its sentence (or the title) and the cue within it; None when
-    the attribute does not take the type, the type has no value or the detector had no cue.
+    the attribute does not take the type, the type has no value or the detector had no cue
+    (unless ``default``: then its type without a cue, the title as evidence).
     ``known``: the paper's type as the topic stage detected it (same detector), else detected here."""
     if spec.paper_type is None:
         return None
@@ -290,7 +292,7 @@ def _paper_type_hit(spec: AttributeSpec, paper: Paper, segments: list[Segment],
 
     detected = known if known is not None else detect_paper_type(paper, roles)
     value = spec.paper_type.get(detected.type)
-    if value is None or detected.cue == "default":  # no evidence: the patterns decide
+    if value is None or (detected.cue == "default" and not default):  # no evidence: the patterns decide
         return None
     evidence = " ".join(detected.evidence.split())
     segment = next((g for g in segments if " ".join(g.text.split()) == evidence), None)
@@ -335,6 +337,15 @@ class _ZeroShotJob:
     replace: bool  # fallback jobs fill an empty attribute; "always" jobs add values
 
 
+def _zero_shot_values(spec: AttributeSpec) -> list[Any]:
+    """The values similarity may give: for the paper type (``paper_type``), never the survey value,
+    since the detector, which found no survey cue in this paper, decides the "Related surveys"
+    group (a title-only library had 18 papers typed "survey" in its tables by similarity and 1 in
+    the group)."""
+    survey = (spec.paper_type or {}).get("survey")
+    return [v for v in spec.values if v.name != survey]
+
+
 def _run_zero_shot(jobs: list[_ZeroShotJob], embedder: Embedder) -> dict[int, list[Hit]]:
     """Score each job's values by the best cosine similarity over the paper's sentences."""
     texts: dict[str, int] = {}
@@ -355,7 +366,7 @@ def _run_zero_shot(jobs: list[_ZeroShotJob], embedder: Embedder) -> dict[int, li
             continue
         sentence_vectors = vectors[[texts[s.text] for s in segments]]
         scored = []
-        for rank, value in enumerate(job.spec.values):
+        for rank, value in enumerate(_zero_shot_values(job.spec)):
             sims = sentence_vectors @ vectors[texts[value.zero_shot or value.label]]
             best = int(np.argmax(sims))
             scored.append((float(sims[best]), rank, value, segments[best]))
@@ -479,9 +490,14 @@ def _match_paper(index: int, paper: Paper, roles: Sequence[Sequence[RoleSentence
         hits = [typed] if typed else _pattern_values(spec, paper, segments, screen, present)
         if roles is not None and not typed:
             hits = [h for h in hits if not negated_hit(h)]
+        if not hits and not paper.has_abstract and spec.zero_shot_mode == "fallback":
+            # a title alone is no text to judge by similarity (95 of a 362-title library became
+            # "benchmark": "Learning Effective Search Heuristics"): the detector's default type
+            default = _paper_type_hit(spec, paper, every_segment, None, types.get(paper.id), default=True)
+            hits = [default] if default else []
         found[spec.name] = [_row(paper.id, spec, h, spec.value_label(h.value)) for h in hits]
-        wants_fallback = spec.zero_shot_mode == "fallback" and not hits
-        if zero_shot and (wants_fallback or spec.zero_shot_mode == "always"):
+        wants_fallback = spec.zero_shot_mode == "fallback" and not hits and paper.has_abstract
+        if zero_shot and (wants_fallback or (spec.zero_shot_mode == "always" and paper.has_abstract)):
             wanted.append((spec.name, wants_fallback))
     state = _triggered(schema, {name: [r["value"] for r in found[name]] for name in found})
     return found, wanted, (state, _benchmark(paper, segments, state))
