@@ -415,3 +415,5 @@ def test_papers_without_abstracts_are_presented_by_their_titles(tmp_path):
     assert "proposes a method or framework." not in md
     titled = [p for p in papers if f"\u201c{' '.join(p.title.split()).rstrip('.')}\u201d" in md]
     assert titled, "no paper presented by its title"
+    abstract = md.split("**Abstract.**", 1)[1].split("\n", 1)[0]
+    assert "the sources give no abstracts" in abstract and "quotes the abstract" not in abstract

@@ -209,6 +209,13 @@ class Framing:
             clauses = [f"{n} {phrase}" for _, phrase, n in facts[:4]]
             text += "Of these papers, " + _join_words(clauses) + ". "
         grouped = _join_words(self.grouping_facets())
+        if ids and not any(self.corpus[pid].has_abstract for pid in ids):  # a .bib without abstracts
+            return text + ("Within each theme, the survey "
+                           + (f"groups the papers by {grouped} and " if grouped else "")
+                           + "presents each paper by its title: the sources give no abstracts, so it "
+                           "quotes none and states no results or open challenges of its own. The text was "
+                           "drafted by surveykit: each sentence states what the cited papers share, gives "
+                           "a paper's title, or points to a table, figure or section.")
         text += ("Within each theme, the survey "
                  + (f"groups the papers by {grouped}, states what each group shares, "
                     if grouped else "states ")
