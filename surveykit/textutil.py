@@ -72,13 +72,13 @@ def _fold_char(ch: str) -> str:
 def _latex_decoder():
     from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-    from surveykit.bib.latex import ASCII_ESCAPES, UNICODE_SYMBOLS
+    from surveykit.bib.latex import ASCII_ESCAPES, UNICODE_LETTERS, UNICODE_SYMBOLS
 
     # every text macro the .bib writer emits reads back as its character (pylatexenc knows no
-    # \pounds, \S, \P, \copyright, \ddag...): a written-then-read title loses nothing
+    # \pounds, \S, \P, \copyright, \ddag, \SS, \DJ...): a written-then-read title loses nothing
     db = get_default_latex_context_db()
     written = {}
-    for char, latex in [*ASCII_ESCAPES.items(), *UNICODE_SYMBOLS.items()]:
+    for char, latex in [*ASCII_ESCAPES.items(), *UNICODE_LETTERS.items(), *UNICODE_SYMBOLS.items()]:
         match = re.fullmatch(r"\{\\([A-Za-z]+)\}", latex)
         if match:
             written[match.group(1)] = char

@@ -163,3 +163,13 @@ def test_render_format():
 def test_arxiv_venue_without_id_is_kept_as_howpublished():
     entry = paper_to_entry(paper(venue="arXiv"), "k")
     assert entry.entry_type == "misc" and entry.fields["howpublished"] == "arXiv"
+
+
+def test_every_letter_the_writer_escapes_reads_back():
+    """The writer spells "ẞ" {\\SS} and "Đ" {\\DJ}; the loader reads them back (a property test found
+    a title "ẞ" written and then skipped as untitled)."""
+    from surveykit.bib.latex import UNICODE_LETTERS
+    from surveykit.textutil import latex_to_unicode
+
+    assert {c: latex_to_unicode(latex) for c, latex in UNICODE_LETTERS.items()} == {
+        c: c for c in UNICODE_LETTERS}
