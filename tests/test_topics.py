@@ -759,3 +759,15 @@ def test_code_is_a_phrase_noun():
     terms = analyzer("Neural code summarization and code search; our code is available.")
     assert "code summarization" in terms and "code search" in terms and "code" not in terms
     assert not any(t.startswith("code available") for t in terms)
+
+
+def test_site_names_shared_by_titles_are_not_topic_text():
+    """Web entries of a .bib library end in their site's name ("— Wikipedia, The Free
+    Encyclopedia"); shared by two titles it is no subject (a theme was named "Free encyclopedia").
+    A subtitle after a dash that no other title shares stays."""
+    from surveykit.topics.labels import without_site_names
+
+    titles = ["Large language model \u2014 Wikipedia, The Free Encyclopedia",
+              "Multimodality \u2014 Wikipedia, The Free Encyclopedia",
+              "BERT - Pre-training of deep bidirectional transformers", "GPT-4 Technical Report"]
+    assert without_site_names(titles) == ["Large language model", "Multimodality", *titles[2:]]

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from surveykit.corpus.model import Corpus
+from surveykit.corpus.model import Corpus, paper_text
 from surveykit.topics import labels as lab
 from surveykit.topics._lazy_bertopic import bertopic_class
 from surveykit.topics.clustering import (
@@ -166,9 +166,9 @@ def fit_topics(
     if not keep:
         raise ValueError("every paper is excluded by the curation file")
     paper_ids = [all_ids[i] for i in keep]
-    all_texts = corpus.texts()
-    texts = [all_texts[i] for i in keep]
     kept_papers = [corpus.papers[i] for i in keep]
+    titles = lab.without_site_names([p.title for p in kept_papers])  # no "Free encyclopedia" theme
+    texts = [paper_text(title, p.abstract) for title, p in zip(titles, kept_papers, strict=True)]
     title_only = title_only_mask(kept_papers)  # no abstract: aligned with the others' space
     shift = title_shift(kept_papers, embeddings[keep], phrase_embedder)
     vectors = align(embeddings[keep], title_only, shift)
@@ -189,7 +189,7 @@ def fit_topics(
                                      generic, fold=False, vectors=vectors,
                                      embed_phrases=phrase_embedder,
                                      verbs=verbs)
-    scorer = _label_scorer(phrase_texts, [corpus.papers[i].title for i in keep], analyzer,
+    scorer = _label_scorer(phrase_texts, titles, analyzer,
                            vectors, phrase_embedder,
                            lab.spelling_texts([corpus.papers[i].abstract for i in keep],
                                               [corpus.papers[i].title for i in keep]),

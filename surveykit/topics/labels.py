@@ -1073,6 +1073,26 @@ class LabelScorer:
         return display_label(terms, self.display)
 
 
+_TITLE_SUFFIX = re.compile(r"\s+[\u2014\u2013|-]{1,2}\s+(?P<suffix>[^\u2014\u2013|]+?)\s*$")
+
+
+def without_site_names(titles: Sequence[str]) -> list[str]:
+    """Titles without a suffix after a dash or bar that two or more titles share: a site's name
+    ("Large language model — Wikipedia, The Free Encyclopedia", "... | IEEE Xplore"), not what
+    the paper is about (a .bib library's web entries named a theme "Free encyclopedia"). Other
+    titles are returned as they are."""
+    suffixes: dict[str, int] = {}
+    found = []
+    for title in titles:
+        match = _TITLE_SUFFIX.search(title)
+        key = match.group("suffix").casefold() if match and match.start() > 0 else None
+        found.append((match, key))
+        if key:
+            suffixes[key] = suffixes.get(key, 0) + 1
+    return [title[:match.start()] if key and suffixes[key] >= 2 else title
+            for title, (match, key) in zip(titles, found, strict=True)]
+
+
 def field_word(titles: Sequence[str], stops: frozenset[str], verbs: frozenset[str] = frozenset()
                ) -> str | None:
     """The corpus's own noun, in the singular: the word (forms folded, :func:`fold_word`) in at
