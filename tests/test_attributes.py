@@ -550,3 +550,20 @@ def test_a_title_alone_is_not_typed_by_similarity():
     rows = table.long[table.long["attribute"] == "contribution"]
     assert "zero-shot" not in set(rows["method"])
     assert rows["evidence"].tolist()[0] == "Learning Effective Search Heuristics"
+
+
+def test_nlp_senses_of_speech_and_few_shot():
+    """EMNLP-22 abstracts: hate speech and part-of-speech tags are text, languages are "spoken" by
+    people; few-shot NER and zero-shot cross-lingual transfer fine-tune a model (87 papers were
+    said to "prompt a frozen model", now 29). Speech translation is audio; an agent relying on "the
+    zero-shot reasoning abilities of the underlying LLM" prompts it."""
+    corpus = corpus_of(
+        ("Few-Shot Hate Speech Detection", "We detect hate speech with part-of-speech features."),
+        ("Zero-Shot Cross-Lingual NER", "We study zero-shot cross-lingual transfer to languages spoken in Africa."),
+        ("A Prototypical Network for Few-shot Named Entity Recognition", "Few-shot NER with prototypes."),
+        ("Cascaded Speech Translation", "We translate speech."),
+        ("MAG-V", "Agents rely on the zero-shot reasoning abilities of the underlying LLM."),
+    )
+    table = extract_attributes(corpus, schema_from_config(None), embeddings=False)
+    assert [values(table, "modality", i) for i in range(4)] == [[], [], [], ["audio"]]
+    assert [values(table, "training", i) for i in (0, 1, 2, 4)] == [[], [], [], ["prompting"]]
