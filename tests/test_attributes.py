@@ -559,7 +559,8 @@ def test_nlp_senses_of_speech_and_few_shot():
     zero-shot reasoning abilities of the underlying LLM" prompts it."""
     corpus = corpus_of(
         ("Few-Shot Hate Speech Detection", "We detect hate speech with part-of-speech features."),
-        ("Zero-Shot Cross-Lingual NER", "We study zero-shot cross-lingual transfer to languages spoken in Africa."),
+        ("Zero-Shot Cross-Lingual NER",
+         "We study zero-shot cross-lingual transfer to languages spoken in Africa."),
         ("A Prototypical Network for Few-shot Named Entity Recognition", "Few-shot NER with prototypes."),
         ("Cascaded Speech Translation", "We translate speech."),
         ("MAG-V", "Agents rely on the zero-shot reasoning abilities of the underlying LLM."),
