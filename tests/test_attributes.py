@@ -568,3 +568,13 @@ def test_nlp_senses_of_speech_and_few_shot():
     table = extract_attributes(corpus, schema_from_config(None), embeddings=False)
     assert [values(table, "modality", i) for i in range(4)] == [[], [], [], ["audio"]]
     assert [values(table, "training", i) for i in (0, 1, 2, 4)] == [[], [], [], ["prompting"]]
+
+
+def test_social_media_is_not_social_simulation():
+    """Tweets and Reddit posts (an NLP corpus) are social media, not the simulated societies of an
+    agents corpus."""
+    corpus = corpus_of(("Bernice: A Multilingual Pre-trained Encoder for Twitter", "A model of tweets."),
+                       ("OASIS", "Agent-based social simulations of social media platforms."))
+    table = extract_attributes(corpus, schema_from_config(None), embeddings=False)
+    assert values(table, "domain", 0) == ["social_media"]
+    assert set(values(table, "domain", 1)) == {"social", "social_media"}
