@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from surveykit.corpus.model import Corpus, paper_text
+from surveykit.corpus.model import Corpus, Paper, paper_text
 from surveykit.topics import labels as lab
 from surveykit.topics._lazy_bertopic import bertopic_class
 from surveykit.topics.clustering import (
@@ -168,7 +168,7 @@ def fit_topics(
     paper_ids = [all_ids[i] for i in keep]
     kept_papers = [corpus.papers[i] for i in keep]
     titles = lab.without_site_names([p.title for p in kept_papers])  # no "Free encyclopedia" theme
-    texts = [paper_text(title, p.abstract) for title, p in zip(titles, kept_papers, strict=True)]
+    texts = topic_texts(kept_papers, titles)
     title_only = title_only_mask(kept_papers)  # no abstract: aligned with the others' space
     shift = title_shift(kept_papers, embeddings[keep], phrase_embedder)
     vectors = align(embeddings[keep], title_only, shift)
@@ -191,8 +191,8 @@ def fit_topics(
                                      verbs=verbs)
     scorer = _label_scorer(phrase_texts, titles, analyzer,
                            vectors, phrase_embedder,
-                           lab.spelling_texts([corpus.papers[i].abstract for i in keep],
-                                              [corpus.papers[i].title for i in keep]),
+                           lab.spelling_texts([p.abstract for p in kept_papers],
+                                              [p.title for p in kept_papers]),
                            verbs if candidate_texts is None else None,
                            twin if candidate_texts is None else None)
 
@@ -310,6 +310,16 @@ def _count_report(curation: Curation, fitted: int, result: TopicResult,
 # Surveys are set apart only while they are a minority and enough papers remain to cluster.
 RELATED_MAX_SHARE = 0.5
 RELATED_MIN_REST = 4
+
+
+def topic_texts(papers: Sequence[Paper], titles: Sequence[str] | None = None) -> list[str]:
+    """What the topic stage reads of each paper: its title, without a site name that titles share
+    (:func:`~surveykit.topics.labels.without_site_names`; ``titles`` when already stripped), and
+    its abstract. The fit and a saved taxonomy's model (:func:`~surveykit.topics.living.attach_model`)
+    read the same text."""
+    if titles is None:
+        titles = lab.without_site_names([p.title for p in papers])
+    return [paper_text(title, p.abstract) for title, p in zip(titles, papers, strict=True)]
 
 
 def related_survey_ids(corpus: Corpus, paper_types: Mapping[str, str] | None, config: TopicConfig,

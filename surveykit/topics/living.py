@@ -663,10 +663,10 @@ def attach_model(result: TopicResult, corpus: Corpus, config: TopicConfig | None
 
     from surveykit.topics import labels as lab
     from surveykit.topics._lazy_bertopic import bertopic_class
-    from surveykit.topics.engine import _ctfidf, _set_bertopic_labels, _vectorizer
+    from surveykit.topics.engine import _ctfidf, _set_bertopic_labels, _vectorizer, topic_texts
 
     config = config or TopicConfig()
-    texts = [corpus[p].text for p in result.assignments.index]
+    texts = topic_texts([corpus[p] for p in result.assignments.index])
     analyzer = lab.PhraseAnalyzer(lab.stop_words(config.stop_words))
     plain, _, counts = lab.paired_terms(texts, analyzer)
     model = bertopic_class()(
