@@ -484,20 +484,25 @@ def _match_paper(index: int, paper: Paper, roles: Sequence[Sequence[RoleSentence
     found: dict[str, list[dict[str, Any]]] = {}
     wanted: list[tuple[str, bool]] = []
     present = screen_present(screen, segments) if screen is not None else None
+    own_roles = roles[index] if roles else None
+    known = types.get(paper.id)
+    if known is None and any(spec.paper_type is not None for spec in schema):
+        from surveykit.roles.paper_type import detect_paper_type
+
+        known = detect_paper_type(paper, own_roles)  # once, for the type and for its default below
     for spec in schema:
-        typed = _paper_type_hit(spec, paper, every_segment, roles[index] if roles else None,
-                                types.get(paper.id))
+        typed = _paper_type_hit(spec, paper, every_segment, own_roles, known)
         hits = [typed] if typed else _pattern_values(spec, paper, segments, screen, present)
         if roles is not None and not typed:
             hits = [h for h in hits if not negated_hit(h)]
         if not hits and not paper.has_abstract and spec.zero_shot_mode == "fallback":
             # a title alone is no text to judge by similarity (95 of a 362-title library became
             # "benchmark": "Learning Effective Search Heuristics"): the detector's default type
-            default = _paper_type_hit(spec, paper, every_segment, None, types.get(paper.id), default=True)
+            default = _paper_type_hit(spec, paper, every_segment, own_roles, known, default=True)
             hits = [default] if default else []
         found[spec.name] = [_row(paper.id, spec, h, spec.value_label(h.value)) for h in hits]
-        wants_fallback = spec.zero_shot_mode == "fallback" and not hits and paper.has_abstract
-        if zero_shot and (wants_fallback or (spec.zero_shot_mode == "always" and paper.has_abstract)):
+        wants_fallback = spec.zero_shot_mode == "fallback" and not hits
+        if zero_shot and paper.has_abstract and (wants_fallback or spec.zero_shot_mode == "always"):
             wanted.append((spec.name, wants_fallback))
     state = _triggered(schema, {name: [r["value"] for r in found[name]] for name in found})
     return found, wanted, (state, _benchmark(paper, segments, state))
