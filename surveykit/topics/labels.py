@@ -1066,8 +1066,7 @@ class LabelScorer:
         """Whether the phrase shown as ``label`` is used by at least one paper of every group (a
         section's name that some of its topics never use names nothing they share)."""
         term = label.lower()
-        rows = self.postings.get(self._shown.get(term, term))
-        return rows is not None and all(len(np.intersect1d(rows, g)) for g in groups)
+        return all(len(self.holders(self._shown.get(term, term), g)) for g in groups)
 
     def show(self, terms: str) -> str:
         return display_label(terms, self.display)
