@@ -417,3 +417,41 @@ def test_papers_without_abstracts_are_presented_by_their_titles(tmp_path):
     assert titled, "no paper presented by its title"
     abstract = md.split("**Abstract.**", 1)[1].split("\n", 1)[0]
     assert "the sources give no abstracts" in abstract and "quotes the abstract" not in abstract
+
+
+def test_related_surveys_table_sits_with_their_paragraph_and_theme_tables_come_first(tmp_path):
+    """The related surveys' table is placed (and referenced) in the introduction where they are
+    discussed; in the comparison the themes' tables precede the corpus-wide ones, so a float never
+    waits behind a theme's longtable and prints out of its number's order."""
+    from surveykit.tables.build import related_surveys_table
+    from surveykit.tables.export import to_latex
+
+    corpus = fixture_corpus()
+    survey = Paper(id="survey", title="A Survey of Agents", abstract="We survey agents. We review 90 papers.",
+                   year=2024)
+    corpus = Corpus([*corpus.papers, survey], name=corpus.name)
+    assignments, topics = fake_taxonomy(Corpus([p for p in corpus.papers if p.id != "survey"]))
+    config = fixture_config(tmp_path)
+    config.paths.ensure()
+    keys = citation_keys(config, corpus)
+    tables = config.paths.tables
+    to_latex(related_surveys_table(corpus, ["survey"], keys), tables / "related_surveys.tex",
+             caption="Related surveys.", label="tab:related_surveys")
+    frame = pd.DataFrame({"Name": ["WebArena"], "Kind": ["Benchmark"]})
+    to_latex(frame, tables / "benchmarks.tex", caption="Benchmarks.", label="tab:benchmarks")
+    for topic in (0, 1, 2):
+        to_latex(pd.DataFrame({"Paper": [f"P{topic}"]}), tables / f"topic_{topic:02d}.tex",
+                 caption=f"Theme {topic}.", label=f"tab:topic_{topic:02d}")
+    result = write_draft(config, corpus, assignments, topics, keys, compile=False, related=["survey"])
+    intro, *_, comparison = [s for s in result.document.sections if s.label in
+                             ("sec:introduction", "sec:comparison")]
+    intro_floats = [b.label for b in intro.blocks if getattr(b, "kind", None) == "table"]
+    assert intro_floats == ["tab:related_surveys"]
+    assert [b.label for b in comparison.blocks if getattr(b, "kind", None) == "table"] == [
+        "tab:topic_00", "tab:topic_01", "tab:topic_02", "tab:benchmarks"]
+    tex = result.tex.read_text(encoding="utf-8")
+    intro_tex = tex[tex.index("\\section{Introduction}"):tex.index("\\section{Taxonomy}")]
+    assert "Table~\\ref{tab:related_surveys} lists the one with its title and year." in intro_tex
+    assert "tables/related_surveys.tex" in intro_tex and "tab:related_surveys" not in tex[
+        tex.index("\\section{Comparison}"):]
+    assert result.grounding.ok, result.grounding.summary()

@@ -42,6 +42,7 @@ FIGURE_PLACES = {
 DATED_FIGURES = frozenset({"papers_per_year"})
 _OWN_FLOAT = re.compile(r"\\begin\{(?:table\*?|longtable|landscape|sidewaystable|figure\*?|xltabular)\}")
 _LABEL = re.compile(r"\\label\{([^}]+)\}")
+THEME_TABLE = re.compile(r"topic_(\d+)")  # the tables stage's table of one theme's papers
 _CAPTION_FILE_SUFFIX = ".caption.txt"
 
 
@@ -62,6 +63,11 @@ class Asset:
         if self.kind == "table":
             return "comparison"
         return FIGURE_PLACES.get(self.name, "taxonomy")
+
+
+def is_theme_table(asset: Asset) -> bool:
+    """One theme's table of papers (``tables/topic_NN``), not a table of the whole corpus."""
+    return asset.kind == "table" and THEME_TABLE.fullmatch(asset.name) is not None
 
 
 def _humanise(name: str) -> str:

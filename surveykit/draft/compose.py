@@ -13,9 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from surveykit import io
-from surveykit.draft.assets import DATED_FIGURES, TREE_FILE, TREE_LABEL, Asset
+from surveykit.draft.assets import DATED_FIGURES, TREE_FILE, TREE_LABEL, Asset, is_theme_table
 from surveykit.draft.model import DraftSentence, Float, Paragraph, Ref, Segment, SurveyDocument, relpath
 from surveykit.draft.outline import OVERVIEW_TABLE_LABEL, Drafter, _caption_phrase
+from surveykit.tables.build import RELATED_SURVEYS
 from surveykit.textutil import markdown_escape
 
 ABSTRACT = (
@@ -147,7 +148,11 @@ def build_document(
     taxonomy.blocks.append(_table_float(shared[0], draft_dir) if shared else drafter.overview_table())
     taxonomy.blocks += [_figure_float(f, draft_dir) for f in taxonomy_figures]
 
+    # the related surveys' table goes with their paragraph in the introduction
+    related = [t for t in tables if t.name == RELATED_SURVEYS and drafter.related]
+    tables = [t for t in tables if t not in related]
     comparison_figures = [f for f in placed_figures if f.place == "comparison"]
+    tables = comparison_order(tables)
     comparison = drafter.comparison_section(tables, comparison_figures)
     table_floats = [_table_float(t, draft_dir) for t in tables]
     if not table_floats:
@@ -155,7 +160,8 @@ def build_document(
         comparison.blocks.insert(0, _representatives_paragraph(table_floats[0]))
     comparison.blocks += table_floats + [_figure_float(f, draft_dir) for f in comparison_figures]
 
-    introduction = drafter.introduction(topical, has_comparison=True)
+    introduction = drafter.introduction(
+        topical, has_comparison=True, related_table=_table_float(related[0], draft_dir) if related else None)
     for fig in (f for f in placed_figures if f.place == "introduction"):
         sentence = DraftSentence(
             [Ref(fig.label, "Figure"), f" shows the {_caption_phrase(fig.caption)}."], "structural")
@@ -173,6 +179,13 @@ def build_document(
     bib = relpath(bib_path.with_suffix(""), draft_dir)
     abstract = drafter.abstract_text(topical) if n else ABSTRACT.format(n=n)
     return SurveyDocument(title, author, abstract, sections, bib)
+
+
+def comparison_order(tables: list[Asset]) -> list[Asset]:
+    """The themes' tables first, in the order of the sections, then the corpus-wide ones: a theme's
+    table that is long runs on from the text (a longtable), and a float set before it would wait
+    for the pages after it, printed out of its number's order."""
+    return [t for t in tables if is_theme_table(t)] + [t for t in tables if not is_theme_table(t)]
 
 
 def _retarget(segment: Segment) -> Segment:

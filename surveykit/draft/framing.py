@@ -11,10 +11,11 @@ import pandas as pd
 from surveykit.config import SurveyConfig
 from surveykit.corpus.bundled import is_bundled_corpus, source_files, title_for
 from surveykit.corpus.model import Corpus
-from surveykit.draft.assets import TREE_LABEL, Asset
+from surveykit.draft.assets import THEME_TABLE, TREE_LABEL, Asset, is_theme_table
 from surveykit.draft.model import (
     Cite,
     DraftSentence,
+    Float,
     Paragraph,
     Ref,
     Section,
@@ -58,7 +59,10 @@ def survey_title(config: SurveyConfig, corpus: Corpus) -> str:
 class Framing:
     """The framing sections of :class:`~surveykit.draft.outline.Drafter`."""
 
-    def introduction(self, sections: list[Section], has_comparison: bool) -> Section:
+    def introduction(self, sections: list[Section], has_comparison: bool,
+                     related_table: Float | None = None) -> Section:
+        """Scope and size, how the corpus was built, the related surveys (with their table, when
+        the tables stage wrote one) and the roadmap."""
         sec = Section("Introduction", "sec:introduction")
         ids = list(self.assignments.index)
         framing = self.field_framing(sections)
@@ -91,6 +95,13 @@ class Framing:
         related = self.related_surveys()
         if related:
             sec.blocks.append(related)
+            if related_table is not None:
+                n = len(self.related)
+                related.sentences.append(DraftSentence(
+                    [Ref(related_table.label, "Table"),
+                     " lists the one with its title and year." if n == 1
+                     else f" lists all {n} with their titles and years."], "structural"))
+                sec.blocks.append(related_table)
         roadmap: list[Segment] = []
         parts = [[Ref("sec:taxonomy", "Section"), " presents the taxonomy"]]
         for s in sections:
@@ -297,11 +308,7 @@ class Framing:
         if across:
             sec.blocks.append(across)
         sentences = []
-        topic_tables = [t for t in tables if t.label and re.fullmatch(r"topic_\d+", t.name)]
-        for table in tables:
-            if table.label and table not in topic_tables:
-                sentences.append(DraftSentence([Ref(table.label, "Table"), self._table_phrase(table)],
-                                               "structural"))
+        topic_tables = [t for t in tables if t.label and is_theme_table(t)]
         if len(topic_tables) > 1:  # one sentence for the per-theme tables, not one each
             refs = _join_names([[Ref(t.label, "Table")] for t in topic_tables])
             sentences.append(DraftSentence(
@@ -312,6 +319,10 @@ class Framing:
             table = topic_tables[0]
             sentences.append(DraftSentence([Ref(table.label, "Table"), self._table_phrase(table)],
                                            "structural"))
+        for table in tables:  # after the themes' tables, as they are set (see compose.comparison_order)
+            if table.label and table not in topic_tables:
+                sentences.append(DraftSentence([Ref(table.label, "Table"), self._table_phrase(table)],
+                                               "structural"))
         for fig in figures:
             sentences.append(
                 DraftSentence(
@@ -324,7 +335,7 @@ class Framing:
 
     def _table_phrase(self, table: Asset) -> str:
         """What a table shows, in one clause (after its reference)."""
-        match = re.fullmatch(r"topic_(\d+)", table.name)
+        match = THEME_TABLE.fullmatch(table.name)
         if match:
             rows = self.topics[self.topics["topic"] == int(match.group(1))]
             if len(rows):
@@ -333,8 +344,6 @@ class Framing:
                 return f" compares the {_count(n, 'paper')} on {theme} by {self.table_facets()}."
         if table.name == "benchmarks":
             return " lists the benchmarks and data sets of the corpus with the sizes their abstracts state."
-        if table.name == "related_surveys":
-            return " lists the related surveys and reviews."
         return f" shows the {_caption_phrase(table.caption)}."
 
     def cross_theme_paragraph(

@@ -64,6 +64,7 @@ DEFAULT_TOPIC_COLUMNS = (
 )
 REF = "Ref"
 OUTLIER_TOPIC = -1
+RELATED_SURVEYS = "related_surveys"  # the table of the corpus's own surveys
 
 
 class TableError(ValueError):
@@ -416,7 +417,7 @@ def table_caption(name: str, topics: pd.DataFrame | None = None) -> str:
         return "Overview of the topics: number of papers, key terms and representative work."
     if name == "benchmarks":
         return "Benchmarks and datasets, with the sizes their abstracts state."
-    if name == "related_surveys":
+    if name == RELATED_SURVEYS:
         return "Related surveys and reviews of the field."
     match = re.fullmatch(r"topic_(\d+)", name)
     if match and topics is not None:
@@ -477,7 +478,7 @@ def build_tables(
         "benchmarks": benchmark_table(corpus, attributes, assignments, topics, keys),
     }
     if related:
-        tables["related_surveys"] = related_surveys_table(corpus, related, keys)
+        tables[RELATED_SURVEYS] = related_surveys_table(corpus, related, keys)
     per_topic = topic_attribute_tables(
         corpus, attributes, assignments, topics, keys, options["topic_columns"], options["min_topic_size"]
     )
