@@ -455,3 +455,20 @@ def test_related_surveys_table_sits_with_their_paragraph_and_theme_tables_come_f
     assert "tables/related_surveys.tex" in intro_tex and "tab:related_surveys" not in tex[
         tex.index("\\section{Comparison}"):]
     assert result.grounding.ok, result.grounding.summary()
+
+
+def test_markdown_tables_cite_as_the_prose_does():
+    """A tables-stage Markdown table lists cite keys; survey.md shows them as linked author-year
+    labels (and lists those papers in its references), leaving other cells as they are."""
+    from surveykit.draft.model import Float
+
+    papers = {"smith_2024": Paper(id="a", title="A", authors=["Ann Smith", "Bo Jones"], year=2024),
+              "lee2023": Paper(id="b", title="B", authors=["Cy Lee", "Di Ng", "Ed Wu"], year=2023)}
+    table = Float("table", "tab:t", "T.", markdown="| Paper | Ref |\n| --- | --- |\n"
+                  "| Agents, tools | smith\\_2024, lee2023 |\n| lee2023 | x |")
+    document = SurveyDocument("T", "A", "", [Section("S", "sec:s", [table])], "refs")
+    md = render_markdown(document, papers)
+    assert ("| Agents, tools | [Smith and Jones (2024)](#ref-smith_2024), [Lee et al. (2023)](#ref-lee2023) |"
+            in md)
+    assert "| [Lee et al. (2023)](#ref-lee2023) | x |" in md  # a title equal to a key is not at risk here
+    assert md.count('<a id="ref-smith_2024"></a>') == 1  # cited only in the table, still referenced

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -201,11 +201,35 @@ class MarkdownRenderer:
     def sentences(self, sentences: Sequence[DraftSentence]) -> str:
         return " ".join(self.segments(s.segments) for s in sentences)
 
+    def table_markdown(self, text: str) -> str:
+        """A tables-stage Markdown table with its citation cells (``key1, key2``) rendered as the
+        prose cites them: linked author-year labels."""
+        lines = text.splitlines()
+        for i, line in enumerate(lines):
+            if i < 2 or not line.startswith("|"):  # the header and the rule
+                continue
+            cells = _MD_CELL.split(line.strip().strip("|"))
+            keys = [cite_cell_keys(cell, self.labels) for cell in cells]
+            if any(keys):
+                lines[i] = "| " + " | ".join(
+                    ", ".join(self.cite(Cite((key,), textual=True)) for key in k) if k else c.strip()
+                    for c, k in zip(cells, keys, strict=True)) + " |"
+        return "\n".join(lines)
+
     def table(self, table: Float) -> str:
         header = "| " + " | ".join(md_text(c) for c in table.columns or []) + " |"
         rule = "|" + "|".join(" --- " for _ in table.columns or []) + "|"
         rows = ["| " + " | ".join(self.segments(cell) for cell in row) + " |" for row in table.rows or []]
         return "\n".join([header, rule, *rows])
+
+
+_MD_CELL = re.compile(r"(?<!\\)\|")  # a cell boundary of a Markdown table row (not an escaped \|)
+
+
+def cite_cell_keys(cell: str, known: Collection[str]) -> list[str]:
+    """The citation keys of a Markdown table cell that holds only keys (``k1, k2``), else []."""
+    keys = [k.strip() for k in re.sub(r"\\([^A-Za-z0-9\s])", r"\1", cell).split(",")]
+    return keys if keys and all(k in known for k in keys) else []
 
 
 def anchor(label: str) -> str:
@@ -306,6 +330,10 @@ def render_markdown(document: SurveyDocument, papers: Mapping[str, Paper]) -> st
             for k in seg.keys
         }
     )
+    tables = [f.markdown for f in document.floats() if f.kind == "table" and f.rows is None and f.markdown]
+    cited = sorted(set(cited) | {k for text in tables for line in text.splitlines()[2:]
+                                 for cell in _MD_CELL.split(line.strip().strip("|"))
+                                 for k in cite_cell_keys(cell, papers)})
     labels = cite_labels({k: papers[k] for k in cited if k in papers})
     renderer = MarkdownRenderer(labels, numbering(document))
     references = sorted(labels.items(), key=lambda kv: (kv[1].authors.lower(), kv[1].year, kv[0]))
