@@ -6,6 +6,8 @@ curation file's ``n_topics``), and scores the outline's section names:
 * ``section fit``: the share of topics (in sections of two or more) whose label is closer, by the
   MiniLM embedding, to its own section's name than to any other section's
   (:func:`surveykit.evaluate.section_fit`); chance is about 1 / sections;
+* ``name in each topic``: of the sections with subtopics, those whose name some paper of each of
+  their topics uses (title and abstract, case and hyphens aside);
 * ``category``: the label score of the sections (:func:`surveykit.evaluate.label_score` with a
   section per paper): is a section's name closest to its papers' majority human category?
 
@@ -47,16 +49,30 @@ def score_outline(data: LabelledSet, result: Any) -> dict[str, Any]:
     assignments = [int(section_of[pid]) if pid in section_of else -1 for pid in data.ids]
     named = {s.id: s.label for s in result.sections if len(s.topic_ids) > 1}
     category = label_score(assignments, data.labels, named, embed_phrases)
+    topic_of = dict(zip(result.assignments.index, result.assignments["topic"], strict=True))
+    texts: dict[int, list[str]] = {}
+    for pid, text in zip(data.ids, data.texts, strict=True):
+        if pid in topic_of:
+            texts.setdefault(int(topic_of[pid]), []).append(_plain(text))
+    used = [all(any(_plain(s.label).rstrip("s") in text for text in texts.get(t, [])) for t in s.topic_ids)
+            for s in result.sections if len(s.topic_ids) > 1]
     return {"sections": len(result.sections), "grouped": len(named),
+            "used": f"{sum(used)}/{len(used)}" if used else "-",
             "fit": fit["section_fit"], "fit_w": fit["section_fit_weighted"],
             "category": category["label_score"],
             "outline": [f"{s.label}: {', '.join(topics[t].label for t in s.topic_ids)}"
                         for s in result.sections]}
 
 
+def _plain(text: str) -> str:
+    """Lower case, hyphens as spaces, single spaces: how a reader finds a phrase in a text."""
+    return " ".join(text.lower().replace("-", " ").split())
+
+
 def render(rows: list[dict[str, Any]], command: str) -> str:
     columns = {"dataset": "dataset", "k": "k", "sections": "sections", "grouped": "with subtopics",
-               "fit": "section fit", "fit_w": "section fit (w)", "category": "category"}
+               "used": "name in each topic", "fit": "section fit", "fit_w": "section fit (w)",
+               "category": "category"}
     table = pd.DataFrame([{name: r[key] for key, name in columns.items()} for r in rows])
     lines = ["# Section names: do they fit their topics?", "", f"Command: `{command}`", "",
              markdown_table(table), "", "## Outlines", ""]

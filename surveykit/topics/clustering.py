@@ -571,6 +571,13 @@ def group_topics(topic_centroids: np.ndarray, sizes: Sequence[int],
     return _cut_merges(k, merges, chosen), jumps
 
 
+def split_in_two(topic_centroids: np.ndarray, sizes: Sequence[int]) -> np.ndarray:
+    """The two halves (0 or 1 per topic) of a section's topics: the last merge of their
+    size-weighted Ward tree undone."""
+    merges = weighted_ward(np.asarray(topic_centroids), np.asarray(sizes, dtype=np.float64))
+    return _cut_merges(len(topic_centroids), merges, 2)
+
+
 def topic_cap(k: int, groups: int) -> int:
     """Most topics a balanced section may hold: :data:`MAX_TOPICS_PER_SECTION`, or twice the
     mean section for many topics (27 topics in 7 sections may hold 8)."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from typing import Any
 
 import numpy as np
@@ -35,6 +35,8 @@ from surveykit.topics.clustering import (
     group_topics,
     merge_singletons,
     normalise_rows,
+    section_range,
+    split_in_two,
 )
 from surveykit.topics.config import TopicConfig
 from surveykit.topics.curation import (
@@ -47,6 +49,9 @@ from surveykit.topics.taxonomy import Section, Topic, TopicResult
 from surveykit.topics.title_only import align, title_only_mask, title_shift
 
 SECTION_KEYWORDS = 5
+# Most top-level sections splitting unnamed sections may make: surveys of a field have 6-12; past a
+# dozen or so a table of contents stops being an outline (ML4Code at its 67 human tags made 58 sections)
+MAX_SECTIONS = 15
 
 
 def _vectorizer(vocabulary: list[str], analyzer: lab.PhraseAnalyzer,
@@ -222,7 +227,7 @@ def fit_topics(
 
     features = reducer.features_ if reducer.features_ is not None else normalise_rows(vectors)
     automatic, auto_jumps = _build_result(model, fitted, {}, vectors, paper_ids,
-                                          (scorer, keyword_scorer), config, curation)
+                                          (scorer, keyword_scorer), config, curation, title_only)
     # curation refs ("#3", labels) name the topics of the automatic result, as in its topics.json
     auto_labels = {t.id: t.label for t in automatic.topics}
     anchors = {t.id: automatic.papers_of(t.id)[0] for t in automatic.topics}
@@ -239,7 +244,7 @@ def fit_topics(
         result, section_jumps = automatic, auto_jumps  # the curation changed no topic
     else:
         result, section_jumps = _build_result(model, final, state.fixed_labels, vectors, paper_ids,
-                                              (scorer, keyword_scorer), config, curation)
+                                              (scorer, keyword_scorer), config, curation, title_only)
     counts = _count_report(curation, int(clusterer.n_clusters_), result, len(paper_ids))
     position = len(curation.exclude)  # exclude and the counts act before clustering
     report[position:position] = counts
@@ -260,8 +265,11 @@ def fit_topics(
         "section_criterion": ("size-weighted Ward over topic centroids; largest merge-height jump "
                               "among cuts with <= 60% of papers and <= max(4, 2k/sections) "
                               "topics per section; one-topic sections join the closest section; "
-                              f"up to {FLAT_OUTLINE_MAX} topics, a section named by a phrase one "
-                              "of its topics never uses makes the outline flat"),
+                              f"up to {FLAT_OUTLINE_MAX} topics an unbalanced grouping is flat; a "
+                              "section named by a phrase one of its topics never uses (title-only "
+                              "topics: nor is nearest to) is split along the topic tree, up to "
+                              f"{MAX_SECTIONS} sections, and a lone topic joins its nearest section "
+                              "when it uses that section's name as much as the section does"),
         "section_criterion_values": {str(k): v for k, v in sorted(section_jumps.items())},
         "label_scorer": ("one noun phrase: document coverage x saturated log-odds z (add-1/2 "
                          "prior) x (1 + title share) x cosine to the topic centre"
@@ -384,7 +392,8 @@ def _ranked(scores: np.ndarray, topics: np.ndarray, paper_ids: Sequence[str], to
 
 def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors: np.ndarray,
                   paper_ids: list[str], scorers: tuple[lab.LabelScorer, lab.LabelScorer],
-                  config: TopicConfig, curation: Curation) -> tuple[TopicResult, dict[int, float]]:
+                  config: TopicConfig, curation: Curation, title_only: np.ndarray | None = None
+                  ) -> tuple[TopicResult, dict[int, float]]:
     scorer, keyword_scorer = scorers  # labels, keywords
     scores, centres = _centroid_scores(vectors, topics)
     topic_ids = sorted(set(int(t) for t in topics))
@@ -405,13 +414,12 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
     groups, section_jumps = group_topics(centroid_matrix, [sizes[t] for t in old_ids], fixed_sections)
     if not fixed_sections:
         groups = merge_singletons(groups, centroid_matrix, [sizes[t] for t in old_ids])
-    members, order, section_keys = _named_sections(old_ids, groups, sizes, rows_of, labels, scorers)
-    unnamed = [g for g in order if len(members[g]) > 1
-               and not scorer.used_in_each(section_keys[g][0], [rows_of[t] for t in members[g]])]
-    if not fixed_sections and len(old_ids) <= FLAT_OUTLINE_MAX and unnamed:
-        # few topics whose sections share no phrase: a flat outline (an unnamed grouping helps no reader)
-        members, order, section_keys = _named_sections(old_ids, np.arange(len(old_ids)), sizes, rows_of,
-                                                       labels, scorers)
+    if fixed_sections:
+        members, order, section_keys = _named_sections(old_ids, groups, sizes, rows_of, labels, scorers)
+    else:
+        titles = {t for t in old_ids if title_only is not None and title_only[rows_of[t]].mean() > 0.5}
+        members, order, section_keys = _nameable_sections(old_ids, groups, centroid_matrix, sizes,
+                                                          rows_of, labels, scorers, titles)
 
     def section_size(group: int) -> int:
         return sum(sizes[t] for t in members[group])
@@ -471,6 +479,86 @@ def _named_sections(topic_ids: list[int], groups: np.ndarray, sizes: dict[int, i
                                              labels, {k for k, _ in section_keys.values()}
                                              | set(labels.values()), others)
     return members, order, section_keys
+
+
+def _nameable_sections(topic_ids: list[int], groups: np.ndarray, centroids: np.ndarray,
+                       sizes: dict[int, int], rows_of: dict[int, np.ndarray], labels: dict[int, str],
+                       scorers: tuple[lab.LabelScorer, lab.LabelScorer], titles: Set[int] = frozenset()
+                       ) -> tuple[dict[int, list[int]], list[int], dict[int, tuple[str, list[str]]]]:
+    """:func:`_named_sections`, after splitting a section whose best name some of its topics never
+    use in two along the topic tree (size-weighted Ward over its topics' centroids), the one with
+    the most topics first, until every section is named by a phrase used in each of its topics or
+    holds one topic, or the outline has :data:`MAX_SECTIONS` sections (more when the topics need
+    more: :func:`section_range`): an unnamed grouping helps no reader (a conference's "Annotated
+    dataset" section held 11 of its 12 topics), nor does a table of contents of 58 sections."""
+    scorer = scorers[0]
+    groups = np.asarray(groups, dtype=int).copy()
+    position = {t: i for i, t in enumerate(topic_ids)}
+    cap = max(MAX_SECTIONS, section_range(len(topic_ids))[0])
+    while True:
+        members, order, section_keys = _named_sections(topic_ids, groups, sizes, rows_of, labels, scorers)
+        unnamed = _unnamed(members, order, section_keys, rows_of, scorer, titles)
+        if not unnamed or len(order) >= cap:
+            break
+        group = max(unnamed, key=lambda g: (len(members[g]), sum(sizes[t] for t in members[g]), -g))
+        inside = sorted(members[group])
+        halves = split_in_two(centroids[[position[t] for t in inside]], [sizes[t] for t in inside])
+        fresh = int(groups.max()) + 1
+        for topic, half in zip(inside, halves, strict=True):
+            if half:
+                groups[position[topic]] = fresh
+    joined = _join_lone_topics(topic_ids, groups, centroids, sizes, rows_of, members, section_keys, scorer)
+    if joined is None:
+        return members, order, section_keys
+    named = _named_sections(topic_ids, joined, sizes, rows_of, labels, scorers)
+    return (members, order, section_keys) if _unnamed(*named, rows_of, scorer, titles) else named
+
+
+def _unnamed(members: dict[int, list[int]], order: list[int],
+             section_keys: dict[int, tuple[str, list[str]]], rows_of: dict[int, np.ndarray],
+             scorer: lab.LabelScorer, titles: Set[int] = frozenset()) -> list[int]:
+    """The sections of several topics whose name does not fit one of them: a topic fits its
+    section's name when some of its papers use the phrase; a topic of papers known by their
+    titles alone (``titles``), whose few words rarely hold a broader name, also when of the
+    outline's section names that one is the nearest to its centre ("Constraint programming" over
+    answer set programming in a .bib library without abstracts), or none is near it."""
+    names = [section_keys[g][0] for g in order]
+    out = []
+    for group in order:
+        name = section_keys[group][0]
+        if len(members[group]) > 1 and not all(
+                scorer.use_share(name, rows_of[t]) > 0
+                or (t in titles and scorer.nearest_name(names, rows_of[t]) in (name, None))
+                for t in members[group]):
+            out.append(group)
+    return out
+
+
+def _join_lone_topics(topic_ids: list[int], groups: np.ndarray, centroids: np.ndarray,
+                      sizes: dict[int, int], rows_of: dict[int, np.ndarray], members: dict[int, list[int]],
+                      section_keys: dict[int, tuple[str, list[str]]], scorer: lab.LabelScorer
+                      ) -> np.ndarray | None:
+    """Each one-topic section joins its nearest section of several topics (size-weighted centre,
+    cosine) when that section's name is used by as large a share of its papers as of the
+    section's; ``None`` when none joins."""
+    groups = groups.copy()
+    position = {t: i for i, t in enumerate(topic_ids)}
+    points = normalise_rows(np.asarray(centroids, dtype=np.float64))
+    several = {g: ts for g, ts in members.items() if len(ts) > 1}
+    centres = {g: normalise_rows(sum(points[position[t]] * sizes[t] for t in ts)[None, :])[0]
+               for g, ts in several.items()}
+    changed = False
+    for inside in members.values():
+        if len(inside) > 1 or not several:
+            continue
+        topic = inside[0]
+        nearest = max(sorted(several), key=lambda g: float(centres[g] @ points[position[topic]]))
+        name = section_keys[nearest][0]
+        section_rows = np.concatenate([rows_of[t] for t in several[nearest]])
+        if scorer.use_share(name, rows_of[topic]) >= scorer.use_share(name, section_rows):
+            groups[position[topic]] = groups[position[several[nearest][0]]]
+            changed = True
+    return groups if changed else None
 
 
 def _section_label(members: list[int], rows: np.ndarray, rows_of: dict[int, np.ndarray],

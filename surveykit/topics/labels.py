@@ -1065,8 +1065,24 @@ class LabelScorer:
     def used_in_each(self, label: str, groups: Sequence[np.ndarray]) -> bool:
         """Whether the phrase shown as ``label`` is used by at least one paper of every group (a
         section's name that some of its topics never use names nothing they share)."""
+        return all(self.use_share(label, g) > 0 for g in groups)
+
+    def nearest_name(self, names: Sequence[str], members: np.ndarray) -> str | None:
+        """The one of ``names`` (shown labels) nearest the centre of ``members`` by
+        :meth:`closeness` (a name near the whole field is near no group in particular); None
+        without vectors."""
+        terms = [self._shown.get(n.lower(), n.lower()) for n in names]
+        if self.vectors is None or not names or (self.embed_phrases is None
+                                                 and not all(t in self.postings for t in terms)):
+            return None
+        near = self.closeness(terms, members)
+        best = max(range(len(names)), key=lambda i: (near[i], -i))
+        return names[best] if near[best] > 0 else None
+
+    def use_share(self, label: str, members: np.ndarray) -> float:
+        """The share of ``members`` whose text uses the phrase shown as ``label``."""
         term = label.lower()
-        return all(len(self.holders(self._shown.get(term, term), g)) for g in groups)
+        return len(self.holders(self._shown.get(term, term), members)) / max(len(members), 1)
 
     def show(self, terms: str) -> str:
         return display_label(terms, self.display)
