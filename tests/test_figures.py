@@ -331,11 +331,24 @@ def flat_topics(topics):
 
 
 def test_a_flat_outline_has_no_section_level(inputs):
+    """A section of one theme of the same name is drawn as the theme, straight from the root (a
+    flat outline has no section nodes; a mixed one only for its sections of several themes), the
+    themes and the papers each in one column (forest tiers)."""
     _, assignments, topics, _, _, keys = inputs
     text = forest_tree(flat_topics(topics), assignments, keys)
-    assert "where level=3" not in text and "where level=2{text width=25em" in text
+    assert ", sksection" not in text and text.count(", sktheme") == len(topics)
     assert text.count("{Tool use \\& APIs}") == 1 and text.count("[") == text.count("]")
-    assert "where level=3" in forest_tree(topics, assignments, keys)
+    grouped = forest_tree(topics, assignments, keys)
+    assert grouped.count(", sksection") == topics["section"].nunique()
+    mixed = topics.copy()
+    alone = mixed["topic"] == mixed["topic"].max()
+    mixed.loc[alone, "section"] = mixed["section"].max() + 1
+    mixed.loc[alone, "section_label"] = mixed.loc[alone, "label"]
+    text = forest_tree(mixed, assignments, keys)
+    assert text.count(", sksection") == mixed["section"].nunique() - 1
+    label = mixed.loc[alone, "label"].iloc[0].replace("&", "\\&")
+    assert text.count("{" + label + "}") == 1
+    assert "tier=theme" in text and "tier=papers" in text
 
 
 @pytest.mark.tex
@@ -346,12 +359,17 @@ def test_forest_tree_compiles(inputs, tmp_path):
     if not found.stdout.strip():
         pytest.skip("forest.sty is not installed (Debian/Ubuntu: texlive-pictures + texlive-latex-extra)")
     _, assignments, topics, _, _, keys = inputs
-    (tmp_path / "taxonomy_tree.tex").write_text(forest_tree(topics, assignments, keys), encoding="utf-8")
-    (tmp_path / "doc.tex").write_text(forest_document(), encoding="utf-8")
-    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
-                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0, run.stdout[-2000:]
-    assert (tmp_path / "doc.pdf").read_bytes().startswith(b"%PDF")
+    mixed = topics.copy()  # the last theme a section of its own (drawn straight from the root)
+    alone = mixed["topic"] == mixed["topic"].max()
+    mixed.loc[alone, "section"] = mixed["section"].max() + 1
+    mixed.loc[alone, "section_label"] = mixed.loc[alone, "label"]
+    for outline in (topics, mixed):
+        (tmp_path / "taxonomy_tree.tex").write_text(forest_tree(outline, assignments, keys), encoding="utf-8")
+        (tmp_path / "doc.tex").write_text(forest_document(), encoding="utf-8")
+        run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
+                             cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stdout[-2000:]
+        assert (tmp_path / "doc.pdf").read_bytes().startswith(b"%PDF")
 
 
 # --- export without a browser -------------------------------------------------------------------

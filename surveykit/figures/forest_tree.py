@@ -38,11 +38,12 @@ _STYLE = r"""\begin{forest}
   },
   where level=0{rotate=90, anchor=center, child anchor=north, parent anchor=south,
                 font=\footnotesize\bfseries, fill=black!6}{},
-%(levels)s"""
-_SECTION_LEVEL = (r"  where level=1{text width=%(section)s, font=\footnotesize\bfseries\skwrap, "
-                  r"fill=black!4}{},")
-_THEME_LEVELS = r"""  where level=%(topic_level)d{text width=%(topic)s, font=\footnotesize\skwrap}{},
-  where level=%(leaf_level)d{text width=%(leaf)s, font=\scriptsize\skwrap, draw=black!25}{},"""
+%(styles)s"""
+# node styles by role, not by depth: a section without subtopics is its theme, drawn in the themes'
+# column (tier) straight from the root, its papers in the papers' column
+_STYLES = r"""  sksection/.style={text width=%(section)s, font=\footnotesize\bfseries\skwrap, fill=black!4},
+  sktheme/.style={tier=theme, text width=%(topic)s, font=\footnotesize\skwrap},
+  skpapers/.style={tier=papers, text width=%(leaf)s, font=\scriptsize\skwrap, draw=black!25},"""
 
 
 def _leaf(keys: list[str], names: Mapping[str, str]) -> str:
@@ -76,10 +77,10 @@ def forest_tree(
     Sections and topics follow the figure order (section id, then topic id); empty topics and the
     outlier topic are left out. ``names``: cite key -> the paper's short (system) name; a named
     paper's leaf entry reads "AgentTuning (Zeng et al., 2024)", an unnamed one "Zeng et al. (2024)".
-    A flat outline (every section one theme of the same name) is drawn
-    without the section level. A subtopic cites at most ``max_cites`` papers, and at most
-    ``total_cites`` are cited in all (at least one per subtopic), so that the tree of a conference's
-    20 themes fits a page at a readable size instead of being shrunk to fit.
+    A section of one theme of the same name (every section, in a flat outline) is drawn as that
+    theme, in the themes' column, straight from the root. A subtopic cites at most ``max_cites``
+    papers, and at most ``total_cites`` are cited in all (at least one per subtopic), so that the
+    tree of a conference's 20 themes fits a page at a readable size instead of being shrunk to fit.
     """
     if max_cites < 1:
         raise ValueError(f"max_cites must be at least 1, got {max_cites}")
@@ -96,20 +97,17 @@ def forest_tree(
         hex_color = colors.get(int(topic), "#A0A0A0").lstrip("#").upper()
         lines.append(f"\\definecolor{{{_colour_name(int(topic))}}}{{HTML}}{{{hex_color}}}")
     groups = [group for _, group in table.groupby("section", sort=True)]
-    # a flat outline (each section one theme of the same name): root -> themes -> papers
-    flat = all(len(g) == 1 and str(g["section_label"].iloc[0]) == str(g["label"].iloc[0]) for g in groups)
-    levels = _THEME_LEVELS % {"topic_level": 1 if flat else 2, "leaf_level": 2 if flat else 3,
-                              "topic": topic_width, "leaf": leaf_width}
-    if not flat:
-        levels = _SECTION_LEVEL % {"section": section_width} + "\n" + levels
-    body = [(_STYLE % {"levels": levels + "\n"}).rstrip("\n")]
+    styles = _STYLES % {"section": section_width, "topic": topic_width, "leaf": leaf_width}
+    body = [(_STYLE % {"styles": styles + "\n"}).rstrip("\n")]
     body.append(f"  [{{{escape_latex(root)}}}")
     for group in groups:
-        if not flat:
-            body.append(f"    [{{{escape_latex(str(group['section_label'].iloc[0]))}}}")
+        # a section of one theme of the same name is that theme: root -> theme -> papers
+        alone = len(group) == 1 and str(group["section_label"].iloc[0]) == str(group["label"].iloc[0])
+        if not alone:
+            body.append(f"    [{{{escape_latex(str(group['section_label'].iloc[0]))}}}, sksection")
         for row in group.itertuples(index=False):
             colour = _colour_name(int(row.topic))
-            style = f"draw={colour}!80!black, fill={colour}!12, line width=0.6pt"
+            style = f"sktheme, draw={colour}!80!black, fill={colour}!12, line width=0.6pt"
             cites = cited_papers(assignments, topics, int(row.topic), keys)
             label = escape_latex(str(row.label))
             if not cites:
@@ -118,9 +116,9 @@ def forest_tree(
             shown, rest = cites[:max_cites], len(cites) - max_cites
             leaf = _leaf(shown, names or {}) + (f"\\surveykitmore{{{rest}}}" if rest > 0 else "")
             body.append(f"      [{{{label}}}, {style}")
-            body.append(f"        [{{{leaf}}}, draw={colour}!80!black!55]")
+            body.append(f"        [{{{leaf}}}, skpapers, draw={colour}!80!black!55]")
             body.append("      ]")
-        if not flat:
+        if not alone:
             body.append("    ]")
     body.append("  ]")
     body.append("\\end{forest}")
