@@ -330,6 +330,15 @@ def flat_topics(topics):
     return topics.assign(section=range(len(topics)), section_label=topics["label"])
 
 
+def mixed_topics(topics):
+    """The same topics with the last one a section of its own, named as the topic."""
+    mixed = topics.copy()
+    alone = mixed["topic"] == mixed["topic"].max()
+    mixed.loc[alone, "section"] = mixed["section"].max() + 1
+    mixed.loc[alone, "section_label"] = mixed.loc[alone, "label"]
+    return mixed
+
+
 def test_a_flat_outline_has_no_section_level(inputs):
     """A section of one theme of the same name is drawn as the theme, straight from the root (a
     flat outline has no section nodes; a mixed one only for its sections of several themes), the
@@ -340,13 +349,10 @@ def test_a_flat_outline_has_no_section_level(inputs):
     assert text.count("{Tool use \\& APIs}") == 1 and text.count("[") == text.count("]")
     grouped = forest_tree(topics, assignments, keys)
     assert grouped.count(", sksection") == topics["section"].nunique()
-    mixed = topics.copy()
-    alone = mixed["topic"] == mixed["topic"].max()
-    mixed.loc[alone, "section"] = mixed["section"].max() + 1
-    mixed.loc[alone, "section_label"] = mixed.loc[alone, "label"]
+    mixed = mixed_topics(topics)
     text = forest_tree(mixed, assignments, keys)
     assert text.count(", sksection") == mixed["section"].nunique() - 1
-    label = mixed.loc[alone, "label"].iloc[0].replace("&", "\\&")
+    label = str(mixed["label"].iloc[-1]).replace("&", "\\&")
     assert text.count("{" + label + "}") == 1
     assert "tier=theme" in text and "tier=papers" in text
 
@@ -359,11 +365,7 @@ def test_forest_tree_compiles(inputs, tmp_path):
     if not found.stdout.strip():
         pytest.skip("forest.sty is not installed (Debian/Ubuntu: texlive-pictures + texlive-latex-extra)")
     _, assignments, topics, _, _, keys = inputs
-    mixed = topics.copy()  # the last theme a section of its own (drawn straight from the root)
-    alone = mixed["topic"] == mixed["topic"].max()
-    mixed.loc[alone, "section"] = mixed["section"].max() + 1
-    mixed.loc[alone, "section_label"] = mixed.loc[alone, "label"]
-    for outline in (topics, mixed):
+    for outline in (topics, mixed_topics(topics)):
         (tmp_path / "taxonomy_tree.tex").write_text(forest_tree(outline, assignments, keys), encoding="utf-8")
         (tmp_path / "doc.tex").write_text(forest_document(), encoding="utf-8")
         run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
