@@ -44,6 +44,26 @@ def test_a_questionnaire_is_no_survey_of_the_literature() -> None:
     assert kind("Agents", "We comprehensively survey 300 papers on web agents.") == "survey"
 
 
+def test_a_survey_step_of_an_analysis_or_an_argument_is_no_survey() -> None:
+    """A survey counts when it is the paper's lead contribution: "we survey ..." after the paper's
+    own analysis is a step of it (EMNLP-22's fact-checking critique), and a survey presented to
+    back an argument makes a position paper (its climate-reporting paper); "in this survey"
+    counts anywhere."""
+    analysis = ("Fact-checking needs evidence. Here, we contrast automated fact-checking with how "
+                "professionals work. In our analysis, we show that existing task definitions fall short. "
+                "We survey existing fact-checking datasets and find that all of them fail both criteria.")
+    assert kind("Missing Evidence Renders Fact-Checking Unrealistic", analysis) != "survey"
+    argued = ("Training models uses much energy. We argue that this gap is why few papers report energy, "
+              "and present a quantitative survey to demonstrate this. As a remedy, we propose a model "
+              "card for climate reporting.")
+    assert kind("Towards Climate Awareness in Research", argued) == "position"
+    late = ("Agents act in the world. Many methods exist. In this survey, we organise 200 papers on "
+            "agent memory into a taxonomy.")
+    assert kind("Agent Memory", late) == "survey"
+    lead = "We survey the literature on web agents and organise it. We also release a reading list."
+    assert kind("Web Agents", lead) == "survey"
+
+
 def test_benchmark_from_title_and_from_contribution() -> None:
     assert kind("BLADE: Benchmarking Language Model Agents for Data-Driven Science") == "benchmark"
     assert kind("MLAgentBench: Evaluating Language Agents on ML Experimentation") == "benchmark"

@@ -269,6 +269,19 @@ def _own_sentences(abstract: str, roles: Sequence | None) -> list[str]:
     return [s.text for s in split_sentences(abstract) if not is_prior_work(s.text)]
 
 
+def _is_survey_statement(match: re.Match[str], sentence: str, lead: str) -> bool:
+    """Whether an abstract's survey cue makes the paper a survey: "in this survey" / "this review"
+    anywhere; "we survey ..." / "we present a review" only in the paper's lead own sentence (a
+    step of an analysis, "We survey existing fact-checking datasets and find ...", after the
+    paper's own claims, is no survey of the field), never a questionnaire, nor a survey that
+    supports an argument ("We argue that ... and present a quantitative survey")."""
+    if _search(QUESTIONNAIRE, sentence):
+        return False
+    if re.match(r"(?:in )?this (?:survey|review|overview)\b", match.group(0).strip(), _I):
+        return True
+    return sentence == lead and not _search(ABSTRACT_POSITION_WEAK, sentence)
+
+
 def detect_paper_type(paper: Paper | tuple[str, str, str], roles: Sequence | None = None) -> PaperTypeResult:
     """Type of one paper (a :class:`Paper` or ``(paper_id, title, abstract)``), with evidence.
 
@@ -297,6 +310,7 @@ def detect_paper_type(paper: Paper | tuple[str, str, str], roles: Sequence | Non
 
     own = _own_sentences(abstract, roles)
     selfish = [s for s in own if is_self_reference(s)]
+    lead = (selfish or own or [""])[0]
     for kind, pattern, pool in (
         ("position", ABSTRACT_POSITION_STRONG, own),
         ("survey", ABSTRACT_SURVEY, own),
@@ -304,7 +318,7 @@ def detect_paper_type(paper: Paper | tuple[str, str, str], roles: Sequence | Non
     ):
         for sentence in pool:
             match = _search(pattern, sentence)
-            if match and not (kind == "survey" and _search(QUESTIONNAIRE, sentence)):
+            if match and not (kind == "survey" and not _is_survey_statement(match, sentence, lead)):
                 return result(kind, sentence, f"abstract: {match.group(0).strip()}")
 
     contributions = [(s, c) for s in selfish if (c := _contribution(s)) is not None]
@@ -312,6 +326,9 @@ def detect_paper_type(paper: Paper | tuple[str, str, str], roles: Sequence | Non
     named = [pair for pair in contributions if name and name.lower() in pair[0].lower()]
     if contributions:
         sentence, (kind, obj) = (named or contributions)[0]
+        argued = _search(ABSTRACT_POSITION_WEAK, sentence)
+        if kind == "survey" and argued:  # "we argue that ... and present a survey to demonstrate this"
+            return result("position", sentence, f"abstract: {argued.group(0).strip()}")
         if kind in ("benchmark", "system", "survey"):
             return result(kind, sentence, f"contribution: {obj}")
         if named:  # "ConReader: Exploring ..." proposes ConReader: a method, whatever the title asks
