@@ -117,9 +117,12 @@ def test_attribution_rewrites_first_person():
     assert wording == f"{AUTHOR} introduces ToolEmu, a framework."
     plain = "Agents are useful for many tasks today."
     assert attribute(plain) == (plain, False)
-    for lead in ("Subsequently, ", "More specifically, ", "Secondly, ", "Accordingly, "):
+    for lead in ("Subsequently, ", "More specifically, ", "Secondly, ", "Accordingly, ", "As a remedy, ",
+                 "Motivated by these findings, ", "Based on this observation, "):
         wording, _ = attribute(lead + "we explore the applications of agents in three settings.")
         assert wording == f"{AUTHOR} explore the applications of agents in three settings."
+    wording, _ = attribute("Based on GPT-4, we explore agents.")  # not a reference to the context
+    assert wording == f"Based on GPT-4, {AUTHOR} explore agents."
 
 
 def test_classify_roles():
