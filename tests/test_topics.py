@@ -831,3 +831,20 @@ def test_an_unnamed_section_is_split_along_the_tree_and_a_lone_topic_joins_a_nam
     # topics known by their titles alone fit a name their few words never hold when it is the
     # nearest of the outline's names to them
     assert outline(titles={2, 3}) == [("Broad phrase", [2, 3]), ("Shared phrase", [0, 1])]
+
+
+def test_a_pair_label_never_takes_a_phrase_of_the_whole_field():
+    """"A and B" needs a B that points to the topic about as surely as A (half at least): a
+    phrase the rival topics use as much ("NLP tasks") adds papers to any topic and names none
+    (EMNLP-22 had "Semantic parsing and NLP tasks"); a specific one may join."""
+
+    def label(second: str, vector: list[float]) -> str:
+        texts = (["semantic parsing"] * 2 + [second] * 2 + [f"filler{i} words{i}" for i in range(16)]
+                 + ["hate speech"] * 57 + [f"hate speech {second}"] * 3)
+        vectors = np.array([[1.0, 0.0, 0.0]] * 20 + [[0.0, 1.0, 0.0]] * 60)
+        phrases = {"semantic parsing": [1, 0, 0], second: vector, "hate speech": [0, 1, 0]}
+        scorer = _phrase_scorer(texts, vectors, phrases)
+        return scorer.label(np.arange(20), rivals=[np.arange(20, 80)])
+
+    assert label("nlp tasks", [0.55, 0.83, 0.0]) == "Semantic parsing"
+    assert label("text revision", [0.9, 0.0, 0.44]) == "Semantic parsing and text revision"

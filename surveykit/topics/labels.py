@@ -65,6 +65,7 @@ JOIN_BELOW = 0.15  # "A and B" only when the best phrase covers less of the topi
 MIN_PART_PAPERS = 2
 MIN_PART_SHARE = 0.1
 JOIN_GAIN = 0.5  # the second phrase adds at least half as many papers as the first covers
+JOIN_IDENTIFY = 0.5  # ... and points to the topic at least half as surely as the first does
 PARTNERS = 15
 FRAGMENT_SHARE = 0.8
 CONTRAST = 0.5  # weight of the closeness to the corpus's centre, subtracted
@@ -962,7 +963,7 @@ class LabelScorer:
             return self._fallback(members, taken or set())
         best = options[0]
         if best.coverage < JOIN_BELOW:
-            partner = self._partner(best, options, members)
+            partner = self._partner(best, options, members, rivals)
             if partner is not None:
                 # "A and B" only when one phrase cannot cover the topic: none ranked above B
                 # covers as many papers, and A adds papers to B as B adds to A (JOIN_GAIN)
@@ -978,17 +979,27 @@ class LabelScorer:
                     return self.show(joined)
         return self.show(best.term)
 
-    def _partner(self, head: Scored, options: Sequence[Scored], members: np.ndarray) -> Scored | None:
+    def _partner(self, head: Scored, options: Sequence[Scored], members: np.ndarray,
+                 rivals: Sequence[np.ndarray] = ()) -> Scored | None:
+        """The second phrase of an "A and B" label: no word stem of A, in enough papers, adding
+        papers A misses, and pointing to this topic (:meth:`identifies`) at least
+        :data:`JOIN_IDENTIFY` as surely as A does: a phrase of the whole field ("NLP tasks") adds
+        papers to any topic and names none ("Semantic parsing and NLP tasks")."""
         floor = max(MIN_PART_PAPERS, math.ceil(MIN_PART_SHARE * len(members)))
         if head.count < floor:
             return None
+        head_identifies: float | None = None
         for other in options[1:PARTNERS]:
             if _stems(other.term) & _stems(head.term) or other.count < floor:
                 continue
             if len(head.term.split()) + len(other.term.split()) + 1 > MAX_LABEL_WORDS:
                 continue
             added = np.setdiff1d(self.holders(other.term, members), self.holders(head.term, members))
-            if len(added) >= max(1, JOIN_GAIN * head.count):
+            if len(added) < max(1, JOIN_GAIN * head.count):
+                continue
+            if head_identifies is None:
+                head_identifies = float(self.identifies([head.term], members, rivals)[0])
+            if float(self.identifies([other.term], members, rivals)[0]) >= JOIN_IDENTIFY * head_identifies:
                 return other
         return None
 
