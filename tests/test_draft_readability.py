@@ -161,6 +161,29 @@ def test_challenges_are_grouped_statements_citing_the_papers_that_raise_them():
     assert group_challenges(pool) == raised  # deterministic
 
 
+def test_a_field_s_tasks_and_remedies_are_no_open_challenges():
+    """Security tasks ("vulnerability detection"), code "tokens", "large-scale" systems and the
+    paper's own remedy are no limitation or challenge (ML4Code's "Safety" challenge gathered 42
+    papers naming security tasks, its "Efficiency" one code tokens); a vulnerability raised, a
+    model vulnerable to attacks and an expensive process are."""
+    abstracts = {
+        "task": "We propose X. Fuzzing is the standard technique for finding software vulnerabilities.",
+        "tokens": "We propose Y. Large-scale code models still struggle with identifiers split into tokens.",
+        "remedy": "We study Z. To overcome these limitations, we propose a cheaper planner.",
+        "raised": "We propose W. Such agents introduce novel vulnerabilities that demand attention.",
+        "attack": "We propose V. We show that code models are vulnerable to poisoning attacks.",
+        "cost": "We propose U. Annotating programs by hand remains an expensive process.",
+    }
+    corpus = Corpus([Paper(id=p, title=p.upper(), abstract=a) for p, a in abstracts.items()])
+    sentences = {p.id: paper_sentences(p) for p in corpus}
+    pool = challenge_sentences(sentences, list(abstracts), {})
+    assert sorted({s.paper_id for s in pool}) == ["attack", "cost", "raised", "tokens"]
+    raised = {r.challenge.name: r.papers for r in group_challenges(pool)}
+    assert "tokens" not in {p for papers in raised.values() for p in papers}  # a limitation, no challenge
+    assert raised["Safety, security and trust"] == ["raised", "attack"]
+    assert raised["Efficiency and cost"] == ["cost"]
+
+
 def test_fixture_draft_compares_groups_without_connective_chains(tmp_path):
     from tests.test_draft_synthesis import fixture_draft
 

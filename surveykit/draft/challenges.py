@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from surveykit.draft.model import DraftSentence, Paragraph, Ref, Segment
-from surveykit.draft.sentences import SourceSentence
+from surveykit.draft.sentences import SourceSentence, states_a_remedy
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,10 @@ CHALLENGES: tuple[Challenge, ...] = (
               "making", _cues(r"long-horizon|long horizon|plan\w*|reason\w*|multi-step|multi-turn|"
                               r"complex tasks|decision[- ]making")),
     Challenge("Efficiency and cost", "the computational cost, latency and scale of current approaches",
-              _cues(r"cost|efficien|latency|comput\w*|expensive|scal\w*|token|inference time|resource")),
+              # not the words of a field's subject: "tokens" of code, "computer" programs, "large-scale"
+              _cues(r"cost|efficien|latency|computational\w*|compute\b|expensive|(?<![\w-])scal(?:e|es|ing|"
+                    r"able|ability)\b|token (?:cost|usage|consumption|budget)|inference time|"
+                    r"(?:computational|memory) resources|resource[- ](?:intensive|consumption|constrain)")),
     Challenge("Safety, security and trust", "risks such as attacks, unsafe or biased behaviour and privacy",
               _cues(r"safe|safety|attack|secur|vulnerab|risk|harm|privacy|jailbreak|bias|fair|ethic|"
                     r"trust|malicious|misuse|toxic")),
@@ -83,10 +86,13 @@ def challenge_sentences(
     papers: Sequence[str],
     flags: Mapping[str, Mapping[int, bool]],
 ) -> list[SourceSentence]:
-    """The limitation and future-work sentences of ``papers`` (role annotation flags or cue roles)."""
+    """The limitation and future-work sentences of ``papers`` (role annotation flags or cue roles),
+    never the paper's own remedy (a contribution, "To overcome these limitations, we ...")."""
     out = []
     for pid in papers:
         for s in sentences.get(pid, []):
+            if s.role == "contribution" or states_a_remedy(s.text):
+                continue
             if flags.get(pid, {}).get(s.index) or s.role in ("limitation", "future"):
                 out.append(s)
     return out

@@ -85,7 +85,9 @@ _LIMITATION = re.compile(
     r"\b(?:remains?|remained|challeng(?:e|es|ing)|limitations?|limited|struggles?|struggling|fails?|"
     r"failures?|lacks?|lacking|gaps?|far from|non-optimal|suboptimal|bottlenecks?|open (?:problem|"
     r"question|issue)s?|under-?explored|unexplored|difficult|difficulty|hallucinat\w*|insufficient|"
-    r"unreliable|brittle|vulnerab\w+|costly|expensive|unclear|poorly|still)\b",
+    r"unreliable|brittle|vulnerable to|costly|expensive|unclear|poorly|still)\b"
+    # a vulnerability raised, not a task ("vulnerability detection" names a field of ML for code)
+    r"|\b(?:introduc|pos|expos|rais|creat|open|leav|lead)\w* (?:\w+ ){0,3}?vulnerabilit(?:y|ies)\b",
     re.IGNORECASE,
 )
 _FUTURE = re.compile(
@@ -249,6 +251,12 @@ _SOLVES = re.compile(
     r"remed\w*|eliminat\w*|reduc\w*)\b[^.]{0,40}\b(?:limitation|difficult|challenge|issue|problem|gap|risk)",
     re.IGNORECASE,
 )
+
+
+def states_a_remedy(text: str) -> bool:
+    """Whether the sentence states what overcomes a limitation ("To overcome these limitations, we
+    ..."), not a limitation that remains."""
+    return bool(_SOLVES.search(text))
 
 
 def _cues(text: str) -> dict[str, bool]:
