@@ -142,6 +142,13 @@ def test_a_number_not_in_the_cited_abstract_is_a_grounding_problem():
     assert [p.message for p in report.problems] == ["number(s) 52.4% not in a cited abstract"]
 
 
+def _challenge_pool(abstracts: dict[str, str]) -> list:
+    """The challenge sentences of papers made from ``abstracts`` (id -> abstract), no annotation."""
+    corpus = Corpus([Paper(id=p, title=p.upper(), abstract=a) for p, a in abstracts.items()])
+    sentences = {p.id: paper_sentences(p) for p in corpus}
+    return challenge_sentences(sentences, list(abstracts), {})
+
+
 def test_challenges_are_grouped_statements_citing_the_papers_that_raise_them():
     abstracts = {
         "a": "We propose X. However, evaluation on realistic benchmarks remains limited.",
@@ -150,9 +157,7 @@ def test_challenges_are_grouped_statements_citing_the_papers_that_raise_them():
         "d": "We propose W. Inference cost and latency remain a bottleneck for deployment.",
         "e": "We propose V. Agents still fail to generalize to unseen environments.",
     }
-    corpus = Corpus([Paper(id=p, title=p.upper(), abstract=a) for p, a in abstracts.items()])
-    sentences = {p.id: paper_sentences(p) for p in corpus}
-    pool = challenge_sentences(sentences, list(abstracts), {})
+    pool = _challenge_pool(abstracts)
     raised = group_challenges(pool)
     names = [r.challenge.name for r in raised]
     assert 3 <= len(raised) <= 6
@@ -174,9 +179,7 @@ def test_a_field_s_tasks_and_remedies_are_no_open_challenges():
         "attack": "We propose V. We show that code models are vulnerable to poisoning attacks.",
         "cost": "We propose U. Annotating programs by hand remains an expensive process.",
     }
-    corpus = Corpus([Paper(id=p, title=p.upper(), abstract=a) for p, a in abstracts.items()])
-    sentences = {p.id: paper_sentences(p) for p in corpus}
-    pool = challenge_sentences(sentences, list(abstracts), {})
+    pool = _challenge_pool(abstracts)
     assert sorted({s.paper_id for s in pool}) == ["attack", "cost", "raised", "tokens"]
     raised = {r.challenge.name: r.papers for r in group_challenges(pool)}
     assert "tokens" not in {p for papers in raised.values() for p in papers}  # a limitation, no challenge
