@@ -848,3 +848,18 @@ def test_a_pair_label_never_takes_a_phrase_of_the_whole_field():
 
     assert label("nlp tasks", [0.55, 0.83, 0.0]) == "Semantic parsing"
     assert label("text revision", [0.9, 0.0, 0.44]) == "Semantic parsing and text revision"
+
+
+def test_a_field_compound_never_takes_a_verb_and_follows_the_corpus_s_word_order():
+    """"We argue" once and "then argue": a verb, never the noun of "Agent argue"; a noun the corpus
+    puts before the field ("web agents", never "agent web") is composed in that order."""
+    from surveykit.topics import labels as lab
+
+    texts = ["We argue that agents debate. Then argue again.", "The agents act on the web."]
+    assert "argue" in lab.never_nouns(texts) and "agents" not in lab.never_nouns(texts)
+    postings = {"web agents": np.array([0, 1]), "agent safety": np.array([2, 3]),
+                "web": np.array([0, 1, 4]), "safety": np.array([2, 3]), "argue": np.array([4, 5])}
+    scorer = lab.LabelScorer(postings, 6, set(), field="agent", never_nouns={"argue"})
+    assert scorer._composed_phrase("web") == "web agents"
+    assert scorer._composed_phrase("safety") == "agent safety"
+    assert scorer.is_compound_noun("safety") and not scorer.is_compound_noun("argue")

@@ -372,7 +372,7 @@ def _label_scorer(texts: list[str], titles: list[str], analyzer: lab.PhraseAnaly
                            lab.term_documents(titles, analyzer, vocabulary),
                            vectors=vectors, embed_phrases=embed, verbs=verbs,
                            field=lab.field_word(titles, analyzer.stops, verbs),
-                           continued=continued)
+                           continued=continued, never_nouns=lab.never_nouns(lab.evenly(texts)))
 
 
 def _centroid_scores(vectors: np.ndarray, topics: np.ndarray) -> tuple[np.ndarray, dict[int, np.ndarray]]:

@@ -432,6 +432,24 @@ def verb_like_words(texts: Iterable[str], cues: frozenset[str] = VERB_CUES,
     a verb cue ("to answer questions", "we generate"), and the third-person forms of those verbs
     that never follow a determiner ("prompt tuning learns", not "the tests"). POS-free; a phrase
     that starts or ends in one ("answer questions", "models generate") is not a noun phrase."""
+    after, total, determined = _token_contexts(texts, cues)
+    verbs = {t for t, n in after.items() if n >= 2 and n >= share * total[t]}
+    third = {t for t in total if t not in determined and _third_person_of(t, verbs)}
+    return frozenset(verbs | third)
+
+
+def never_nouns(texts: Iterable[str]) -> frozenset[str]:
+    """Words that follow "we" and never a determiner: verbs however rare ("we argue" once, "then
+    argue"), which no label may use as a noun ("Agent argue"). Not a verb test for phrases: a
+    noun may follow "we" in a corpus that never writes "the prompt"."""
+    after, _, determined = _token_contexts(texts, frozenset({"we"}))
+    return frozenset(after) - determined
+
+
+def _token_contexts(texts: Iterable[str], cues: frozenset[str]
+                    ) -> tuple[dict[str, int], dict[str, int], set[str]]:
+    """Per token: how often it follows one of ``cues``, how often it occurs, and whether it ever
+    follows a determiner."""
     after: dict[str, int] = {}
     total: dict[str, int] = {}
     determined: set[str] = set()
@@ -444,9 +462,7 @@ def verb_like_words(texts: Iterable[str], cues: frozenset[str] = VERB_CUES,
             elif previous in DETERMINERS:
                 determined.add(token)
             previous = token
-    verbs = {t for t, n in after.items() if n >= 2 and n >= share * total[t]}
-    third = {t for t in total if t not in determined and _third_person_of(t, verbs)}
-    return frozenset(verbs | third)
+    return after, total, determined
 
 
 def _third_person_of(token: str, verbs: set[str]) -> bool:
@@ -604,10 +620,11 @@ class LabelScorer:
                  vectors: np.ndarray | None = None,
                  embed_phrases: Callable[[list[str]], np.ndarray] | None = None,
                  verbs: Iterable[str] = (), fold: bool = True, field: str | None = None,
-                 continued: Iterable[str] = ()) -> None:
+                 continued: Iterable[str] = (), never_nouns: Iterable[str] = ()) -> None:
         from scipy.sparse import csr_matrix
 
         self.field = field
+        self.never_nouns = frozenset(never_nouns)  # :func:`never_nouns`: no compound's noun
         self.continued = frozenset(continued)
 
         if fold:
@@ -832,7 +849,8 @@ class LabelScorer:
         safety"): not generic, no modifier, verb, gerund or system name, no form of the field."""
         field = self.field
         return (field is not None and " " not in term and fold_word(term) not in self._plain
-                and not is_modifier(term) and term not in self.verbs and not term.endswith("ing")
+                and not is_modifier(term) and term not in self.verbs and term not in self.never_nouns
+                and not term.endswith("ing")
                 and not is_name(term, self.display)
                 and not _stems(term.replace("-", " ")) & _stems(field))
 
@@ -856,12 +874,27 @@ class LabelScorer:
                  * (1 + self.title_share(r.term, members)) for r in rows]
         order = sorted(range(len(rows)), key=lambda i: (-round(prior[i], 9), rows[i].term))
         top = [rows[i] for i in order[:PRESELECT]]
-        composed = [f"{self.field} {r.term}" for r in top]
+        composed = [self._composed_phrase(r.term) for r in top]
         self._composed.update((term, r.term) for term, r in zip(composed, top, strict=True))
         near = self.closeness(composed, members) * self.identifies(composed, members, rivals)
         ranked = [Scored(term, prior[order[i]] * float(near[i]), r.coverage, r.count, r.z)
                   for i, (term, r) in enumerate(zip(composed, top, strict=True))]
         return min(ranked, key=lambda r: (-round(r.score, 9), r.term))
+
+    def _composed_phrase(self, noun: str) -> str:
+        """"<field> <noun>" ("agent safety"), or "<noun> <field>s" when the corpus writes it so
+        and never the other way ("web agents", not "agent web")."""
+        field = self.field or ""
+        fields = (field, field if field.endswith("s") else field + "s")
+
+        def uses(phrases: Iterable[str]) -> int:
+            return max(len(self.postings.get(p, ())) for p in phrases)
+
+        forward = uses(f"{f} {noun}" for f in fields)
+        backward = uses(f"{noun} {f}" for f in fields)
+        if backward >= MIN_PART_PAPERS and not forward:
+            return f"{noun} {fields[1]}"
+        return f"{field} {noun}"
 
     def is_kind_of_field(self, term: str) -> bool:
         """A hyphenated word that names a kind of the field ("multi-agent" in a corpus of agent
