@@ -602,19 +602,26 @@ def merge_singletons(groups: np.ndarray, topic_centroids: np.ndarray,
             break
         topic = min((int(np.flatnonzero(groups == g)[0]) for g in single),
                     key=lambda t: (weights[t], t))
-        best, best_sim = None, -np.inf
-        for g in ids.tolist():
-            if g == groups[topic]:
-                continue
-            inside = groups == g
-            centre = normalise_rows((points[inside] * weights[inside, None]).sum(0, keepdims=True))
-            sim = float(centre[0] @ points[topic])
-            if sim > best_sim:
-                best, best_sim = g, sim
-        groups[topic] = best
+        groups[topic] = nearest_group(topic, [g for g in ids.tolist() if g != groups[topic]],
+                                      groups, points, weights)
     _, first = np.unique(groups, return_index=True)
     renumber = {int(groups[i]): n for n, i in enumerate(sorted(first))}
     return np.array([renumber[int(g)] for g in groups], dtype=int)
+
+
+def nearest_group(topic: int, candidates: Sequence[int], groups: np.ndarray, points: np.ndarray,
+                  weights: np.ndarray) -> int:
+    """Of the section ids ``candidates``, the one whose size-weighted centre (``points``: unit
+    topic centroids, ``weights``: topic sizes, ``groups``: each topic's section) is nearest
+    ``topic``'s centroid by cosine; ties go to the first."""
+    best, best_sim = candidates[0], -np.inf
+    for g in candidates:
+        inside = groups == g
+        centre = normalise_rows((points[inside] * weights[inside, None]).sum(0, keepdims=True))
+        sim = float(centre[0] @ points[topic])
+        if sim > best_sim:
+            best, best_sim = g, sim
+    return best
 
 
 def split_topic(features: np.ndarray, parts: int) -> np.ndarray:

@@ -34,6 +34,7 @@ from surveykit.topics.clustering import (
     LexicalAugmentation,
     group_topics,
     merge_singletons,
+    nearest_group,
     normalise_rows,
     section_range,
     split_in_two,
@@ -527,7 +528,7 @@ def _unnamed(members: dict[int, list[int]], order: list[int],
     for group in order:
         name = section_keys[group][0]
         if len(members[group]) > 1 and not all(
-                scorer.use_share(name, rows_of[t]) > 0
+                scorer.used_in_each(name, [rows_of[t]])
                 or (t in titles and scorer.nearest_name(names, rows_of[t]) in (name, None))
                 for t in members[group]):
             out.append(group)
@@ -541,18 +542,17 @@ def _join_lone_topics(topic_ids: list[int], groups: np.ndarray, centroids: np.nd
     """Each one-topic section joins its nearest section of several topics (size-weighted centre,
     cosine) when that section's name is used by as large a share of its papers as of the
     section's; ``None`` when none joins."""
-    groups = groups.copy()
+    before, groups = groups, groups.copy()  # the sections' centres are those before any joins
     position = {t: i for i, t in enumerate(topic_ids)}
     points = normalise_rows(np.asarray(centroids, dtype=np.float64))
+    weights = np.array([sizes[t] for t in topic_ids], dtype=np.float64)
     several = {g: ts for g, ts in members.items() if len(ts) > 1}
-    centres = {g: normalise_rows(sum(points[position[t]] * sizes[t] for t in ts)[None, :])[0]
-               for g, ts in several.items()}
     changed = False
     for inside in members.values():
         if len(inside) > 1 or not several:
             continue
         topic = inside[0]
-        nearest = max(sorted(several), key=lambda g: float(centres[g] @ points[position[topic]]))
+        nearest = nearest_group(position[topic], sorted(several), before, points, weights)
         name = section_keys[nearest][0]
         section_rows = np.concatenate([rows_of[t] for t in several[nearest]])
         if scorer.use_share(name, rows_of[topic]) >= scorer.use_share(name, section_rows):

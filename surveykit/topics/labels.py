@@ -1021,20 +1021,18 @@ class LabelScorer:
         floor = max(MIN_PART_PAPERS, math.ceil(MIN_PART_SHARE * len(members)))
         if head.count < floor:
             return None
-        head_identifies: float | None = None
-        for other in options[1:PARTNERS]:
-            if _stems(other.term) & _stems(head.term) or other.count < floor:
-                continue
-            if len(head.term.split()) + len(other.term.split()) + 1 > MAX_LABEL_WORDS:
-                continue
-            added = np.setdiff1d(self.holders(other.term, members), self.holders(head.term, members))
-            if len(added) < max(1, JOIN_GAIN * head.count):
-                continue
-            if head_identifies is None:
-                head_identifies = float(self.identifies([head.term], members, rivals)[0])
-            if float(self.identifies([other.term], members, rivals)[0]) >= JOIN_IDENTIFY * head_identifies:
-                return other
-        return None
+        held = self.holders(head.term, members)
+        eligible = [other for other in options[1:PARTNERS]
+                    if not _stems(other.term) & _stems(head.term) and other.count >= floor
+                    and len(head.term.split()) + len(other.term.split()) + 1 <= MAX_LABEL_WORDS
+                    and len(np.setdiff1d(self.holders(other.term, members), held))
+                    >= max(1, JOIN_GAIN * head.count)]
+        if not eligible:
+            return None
+        # one pass over the rivals' centres for the head and every eligible partner
+        sure = self.identifies([head.term, *(o.term for o in eligible)], members, rivals)
+        return next((o for o, s in zip(eligible, sure[1:], strict=True)
+                     if s >= JOIN_IDENTIFY * sure[0]), None)
 
     def holders(self, term: str, members: np.ndarray) -> np.ndarray:
         """The rows of ``members`` whose text holds ``term`` (a composed label: its noun), sorted."""
