@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from surveykit.tables.build import THEME_TABLE
+
 TREE_FILE = "taxonomy_tree.tex"
 TREE_LABEL = "fig:taxonomy-tree"
 
@@ -42,7 +44,6 @@ FIGURE_PLACES = {
 DATED_FIGURES = frozenset({"papers_per_year"})
 _OWN_FLOAT = re.compile(r"\\begin\{(?:table\*?|longtable|landscape|sidewaystable|figure\*?|xltabular)\}")
 _LABEL = re.compile(r"\\label\{([^}]+)\}")
-THEME_TABLE = re.compile(r"topic_(\d+)")  # the tables stage's table of one theme's papers
 _CAPTION_FILE_SUFFIX = ".caption.txt"
 
 
@@ -65,9 +66,16 @@ class Asset:
         return FIGURE_PLACES.get(self.name, "taxonomy")
 
 
+def theme_of(asset: Asset) -> int | None:
+    """The theme (topic id) of one theme's table of papers (``tables/topic_NN``); None for a
+    table of the whole corpus or a figure."""
+    match = THEME_TABLE.fullmatch(asset.name) if asset.kind == "table" else None
+    return int(match.group(1)) if match else None
+
+
 def is_theme_table(asset: Asset) -> bool:
     """One theme's table of papers (``tables/topic_NN``), not a table of the whole corpus."""
-    return asset.kind == "table" and THEME_TABLE.fullmatch(asset.name) is not None
+    return theme_of(asset) is not None
 
 
 def _humanise(name: str) -> str:

@@ -11,7 +11,7 @@ import pandas as pd
 from surveykit.config import SurveyConfig
 from surveykit.corpus.bundled import is_bundled_corpus, source_files, title_for
 from surveykit.corpus.model import Corpus
-from surveykit.draft.assets import THEME_TABLE, TREE_LABEL, Asset, is_theme_table
+from surveykit.draft.assets import TREE_LABEL, Asset, is_theme_table, theme_of
 from surveykit.draft.model import (
     Cite,
     DraftSentence,
@@ -335,13 +335,13 @@ class Framing:
 
     def _table_phrase(self, table: Asset) -> str:
         """What a table shows, in one clause (after its reference)."""
-        match = THEME_TABLE.fullmatch(table.name)
-        if match:
-            rows = self.topics[self.topics["topic"] == int(match.group(1))]
+        theme = theme_of(table)
+        if theme is not None:
+            rows = self.topics[self.topics["topic"] == theme]
             if len(rows):
-                n = len(self.members(int(match.group(1))))
-                theme = rows["label"].iloc[0]
-                return f" compares the {_count(n, 'paper')} on {theme} by {self.table_facets()}."
+                n = len(self.members(theme))
+                label = rows["label"].iloc[0]
+                return f" compares the {_count(n, 'paper')} on {label} by {self.table_facets()}."
         if table.name == "benchmarks":
             return " lists the benchmarks and data sets of the corpus with the sizes their abstracts state."
         return f" shows the {_caption_phrase(table.caption)}."

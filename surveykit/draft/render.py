@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -205,15 +205,10 @@ class MarkdownRenderer:
         """A tables-stage Markdown table with its citation cells (``key1, key2``) rendered as the
         prose cites them: linked author-year labels."""
         lines = text.splitlines()
-        for i, line in enumerate(lines):
-            if i < 2 or not line.startswith("|"):  # the header and the rule
-                continue
-            cells = _MD_CELL.split(line.strip().strip("|"))
-            keys = [cite_cell_keys(cell, self.labels) for cell in cells]
-            if any(keys):
-                lines[i] = "| " + " | ".join(
-                    ", ".join(self.cite(Cite((key,), textual=True)) for key in k) if k else c.strip()
-                    for c, k in zip(cells, keys, strict=True)) + " |"
+        for i, cells, keys in table_cite_cells(text, self.labels):
+            lines[i] = "| " + " | ".join(
+                ", ".join(self.cite(Cite((key,), textual=True)) for key in k) if k else c.strip()
+                for c, k in zip(cells, keys, strict=True)) + " |"
         return "\n".join(lines)
 
     def table(self, table: Float) -> str:
@@ -230,6 +225,18 @@ def cite_cell_keys(cell: str, known: Collection[str]) -> list[str]:
     """The citation keys of a Markdown table cell that holds only keys (``k1, k2``), else []."""
     keys = [k.strip() for k in re.sub(r"\\([^A-Za-z0-9\s])", r"\1", cell).split(",")]
     return keys if keys and all(k in known for k in keys) else []
+
+
+def table_cite_cells(text: str, known: Collection[str]) -> Iterator[tuple[int, list[str], list[list[str]]]]:
+    """For each body row of a Markdown table that cites: its line number, its cells and each
+    cell's keys (:func:`cite_cell_keys`; [] for a cell of text)."""
+    for i, line in enumerate(text.splitlines()):
+        if i < 2 or not line.startswith("|"):  # the header and the rule
+            continue
+        cells = _MD_CELL.split(line.strip().strip("|"))
+        keys = [cite_cell_keys(cell, known) for cell in cells]
+        if any(keys):
+            yield i, cells, keys
 
 
 def anchor(label: str) -> str:
@@ -331,9 +338,8 @@ def render_markdown(document: SurveyDocument, papers: Mapping[str, Paper]) -> st
         }
     )
     tables = [f.markdown for f in document.floats() if f.kind == "table" and f.rows is None and f.markdown]
-    cited = sorted(set(cited) | {k for text in tables for line in text.splitlines()[2:]
-                                 for cell in _MD_CELL.split(line.strip().strip("|"))
-                                 for k in cite_cell_keys(cell, papers)})
+    cited = sorted(set(cited) | {k for text in tables for _, _, keys in table_cite_cells(text, papers)
+                                 for cell in keys for k in cell})
     labels = cite_labels({k: papers[k] for k in cited if k in papers})
     renderer = MarkdownRenderer(labels, numbering(document))
     references = sorted(labels.items(), key=lambda kv: (kv[1].authors.lower(), kv[1].year, kv[0]))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +17,7 @@ from surveykit.bib.latex import keep_scripts
 from surveykit.config import SurveyConfig
 from surveykit.corpus.bundled import NEUTRAL_TITLE  # noqa: F401 - re-exported
 from surveykit.corpus.model import Corpus
-from surveykit.draft.assets import find_figures, find_tables
+from surveykit.draft.assets import find_figures, find_tables, is_theme_table, theme_of
 from surveykit.draft.backend import BackendConfig, ChatBackend, RewriteReport, rewrite_document
 from surveykit.draft.bibstyle import write_style
 from surveykit.draft.compile import CompileReport, cited_text, compile_tex
@@ -109,11 +108,11 @@ def draft_document(
 def largest_topic_tables(tables: list[Any], topics: pd.DataFrame, cap: int) -> list[Any]:
     """The tables without the per-topic ones beyond the ``cap`` largest themes (0: all kept);
     every theme's table stays in tables/ (``.tex``, ``.csv``) and its section names the CSV."""
-    found = [t for t in tables if re.fullmatch(r"topic_(\d+)", t.name)]
+    found = [t for t in tables if is_theme_table(t)]
     if not cap or len(found) <= cap:
         return tables
     sizes = {int(t): int(n) for t, n in zip(topics["topic"], topics["size"], strict=True)}
-    ranked = sorted(found, key=lambda t: (-sizes.get(int(t.name[6:]), 0), t.name))
+    ranked = sorted(found, key=lambda t: (-sizes.get(theme_of(t), 0), t.name))
     dropped = {t.name for t in ranked[cap:]}
     return [t for t in tables if t.name not in dropped]
 

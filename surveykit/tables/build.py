@@ -65,6 +65,7 @@ DEFAULT_TOPIC_COLUMNS = (
 REF = "Ref"
 OUTLIER_TOPIC = -1
 RELATED_SURVEYS = "related_surveys"  # the table of the corpus's own surveys
+THEME_TABLE = re.compile(r"topic_(\d+)")  # the name of the table of one theme's papers (topic_NN)
 
 
 class TableError(ValueError):
@@ -419,7 +420,7 @@ def table_caption(name: str, topics: pd.DataFrame | None = None) -> str:
         return "Benchmarks and datasets, with the sizes their abstracts state."
     if name == RELATED_SURVEYS:
         return "Related surveys and reviews of the field."
-    match = re.fullmatch(r"topic_(\d+)", name)
+    match = THEME_TABLE.fullmatch(name)
     if match and topics is not None:
         row = topics[topics["topic"] == int(match.group(1))]
         if len(row):
