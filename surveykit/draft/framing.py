@@ -399,17 +399,19 @@ class Framing:
         sentences = []
         for section, built in zip(self.section_ids(), sections, strict=False):
             ids = self.section_members(section)
-            n_themes = len(built.subsections) or 1
+            n_themes = len(built.subsections)  # 0: the section is one theme
             parts: list[Segment] = [
                 f"{_capital(_theme(built.title))} (",
                 Ref(built.label, "Section"),
-                f") spans {_count(len(ids), 'paper')} in {_count(n_themes, 'theme')}",
+                f") spans {_count(len(ids), 'paper')}"
+                + (f" in {_count(n_themes, 'theme')}" if n_themes else ""),
             ]
             finding = self._dominant_value(ids)
             if finding:
                 phrase, papers = finding
-                parts += [f"; its most common approach is that {len(papers)} of them {phrase} "]
-                parts += self.cite_group(papers)
+                group = self.cite_group(papers)  # [cite] or ["among them ", cite]
+                parts += [f"; most often, {_count(len(papers), 'paper')} {phrase}"]
+                parts += [f", {group[0]}", *group[1:]] if isinstance(group[0], str) else group
                 parts.append(".")
                 sentences.append(DraftSentence(parts, "summary", tuple(self.cited(papers))))
             else:
