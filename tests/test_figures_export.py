@@ -77,6 +77,31 @@ def test_pdf_has_printed_size(built):
     assert float(box.width) == pytest.approx(7 * 72, abs=1)  # double column
 
 
+def test_pdf_is_drawn_edge_to_edge(browser):
+    """The PDF page shows the whole figure at its size (as the PNG does): an x-axis title just
+    above the bottom edge is drawn at 0.75 pt per CSS pixel from the page's corner, not shrunk
+    and pushed down under a print margin that cuts it off."""
+    import plotly.graph_objects as go
+    from pypdf import PdfReader
+
+    fig = go.Figure(go.Bar(x=[1, 2, 3], y=[3, 1, 2]))
+    fig.update_layout(width=400, height=200, margin=dict(l=30, r=0, t=0, b=36), xaxis_title="Year")
+    page = PdfReader(io.BytesIO(browser.render(fig, "pdf"))).pages[0]
+    placed = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip() == "Year":
+            placed.append((cm, tm))
+
+    page.extract_text(visitor_text=visit)
+    assert placed, "the axis title is missing from the PDF"
+    cm, tm = placed[0]
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx((300, 150))
+    assert cm[0] == pytest.approx(0.75, abs=1e-4) and cm[4] == pytest.approx(0, abs=0.01)
+    baseline = cm[3] * tm[5] + cm[5]  # in points above the page's bottom edge
+    assert 0 < baseline < 8
+
+
 def test_sparse_data_exports(browser, tmp_path):
     corpus, assignments, topics, embeddings, attributes, keys = make_inputs((1, 2, 1, 1), years=(2019, 2023))
     figures = SurveyFigures(None, corpus, assignments, topics, embeddings, attributes, keys,

@@ -15,6 +15,11 @@ Determinism: HTML uses a fixed ``div_id`` and the traces carry fixed ``uid`` s; 
 SVG clip-path ids from a random per-figure id, which :func:`stable_svg` replaces by a fixed one.
 PNG output is byte-stable for the same Chromium; Chromium's PDF carries creation dates, which
 :func:`stable_pdf` blanks out in place (same length, so the cross-reference table stays valid).
+
+PDF pages: kaleido 1.x prints a page the size of the figure with 0.1 in print margins, so the
+figure is drawn 0.1 in lower and further right and its bottom and right edges are cut (an x-axis
+title under the axis disappears). :func:`print_without_margins` prints the same page with no
+margins, so the PDF shows exactly what the PNG and SVG show.
 """
 
 from __future__ import annotations
@@ -122,6 +127,7 @@ class BrowserSession:
     async def _start(self) -> Any:
         import kaleido  # imported here: it is only needed when a browser exists
 
+        print_without_margins()
         browser = kaleido.Kaleido(n=1, timeout=self.timeout, mathjax=False, path=self.browser_path)
         await browser.open()
         return browser
@@ -178,6 +184,36 @@ class BrowserSession:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# --- PDF pages -------------------------------------------------------------------------------
+
+# Chromium's Page.printToPDF (DevTools protocol): the page size comes from the @page rule kaleido
+# writes (the figure's size); margins in inches.
+PRINT_TO_PDF = {"printBackground": True, "preferCSSPageSize": True, "pageRanges": "1",
+                "marginTop": 0, "marginBottom": 0, "marginLeft": 0, "marginRight": 0}
+
+
+async def _print_pdf(tab: Any) -> str:
+    """The page of ``tab`` printed to PDF (base64), edge to edge."""
+    response = await tab.send_command("Page.printToPDF", params=dict(PRINT_TO_PDF))
+    if "error" in response:
+        raise FigureExportError(f"Chromium could not print the figure to PDF: {response['error']}")
+    return response["result"]["data"]
+
+
+def print_without_margins() -> bool:
+    """Make kaleido print PDF pages without margins (module docstring); False (and kaleido's own
+    printing kept) when this kaleido has no separate print step to replace."""
+    try:
+        from kaleido._kaleido_tab import _devtools_utils as devtools
+    except ImportError:
+        devtools = None
+    if devtools is None or not callable(getattr(devtools, "print_pdf", None)):
+        logger.warning("this kaleido has no print_pdf step: PDF figures may lose their bottom edge")
+        return False
+    devtools.print_pdf = _print_pdf
+    return True
 
 
 # --- determinism -----------------------------------------------------------------------------
