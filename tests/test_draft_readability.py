@@ -207,3 +207,14 @@ def test_an_author_less_paper_cites_by_a_short_label():
     assert short_label("IM2: an Interpretable and Multi-category Integrated Metric Framework") == "IM2"
     assert short_label("A Comprehensive Comparison of Neural Networks as Cognitive Models of Inflection") == \
         "A Comprehensive Comparison of Neural\u2026"
+
+
+def test_a_sentence_the_drafter_writes_never_opens_with_a_digit():
+    """Counts that open the drafter's sentences are spelled out; quoted abstract text is kept."""
+    written = DraftSentence(["9 earlier surveys of the field are part of the corpus."], "structural")
+    assert written.segments[0] == "Nine earlier surveys of the field are part of the corpus."
+    assert DraftSentence(["21 papers build agents."], "summary").segments[0].startswith("Twenty-one papers")
+    for kept in ("120 papers build agents.", "2024 saw 31 papers.", "3D scenes are hard."):
+        assert DraftSentence([kept], "summary").segments[0] == kept
+    quoted = DraftSentence(["9 tasks are solved.", Cite(("k",))], "extract", paper_ids=("p",))
+    assert quoted.segments[0] == "9 tasks are solved."

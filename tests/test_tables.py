@@ -126,6 +126,20 @@ def test_benchmark_table_lists_the_benchmarks_of_the_bundled_corpus(bundled):
     assert rows.at["MLAgentBench", "Size"] == "13 tasks"
     assert rows.at["TravelPlanner", "Kind"] == "Studied"
     assert "111 problems" in rows.at["MM-Bench", "Size"]
+    # the year its reference cites: on arXiv in 2023, published at ICML 2024
+    assert rows.at["MLAgentBench", "Year"] == "2024"
+
+
+def test_year_cells_give_the_year_the_row_cites(bundled):
+    """A row's Year is the year of the reference in its Ref cell (the venue's year for a
+    published paper), never the arXiv year next to a citation of the published version."""
+    corpus, attributes, assignments, topics, keys = bundled
+    paper = next(p for p in corpus.papers if p.title.startswith("diff History"))
+    assert (paper.year, paper.venue) == (2023, "ICML 2024")
+    frame = topic_attribute_table(corpus, attributes, assignments, topics, keys,
+                                  topic=int(assignments.at[paper.id, "topic"]))
+    row = frame[frame["Paper"].str.startswith("diff History")].iloc[0]
+    assert row["Year"] == "2024"
 
 
 def test_build_tables_writes_every_format(bundled, tmp_path):

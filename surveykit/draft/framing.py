@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from surveykit.bib.venues import citation_year
 from surveykit.config import SurveyConfig
 from surveykit.corpus.bundled import is_bundled_corpus, source_files, title_for
 from surveykit.corpus.model import Corpus
@@ -243,7 +244,7 @@ class Framing:
         sentence (surveys are discussed here, not in the subject sections)."""
         if not self.related:
             return None
-        ids = sorted(self.related, key=lambda p: (-(self.corpus[p].year or 0), self.key(p)))
+        ids = sorted(self.related, key=lambda p: (-(citation_year(self.corpus[p]) or 0), self.key(p)))
         n = len(ids)
         cap = self.options.discussed_per_theme
         if cap and n > cap:  # a big corpus: the newest few, the rest stay in the bibliography
@@ -295,7 +296,8 @@ class Framing:
         """Where the papers came from, read from the papers themselves (the notebooks after the
         first open the saved corpus, with the config's ``sources``, not ``--source``)."""
         if is_bundled_corpus(self.corpus):
-            return f"surveykit's bundled corpus ({self.corpus.name})"
+            return ("surveykit's bundled corpus, a copied Daily Papers listing page with a metadata "
+                    "file of arXiv identifiers, authors, years and venues")
         names = source_files(self.corpus)
         if not names:  # papers made in code, or by a service without a file
             return "the sources of survey.toml"

@@ -17,11 +17,36 @@ Sentence kinds (the grounding rule, checked by :mod:`surveykit.draft.grounding`)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 KINDS = ("extract", "summary", "rewritten", "structural")
+WRITTEN_KINDS = ("summary", "structural")  # the drafter's own wording (extracts stay verbatim)
+
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "  # noqa: SIM905
+          "fifteen sixteen seventeen eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()  # noqa: SIM905
+_LEADING_COUNT = re.compile(r"^(\d{1,2}) (?=[a-z])")
+
+
+def number_words(n: int) -> str:
+    """0-99 in words ("nine", "twenty-one")."""
+    if n < 20:
+        return _UNITS[n]
+    tens, unit = divmod(n, 10)
+    return _TENS[tens - 2] + (f"-{_UNITS[unit]}" if unit else "")
+
+
+def spelled_start(text: str) -> str:
+    """A sentence that opens with a count below 100 opens with it in words ("9 earlier
+    surveys ..." -> "Nine earlier surveys ..."), as style guides ask."""
+    match = _LEADING_COUNT.match(text)
+    if not match:
+        return text
+    word = number_words(int(match.group(1)))
+    return word[:1].upper() + word[1:] + text[match.end(1):]
 
 
 @dataclass(frozen=True)
@@ -66,6 +91,8 @@ class DraftSentence:
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown sentence kind {self.kind!r}; known: {', '.join(KINDS)}")
+        if self.kind in WRITTEN_KINDS and self.segments and isinstance(self.segments[0], str):
+            self.segments = [spelled_start(self.segments[0]), *self.segments[1:]]
 
     @property
     def cites(self) -> list[Cite]:

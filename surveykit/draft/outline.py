@@ -64,7 +64,11 @@ from surveykit.draft.text import (  # noqa: F401  (re-exported: tests and caller
     short_name,
 )
 from surveykit.draft.themes import ThemeSections
-from surveykit.tables.build import CAPS_ABOVE, OUTLIER_TOPIC  # CAPS_ABOVE: tables and draft capped above
+from surveykit.tables.build import (  # CAPS_ABOVE: tables and draft capped above
+    CAPS_ABOVE,
+    OUTLIER_TOPIC,
+    cited_year,
+)
 
 # The cap that keeps the draft a readable survey at any corpus size: each theme discusses its most
 # central papers (highest topic score) and points to tables/topic_NN.csv for the rest; a citation
@@ -328,7 +332,7 @@ class Drafter(ThemeSections, Framing):
                         [
                             [name, " ", Cite((self.key(pid),))],
                             [str(row.label)],
-                            [str(paper.year or "")],
+                            [cited_year(paper)],  # the cite's year, with its venue
                             [paper.venue or paper.arxiv_id and "arXiv" or ""],
                         ]
                     )

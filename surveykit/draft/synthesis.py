@@ -56,6 +56,7 @@ PHRASES: dict[tuple[str, str], tuple[str, str]] = {
         "adds self-reflection or verification", "add self-reflection or verification"),
     ("components", "code_execution"): ("acts by writing and running code", "act by writing and running code"),
     ("components", "safety"): ("addresses safety and attacks", "address safety and attacks"),
+    ("domain", "games"): ("targets games", "target games"),  # not "games tasks"
 }
 
 MAX_NAMED = 4  # a larger group is counted, with a parenthetical citation of all its papers

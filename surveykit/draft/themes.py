@@ -16,6 +16,7 @@ from surveykit.draft.model import (
     Ref,
     Section,
     Segment,
+    number_words,
 )
 from surveykit.draft.sentences import AUTHOR
 from surveykit.draft.synthesis import (
@@ -43,16 +44,12 @@ from surveykit.draft.text import (
     short_name,
 )
 
-_NUMBER_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "  # noqa: SIM905
-                 "fifteen sixteen seventeen eighteen nineteen twenty").split()
-
-
 PAPERS_PER_PARAGRAPH = 6
 CONTRASTS = ("In contrast, ", "By contrast, ")  # the second and third group of an exclusive facet
 
 
 def _number_word(n: int) -> str:
-    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
+    return number_words(n) if 0 <= n <= 20 else str(n)
 
 
 class ThemeSections:
@@ -169,7 +166,7 @@ class ThemeSections:
                      labels: Mapping[tuple[str, str], str], contrast: bool | str = False,
                      facets: Sequence[Any] = ()) -> DraftSentence | None:
         """What a group shares: ``Eleven papers (...) plan or search explicitly; six of them also
-        fine-tune the model on curated data (...), and four target games tasks (...).`` The other
+        fine-tune the model on curated data (...), and four target games (...).`` The other
         values come from the attribute table (each clause cites the papers with that value); without
         one, a two-word term most of the group's abstracts use (citing those papers)."""
         shared = self._shared_values(group, [f for f in facets if f is not facet], labels)

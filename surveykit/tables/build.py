@@ -38,6 +38,7 @@ from surveykit import io
 from surveykit.attributes.benchmarks import title_name
 from surveykit.attributes.extract import BENCHMARK_ATTRIBUTE, JOIN, AttributeTable
 from surveykit.bib.entries import short_label
+from surveykit.bib.venues import citation_year
 from surveykit.corpus.model import Corpus
 from surveykit.tables.export import (
     CHECK,
@@ -152,7 +153,7 @@ def topic_attribute_table(
         row = {
             "Paper": short_name(paper.title),
             REF: keys.get(paper_id, ""),
-            "Year": "" if paper.year is None else str(paper.year),
+            "Year": cited_year(paper),
         }
         for attribute in columns:
             value = cells[attribute].get(paper_id, "")
@@ -284,6 +285,14 @@ def overview_table(
     return _with_cites(pd.DataFrame(rows, columns=columns), ["Representative"], corpus, keys)
 
 
+def cited_year(paper: Any) -> str:
+    """The Year cell of a row that cites the paper: the year its reference gives
+    (:func:`~surveykit.bib.venues.citation_year`: ``ICLR 2024`` for a paper on arXiv since 2023),
+    so the row never reads "Wang et al. (2024) ... 2023"; empty when unknown."""
+    year = citation_year(paper)
+    return "" if year is None else str(year)
+
+
 def related_surveys_table(corpus: Corpus, related: Sequence[str], keys: Mapping[str, str],
                           width: int | None = None) -> pd.DataFrame:
     """The "Related surveys" group: one row per survey or review (``Ref``, ``Survey``, ``Year``),
@@ -296,7 +305,7 @@ def related_surveys_table(corpus: Corpus, related: Sequence[str], keys: Mapping[
         title = " ".join((paper.title or "").split())
         if width is not None:
             title = textwrap.shorten(title, width=width, placeholder="\u2026")
-        rows.append({REF: keys.get(paper_id, ""), "Survey": title, "Year": str(paper.year or "")})
+        rows.append({REF: keys.get(paper_id, ""), "Survey": title, "Year": cited_year(paper)})
     frame = pd.DataFrame(rows, columns=[REF, "Survey", "Year"])
     frame = frame.sort_values(["Year", "Survey"], ascending=[False, True], kind="stable")
     if not any(frame["Year"]):  # no year known: the column says nothing
@@ -373,7 +382,7 @@ def benchmark_table(
             {
                 "Name": name,
                 REF: keys.get(paper_id, ""),
-                "Year": "" if paper.year is None else str(paper.year),
+                "Year": cited_year(paper),
                 "Kind": kind,
                 "Size": column["size"].get(paper_id, ""),
                 "Domain": column["domain"].get(paper_id, ""),
