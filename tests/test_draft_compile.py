@@ -110,3 +110,39 @@ def test_a_work_without_a_year_is_cited_as_n_d(tmp_path, need_tex):
     assert report.status == "ok", report.message
     text = " ".join(PdfReader(report.pdf).pages[0].extract_text().split())
     assert "Smith (n.d.)" in text and "Jones (2021)" in text and "()" not in text
+
+
+def test_markdown_year_suffixes_are_the_pdfs(tmp_path, need_tex):
+    """Two "Wang et al. (2024)": the Markdown gives "a" and "b" as the PDF's bibliography style
+    does (by the authors' full names, not by cite key)."""
+    import re
+
+    from surveykit.bib.writer import write_bib
+    from surveykit.corpus.model import Paper
+    from surveykit.draft.bibstyle import STYLE, write_style
+    from surveykit.draft.render import cite_labels
+
+    papers = {
+        "aaaWang2024": Paper(title="Executable code actions", year=2024, id="p1",
+                             authors=["Wang, Xingyao", "Chen, Yangyi", "Yuan, Lifan"]),
+        "zzzWang2024": Paper(title="A survey of agents", year=2024, id="p2",
+                             authors=["Wang, Lei", "Ma, Chen", "Feng, Xueyang"]),
+        "mmmWang2024": Paper(title="Émigré agents", year=2024, id="p3",
+                             authors=["Wang, Élise", "Li, Bo", "Wu, An"]),
+    }
+    write_style(tmp_path)
+    write_bib(papers.values(), tmp_path / "refs.bib", pinned={p.id: key for key, p in papers.items()})
+    tex = tmp_path / "doc.tex"
+    tex.write_text("\\documentclass{article}\\usepackage[round]{natbib}\\begin{document}\n"
+                   + " ".join(f"\\citet{{{key}}}." for key in papers)
+                   + f"\n\\bibliographystyle{{{STYLE}}}\\bibliography{{refs}}\\end{{document}}\n",
+                   encoding="utf-8")
+    assert compile_tex(tex, tmp_path / "refs.bib").status == "ok"
+    from surveykit.draft.compile import BUILD_DIR
+
+    bbl = (tmp_path / BUILD_DIR / "doc.bbl").read_text(encoding="utf-8")
+    in_pdf = {m.group(2): m.group(1) for m in re.finditer(
+        r"\\bibitem\[[^\n]*?natexlab\{(\w)\}[^\n]*\]\{(\w+)\}", bbl)}
+    labels = cite_labels(papers)
+    assert in_pdf == {key: label.year[-1] for key, label in labels.items()}
+    assert in_pdf["zzzWang2024"] == "b" and in_pdf["aaaWang2024"] == "c"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,7 +27,7 @@ from surveykit.bib.entries import short_label
 from surveykit.bib.latex import escape_latex
 from surveykit.bib.venues import citation_year  # the year references.bib cites
 from surveykit.corpus.model import Paper
-from surveykit.corpus.names import family_name
+from surveykit.corpus.names import family_name, to_bibtex_name
 from surveykit.draft.model import (
     Cite,
     DraftSentence,
@@ -150,11 +151,33 @@ def reference_text(paper: Paper) -> str:
     return " ".join(md_text(p) if i == 0 else p for i, p in enumerate(parts))
 
 
+def _sortified(text: str) -> str:
+    """BibTeX's ``purify$`` + lower case: letters, digits and spaces (accents dropped)."""
+    plain = unicodedata.normalize("NFKD", latex_to_unicode(text))
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).replace("-", " ").replace("~", " ")
+    return re.sub(r"[^0-9a-z ]", "", plain.lower())
+
+
+def bibliography_order(paper: Paper, key: str) -> tuple[str, str]:
+    """Where the PDF's bibliography style sorts a paper among those with its label
+    (``surveykit-natbib.bst``: each author as "family given", the year before the second author of
+    three or more, then the cite key), so the Markdown's "2024a"/"2024b" are the PDF's."""
+    authors = [to_bibtex_name(a) for a in paper.authors if a.strip()]
+    names = []
+    for index, author in enumerate(authors):
+        family, _, given = author.partition(",")
+        if index == 1 and len(authors) > 2:
+            names.append("zz" + str(citation_year(paper) or ""))
+        names.append(_sortified(f"{family} {given}".strip()))
+    return "   ".join(names), key
+
+
 def cite_labels(papers: Mapping[str, Paper]) -> dict[str, CiteLabel]:
-    """key -> label, with ``a``/``b`` suffixes where author label and year collide (like natbib)."""
+    """key -> label, with ``a``/``b`` suffixes where author label and year collide, given in the
+    order of the PDF's bibliography (:func:`bibliography_order`), as natbib gives them."""
     base = {key: (author_label(p), str(citation_year(p) or "n.d.")) for key, p in papers.items()}
     groups: dict[tuple[str, str], list[str]] = {}
-    for key in sorted(base):
+    for key in sorted(base, key=lambda k: bibliography_order(papers[k], k)):
         groups.setdefault(base[key], []).append(key)
     out = {}
     for (authors, year), keys in groups.items():
