@@ -108,7 +108,11 @@ def test_topic_table_has_check_marks_and_cite_keys(bundled):
 def test_overview_table(bundled):
     corpus, attributes, assignments, topics, keys = bundled
     frame = overview_table(corpus, attributes, assignments, topics, keys, n_terms=2, n_cites=2)
-    assert list(frame.columns) == ["Section", "Topic", "Papers", "Key terms", "Representative"]
+    assert list(frame.columns) == ["Section", "Topic", "Papers", "Years", "Key terms", "Representative"]
+    members = assignments.index[assignments["topic"] == 0]
+    years = [corpus[p].year for p in members]
+    assert frame.iloc[0]["Years"] == f"{min(years)}\u2013{max(years)}"  # the span the text cites
+    assert "Years" not in overview_table(corpus, attributes, None, topics, keys).columns
     assert frame["Topic"].tolist() == ["Memory & planning", "Multi-agent {systems}", "Benchmarks_100%"]
     assert frame.iloc[0]["Key terms"] == "memory, planning"
     assert frame.iloc[0]["Representative"] == "key0:0,key3:3"

@@ -160,9 +160,11 @@ def build_document(
         comparison.blocks.insert(0, _representatives_paragraph(table_floats[0]))
     comparison.blocks += table_floats + [_figure_float(f, draft_dir) for f in comparison_figures]
 
+    intro_figures = [f for f in placed_figures if f.place == "introduction"]
     introduction = drafter.introduction(
-        topical, has_comparison=True, related_table=_table_float(related[0], draft_dir) if related else None)
-    for fig in (f for f in placed_figures if f.place == "introduction"):
+        topical, has_comparison=True, related_table=_table_float(related[0], draft_dir) if related else None,
+        years_figure=next((f.label for f in intro_figures if f.name in DATED_FIGURES and f.label), None))
+    for fig in intro_figures:
         sentence = DraftSentence(
             [Ref(fig.label, "Figure"), f" shows the {_caption_phrase(fig.caption)}."], "structural")
         introduction.blocks.insert(1, Paragraph([sentence]))

@@ -61,12 +61,13 @@ class Framing:
     """The framing sections of :class:`~surveykit.draft.outline.Drafter`."""
 
     def introduction(self, sections: list[Section], has_comparison: bool,
-                     related_table: Float | None = None) -> Section:
+                     related_table: Float | None = None, years_figure: str | None = None) -> Section:
         """Scope and size, how the corpus was built, the related surveys (with their table, when
-        the tables stage wrote one) and the roadmap."""
+        the tables stage wrote one) and the roadmap; ``years_figure``: the label of the figure of
+        papers per year, which the count of papers per year refers to (else the overview table)."""
         sec = Section("Introduction", "sec:introduction")
         ids = list(self.assignments.index)
-        framing = self.field_framing(sections)
+        framing = self.field_framing(sections, years_figure)
         if framing:
             sec.blocks.append(framing)
         years = self.years(ids)
@@ -155,8 +156,9 @@ class Framing:
                 facts.append(("components", COMPONENT_NAMES.get(flag, flag), int(n)))
         return facts
 
-    def field_framing(self, sections: list[Section]) -> Paragraph | None:
-        """Scope, size, years, themes and the main approaches of the field, from the corpus."""
+    def field_framing(self, sections: list[Section], years_figure: str | None = None) -> Paragraph | None:
+        """Scope, size, years, themes and the main approaches of the field, from the corpus; the
+        papers per year refer to ``years_figure`` (a label) when given, else the overview table."""
         ids = list(self.assignments.index)
         if not ids:
             return None
@@ -189,8 +191,8 @@ class Framing:
                 else:
                     text = (f"Most papers appeared in {peak} ({years.count(peak)}), "
                             f"{len(recent)} in {last} (")
-                sentences.append(
-                    DraftSentence([text, Ref(OVERVIEW_TABLE_LABEL, "Table"), ")."], "structural"))
+                where = Ref(years_figure, "Figure") if years_figure else Ref(OVERVIEW_TABLE_LABEL, "Table")
+                sentences.append(DraftSentence([text, where, ")."], "structural"))
         facts = [f for f in self.corpus_facts() if f[0] != "components"]
         components = sorted(
             (f for f in self.corpus_facts() if f[0] == "components"), key=lambda f: -f[2])[:3]

@@ -254,8 +254,10 @@ def overview_table(
     n_cites: int = 3,
 ) -> pd.DataFrame:
     """One row per topic: ``Section`` (when sections group themes), ``Topic``, ``Papers``,
+    ``Years`` (the span of its papers' years, when ``assignments`` place papers with a year),
     ``Key terms``, ``Representative`` (cite keys). Ordered by section, then topic."""
     _check_frame(topics, ["topic", "label", "size", "keywords", "representatives"], "topics")
+    spans = _year_spans(corpus, assignments)
     has_sections = (
         "section_label" in topics.columns
         and topics["section_label"].fillna("").astype(str).str.len().gt(0).any()
@@ -276,13 +278,27 @@ def overview_table(
             {
                 "Topic": str(topic["label"]),
                 "Papers": str(int(topic["size"])),
+                "Years": spans.get(int(topic["topic"]), ""),
                 "Key terms": ", ".join(list(topic["keywords"] or [])[:n_terms]),
                 "Representative": ",".join(reps),
             }
         )
         rows.append(row)
-    columns = (["Section"] if has_sections else []) + ["Topic", "Papers", "Key terms", "Representative"]
+    columns = ((["Section"] if has_sections else []) + ["Topic", "Papers"] + (["Years"] if spans else [])
+               + ["Key terms", "Representative"])
     return _with_cites(pd.DataFrame(rows, columns=columns), ["Representative"], corpus, keys)
+
+
+def _year_spans(corpus: Corpus, assignments: pd.DataFrame | None) -> dict[int, str]:
+    """topic -> "2023–2025" (or "2024"): the years its papers appeared; empty without years."""
+    if assignments is None or "topic" not in assignments.columns:
+        return {}
+    years: dict[int, list[int]] = {}
+    for paper_id, topic in zip(assignments.index, assignments["topic"], strict=True):
+        if paper_id in corpus and corpus[paper_id].year:
+            years.setdefault(int(topic), []).append(int(corpus[paper_id].year))
+    return {topic: f"{min(ys)}\u2013{max(ys)}" if min(ys) < max(ys) else str(ys[0])
+            for topic, ys in years.items()}
 
 
 def cited_year(paper: Any) -> str:
