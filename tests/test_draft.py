@@ -95,6 +95,17 @@ def test_paper_sentences_keep_abbreviations_decimals_and_offsets():
     assert any("Claude v1.0" in s.text and "37.5%" in s.text for s in mla)
 
 
+def test_a_quote_loses_the_space_before_a_comma():
+    from surveykit.corpus.model import Paper
+
+    paper = Paper(title="T", id="p", abstract=(
+        "Previous works achieve impressive performance on StarCraft II , however, they still exhibit "
+        "deficiencies in long term strategic planning and interpretability."))
+    (sentence,) = paper_sentences(paper)
+    assert "StarCraft II, however," in sentence.wording
+    assert paper.abstract[sentence.start:sentence.end] == sentence.text  # the source as it is
+
+
 def test_unquotable_sentences_are_skipped():
     corpus = fixture_corpus()
     texts = [s.text for p in corpus for s in paper_sentences(p)]

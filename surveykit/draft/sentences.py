@@ -283,6 +283,9 @@ def classify(text: str) -> str:
     return _role(_cues(text), text)
 
 
+_SPACE_BEFORE_MARK = re.compile(r"(?<=\w) ([,;])(?=\s)")
+
+
 def paper_sentences(paper: Paper) -> list[SourceSentence]:
     """The quotable sentences of one abstract, in order, with offsets into ``paper.abstract``."""
     abstract = paper.abstract or ""
@@ -291,6 +294,7 @@ def paper_sentences(paper: Paper) -> list[SourceSentence]:
     for sentence in split_sentences(abstract):
         text = sentence.text
         text_clean = collapse_ws(text) if "\n" in text or "  " in text else text
+        text_clean = _SPACE_BEFORE_MARK.sub(r"\1", text_clean)  # "StarCraft II , however"
         if skip_reason(text_clean):
             continue
         cues = _cues(text_clean)
