@@ -102,3 +102,12 @@ def test_facets_of_a_corpus_without_agent_attributes_do_not_speak_of_agents():
                     ("c", "memory", "yes")])
     lead = next(f for f in theme_facets(agents, ["a", "b", "c"]) if f.attribute == "training").lead
     assert "agent" in lead
+
+
+def test_value_labels_keep_their_acronyms_in_a_sentence():
+    from surveykit.draft.synthesis import value_phrase
+
+    assert value_phrase("domain", "gui", "GUI/OS", True) == "target GUI/OS tasks"
+    assert value_phrase("domain", "web", "Web", False) == "targets web tasks"
+    assert value_phrase("domain", "games", "Games", True) == "target games"
+    assert value_phrase("modality", "3d", "3D", True) == "handle 3D input"

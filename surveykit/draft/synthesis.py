@@ -85,15 +85,24 @@ class Facet:
         return {p for _, papers in self.groups for p in papers}
 
 
+def in_sentence(label: str) -> str:
+    """A value's label inside a sentence: lower case but for its acronyms ("GUI/OS", "Web")."""
+    def word(match: re.Match[str]) -> str:
+        token = match.group(0)
+        return token.lower() if token[:1].isalpha() and token[1:] == token[1:].lower() else token
+
+    return re.sub(r"[^\W_]+", word, label)
+
+
 def value_phrase(attribute: str, value: str, label: str, plural: bool) -> str:
     known = PHRASES.get((attribute, value))
     if known:
         return known[1] if plural else known[0]
     if attribute == "domain":
-        return f"target{'' if plural else 's'} {label.lower()} tasks"
+        return f"target{'' if plural else 's'} {in_sentence(label)} tasks"
     if attribute == "modality":
-        return f"handle{'' if plural else 's'} {label.lower()} input"
-    return f"{'are' if plural else 'is'} described as {label.lower()}"
+        return f"handle{'' if plural else 's'} {in_sentence(label)} input"
+    return f"{'are' if plural else 'is'} described as {in_sentence(label)}"
 
 
 def theme_facets(long: pd.DataFrame | None, ids: Sequence[str]) -> list[Facet]:
