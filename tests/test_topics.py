@@ -863,3 +863,14 @@ def test_a_field_compound_never_takes_a_verb_and_follows_the_corpus_s_word_order
     assert scorer._composed_phrase("web") == "web agents"
     assert scorer._composed_phrase("safety") == "agent safety"
     assert scorer.is_compound_noun("safety") and not scorer.is_compound_noun("argue")
+
+
+def test_a_section_name_is_never_its_topics_doer_or_doing():
+    """"Semantic parser" over a topic named "Semantic parsing" repeats the topic's label: the
+    label stems treat the agent noun and the gerund of one verb as one word."""
+    from surveykit.topics.labels import _stems, same_word_twice
+
+    assert _stems("semantic parser") == _stems("semantic parsing")
+    assert _stems("task planner") == _stems("task planning")
+    assert _stems("code parser") != _stems("code paper")
+    assert same_word_twice("Parsers and parsing") and not same_word_twice("Code search")

@@ -503,8 +503,17 @@ def fold_postings(postings: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray
 
 
 def _stem(word: str) -> str:
-    """Crude stem for overlap tests: ``agents``/``agentic``/``agent`` -> ``agent``."""
-    return word[:5] if len(word) > 5 else word
+    """Crude stem for overlap tests: ``agents``/``agentic``/``agent`` -> ``agent``; the doer and
+    the doing of one verb alike (``parser``/``parsing`` -> ``pars``, ``planner``/``planning`` ->
+    ``plan``): the root of :func:`word_root` without an agent-noun ending, cut at 5 letters."""
+    root = word_root(word)
+    for suffix in ("ers", "er"):
+        if root.endswith(suffix) and len(root) - len(suffix) >= 4:
+            root = root[: -len(suffix)]
+            if len(root) > 4 and root[-1] == root[-2]:
+                root = root[:-1]  # planner -> plan
+            break
+    return root[:5]
 
 
 _SUFFIXES = ("ions", "ion", "ings", "ing", "ed", "es", "e")
