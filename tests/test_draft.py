@@ -134,6 +134,11 @@ def test_attribution_rewrites_first_person():
         assert wording == f"{AUTHOR} explore the applications of agents in three settings."
     wording, _ = attribute("Based on GPT-4, we explore agents.")  # not a reference to the context
     assert wording == f"Based on GPT-4, {AUTHOR} explore agents."
+    wording, attributed = attribute("Motivated by AutoML, our work introduces a framework.")
+    assert attributed and wording == f"Motivated by AutoML, the work of {AUTHOR} introduces a framework."
+    wording, attributed = attribute("Differences in the agents led us to classify them.")
+    assert attributed and wording == f"Differences in the agents led {AUTHOR} to classify them."
+    assert attribute("The US market grows.") == ("The US market grows.", False)
 
 
 def test_classify_roles():

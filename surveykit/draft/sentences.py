@@ -64,7 +64,7 @@ _DANGLING = re.compile(
 )
 _SELF_INTRO = re.compile(r"^(?:In|Within|Through) (?:this|the present|our) (?:paper|work|study|article),?\s+")
 _SELF_REFERENCE = re.compile(r"\b(?:[Tt]his|[Oo]ur|[Tt]he present) (?:paper|work|study|article)\b")
-_FIRST_PERSON = re.compile(r"\b(?:we|our|ours|us|ourselves)\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]urs?|[Uu]s|[Oo]urselves)\b")  # not "US", "WE"
 
 _CONTRIBUTION = re.compile(
     r"\b(?:we|this (?:paper|work|study))\s+(?:\w+ly\s+)?(?:propose|present|introduce|develop|design|"
@@ -206,8 +206,10 @@ def attribute(text: str, single_author: bool = False) -> tuple[str, bool]:
     """Rewrite first-person framing by attribution; returns (wording, attributed?).
 
     The first ``we`` (at the start, or after an introductory clause) becomes :data:`AUTHOR`;
-    ``our X`` at the start becomes ``In AUTHOR, the X``; other ``we/our/us`` become
-    ``they/their/them``. A sentence without first person is returned unchanged.
+    ``our X`` at the start becomes ``In AUTHOR, the X``; without those, the first "this/our
+    work" becomes "the work of AUTHOR", else the first ``us`` becomes AUTHOR; other
+    ``we/our/us`` become ``they/their/them``. A sentence without first person is returned
+    unchanged.
     """
     wording = text
     attributed = False
@@ -226,6 +228,12 @@ def attribute(text: str, single_author: bool = False) -> tuple[str, bool]:
         attributed = True
     elif m := re.match(r"(?:This|The present) (?:paper|work|study|article)\b", wording):
         wording = f"The work of {AUTHOR}" + wording[m.end() :]
+        attributed = True
+    elif m := _SELF_REFERENCE.search(wording):  # "Motivated by AutoML, our work introduces ..."
+        wording = wording[: m.start()] + f"the work of {AUTHOR}" + wording[m.end() :]
+        attributed = True
+    elif m := re.search(r"\bus\b", wording):  # "... led us to classify them" (not "they ... them")
+        wording = wording[: m.start()] + AUTHOR + wording[m.end() :]
         attributed = True
     if _FIRST_PERSON.search(wording):
         wording = _replace_first_person(wording)
