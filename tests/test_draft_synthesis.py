@@ -111,3 +111,20 @@ def test_value_labels_keep_their_acronyms_in_a_sentence():
     assert value_phrase("domain", "web", "Web", False) == "targets web tasks"
     assert value_phrase("domain", "games", "Games", True) == "target games"
     assert value_phrase("modality", "3d", "3D", True) == "handle 3D input"
+
+
+def test_a_theme_is_summed_up_by_what_sets_it_apart():
+    """The conclusion names, per theme, the value its papers hold far more often than the corpus
+    ("address safety"), not the one most papers everywhere hold ("propose methods")."""
+    ids = [f"p{i}" for i in range(8)]
+    corpus = Corpus([Paper(id=p, title=p.upper(), abstract="We propose a tool for agents.") for p in ids])
+    topic = [0, 0, 0, 0, 1, 1, 1, 1]
+    assignments = pd.DataFrame({"topic": topic, "topic_label": [f"T{t}" for t in topic], "section": topic,
+                                "section_label": [f"T{t}" for t in topic], "score": [1.0] * 8}, index=ids)
+    topics = pd.DataFrame([{"topic": t, "label": f"T{t}", "section": t, "section_label": f"T{t}", "size": 4,
+                            "keywords": [], "representatives": ids[4 * t:4 * t + 1]} for t in (0, 1)])
+    long = _long([(p, "contribution", "method") for p in ids]
+                 + [(p, "safety", "yes") for p in ("p0", "p1", "p2")] + [("p4", "safety", "yes")])
+    drafter = Drafter(corpus, assignments, topics, {p: f"k{p}" for p in ids}, attributes=long)
+    assert drafter._characteristic_value(ids[:4]) == ("address safety and attacks", ["p0", "p1", "p2"])
+    assert drafter._characteristic_value(ids[4:]) is None  # nothing sets it apart

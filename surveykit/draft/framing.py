@@ -3,6 +3,7 @@ conclusion."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
@@ -55,6 +56,9 @@ TABLE_FACETS = ((("contribution",), "contribution type"), (("training",), "train
 def survey_title(config: SurveyConfig, corpus: Corpus) -> str:
     """``[survey] title`` for this corpus (:func:`surveykit.corpus.bundled.title_for`)."""
     return title_for(config.title, corpus)
+
+
+CHARACTERISTIC_LIFT = 1.5  # a theme's characteristic value: this many times its corpus share
 
 
 class Framing:
@@ -410,11 +414,12 @@ class Framing:
                 f") spans {_count(len(ids), 'paper')}"
                 + (f" in {_count(n_themes, 'theme')}" if n_themes else ""),
             ]
-            finding = self._dominant_value(ids)
+            finding = self._characteristic_value(ids)
             if finding:
                 phrase, papers = finding
                 group = self.cite_group(papers)  # [cite] or ["among them ", cite]
-                parts += [f"; most often, {_count(len(papers), 'paper')} {phrase}"]
+                share = "all" if len(papers) == len(ids) else str(len(papers))
+                parts += [f", {share} of which {phrase}"]
                 parts += [f", {group[0]}", *group[1:]] if isinstance(group[0], str) else group
                 parts.append(".")
                 sentences.append(DraftSentence(parts, "summary", tuple(self.cited(papers))))
@@ -435,18 +440,40 @@ class Framing:
         sec.blocks.append(Paragraph(sentences))
         return sec
 
-    def _dominant_value(self, ids: Sequence[str]) -> tuple[str, list[str]] | None:
-        """The most frequent training or organisation value among ``ids`` (phrase, its papers)."""
+    def _characteristic_value(self, ids: Sequence[str]) -> tuple[str, list[str]] | None:
+        """The attribute value that most sets the papers ``ids`` apart from the corpus (phrase, its
+        papers in ``ids`` order): of the values at least two of them share and hold more often
+        than the corpus does, the one with the largest n·ln(share here / share in the corpus)
+        (its contribution to the log-likelihood ratio: both frequent and distinctive), held at least
+        :data:`CHARACTERISTIC_LIFT` times as often as in the corpus ("propose methods", which most
+        papers everywhere do, sets no theme apart). Values of
+        the contribution type, training, organisation, domain and the agent components."""
         long = self._attribute_long()
         if long is None or long.empty or not ids:
             return None
-        sub = long[long["paper_id"].isin(set(ids)) & long["attribute"].isin(("training", "agents"))]
-        if sub.empty:
+        flags = set(COMPONENT_FLAGS)
+        long = long[long["attribute"].isin({"contribution", "training", "agents", "domain", *flags})]
+        long = long[long["paper_id"].isin(set(self.assignments.index))]
+        if long.empty:
             return None
-        counts = sub.groupby(["attribute", "value"])["paper_id"].apply(lambda s: list(dict.fromkeys(s)))
-        (attribute, value), papers = max(counts.items(), key=lambda kv: (len(kv[1]), kv[0]))
-        if len(papers) < 2:
+        keys = [("components", a) if a in flags else (a, str(v))
+                for a, v in zip(long["attribute"], long["value"], strict=True)]
+        holders: dict[tuple[str, str], set[str]] = {}
+        for key, paper in zip(keys, long["paper_id"], strict=True):
+            holders.setdefault(key, set()).add(paper)
+        inside, total = set(ids), max(len(self.assignments.index), 1)
+        best: tuple[float, tuple[str, str]] | None = None
+        for key in sorted(holders):
+            n = len(holders[key] & inside)
+            here, there = n / len(inside), len(holders[key]) / total
+            if n < 2 or here < CHARACTERISTIC_LIFT * there:
+                continue
+            score = n * math.log(here / there)
+            if best is None or score > best[0]:
+                best = (score, key)
+        if best is None:
             return None
-        label = facet_labels(sub).get((attribute, value), value)
-        order = {p: i for i, p in enumerate(ids)}
-        return value_phrase(attribute, value, label, True), sorted(papers, key=order.__getitem__)
+        attribute, value = best[1]
+        label = facet_labels(long).get((attribute, value), value)
+        papers = [p for p in ids if p in holders[best[1]]]
+        return value_phrase(attribute, value, label, True), papers
