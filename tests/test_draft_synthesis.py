@@ -128,3 +128,12 @@ def test_a_theme_is_summed_up_by_what_sets_it_apart():
     drafter = Drafter(corpus, assignments, topics, {p: f"k{p}" for p in ids}, attributes=long)
     assert drafter._characteristic_value(ids[:4]) == ("address safety and attacks", ["p0", "p1", "p2"])
     assert drafter._characteristic_value(ids[4:]) is None  # nothing sets it apart
+
+
+def test_theme_names_with_an_and_of_their_own_are_listed_with_semicolons():
+    from surveykit.draft.framing import _name_list
+
+    assert _name_list(["Social biases", "Fact verification", "Adversarial examples"]) == (
+        "Social biases, Fact verification and Adversarial examples")
+    assert _name_list(["Semantic parsing and NLP tasks", "Machine translation"]) == (
+        "Semantic parsing and NLP tasks; Machine translation")

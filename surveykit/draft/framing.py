@@ -58,7 +58,13 @@ def survey_title(config: SurveyConfig, corpus: Corpus) -> str:
     return title_for(config.title, corpus)
 
 
-CHARACTERISTIC_LIFT = 1.5  # a theme's characteristic value: this many times its corpus share
+def _name_list(names: Sequence[str]) -> str:
+    """"A, B and C"; "A and B; C; D" when a name holds an "and" of its own."""
+    return "; ".join(names) if any(" and " in n for n in names) else _join_words(names)
+
+
+CHARACTERISTIC_LIFT = 1.5  # a theme's characteristic value: this many times its corpus share,
+CHARACTERISTIC_SHARE = 0.25  # and at least this share of the theme's papers (2 of 136 sums up nothing)
 
 
 class Framing:
@@ -412,7 +418,8 @@ class Framing:
                 f"{_capital(_theme(built.title))} (",
                 Ref(built.label, "Section"),
                 f") spans {_count(len(ids), 'paper')}"
-                + (f" in {_count(n_themes, 'theme')}" if n_themes else ""),
+                + (f" in {_count(n_themes, 'theme')} ({_name_list([t.title for t in built.subsections])})"
+                   if n_themes else ""),
             ]
             finding = self._characteristic_value(ids)
             if finding:
@@ -446,7 +453,8 @@ class Framing:
         than the corpus does, the one with the largest n·ln(share here / share in the corpus)
         (its contribution to the log-likelihood ratio: both frequent and distinctive), held at least
         :data:`CHARACTERISTIC_LIFT` times as often as in the corpus ("propose methods", which most
-        papers everywhere do, sets no theme apart). Values of
+        papers everywhere do, sets no theme apart) and by :data:`CHARACTERISTIC_SHARE` of ``ids``
+        (two papers of 136 sum up nothing). Values of
         the contribution type, training, organisation, domain and the agent components."""
         long = self._attribute_long()
         if long is None or long.empty or not ids:
@@ -466,7 +474,7 @@ class Framing:
         for key in sorted(holders):
             n = len(holders[key] & inside)
             here, there = n / len(inside), len(holders[key]) / total
-            if n < 2 or here < CHARACTERISTIC_LIFT * there:
+            if n < 2 or here < CHARACTERISTIC_SHARE or here < CHARACTERISTIC_LIFT * there:
                 continue
             score = n * math.log(here / there)
             if best is None or score > best[0]:
