@@ -74,13 +74,12 @@ class TableError(ValueError):
 
 
 TITLE_HEAD_WORDS = 8  # a title's part before its colon names the paper up to this many words
-PAPER_CELL_WIDTH = 60  # characters of a title in a table's Paper cell (its Ref cites the whole)
 
 
 def short_name(title: str, width: int | None = None) -> str:
     """A system name from the title prefix (``BLADE``), else the title's part before a colon when
-    it is short ("Put Your Money Where Your Mouth Is"), else the whole title; ``width`` shortens
-    that at a word boundary."""
+    it is short ("Put Your Money Where Your Mouth Is"), else the whole title (it wraps in the
+    table: never cut off); ``width`` shortens that at a word boundary."""
     name = title_name(title)
     if name:
         return name
@@ -159,7 +158,7 @@ def topic_attribute_table(
     for paper_id in members:
         paper = corpus[paper_id]
         row = {
-            "Paper": short_name(paper.title, PAPER_CELL_WIDTH),
+            "Paper": short_name(paper.title),
             REF: keys.get(paper_id, ""),
             "Year": cited_year(paper),
         }
@@ -399,7 +398,7 @@ def benchmark_table(
             name = found["value"]
             kind = _resource_kind(found["matched"], found["evidence"], found["method"])
         else:
-            name, kind = short_name(paper.title, PAPER_CELL_WIDTH), "Benchmark"
+            name, kind = short_name(paper.title), "Benchmark"
         code = column["code"].get(paper_id, "")
         urls = [u for u in code.split(JOIN) if u.startswith("http")] if code else []
         rows.append(
