@@ -874,3 +874,25 @@ def test_a_section_name_is_never_its_topics_doer_or_doing():
     assert _stems("task planner") == _stems("task planning")
     assert _stems("code parser") != _stems("code paper")
     assert same_word_twice("Parsers and parsing") and not same_word_twice("Code search")
+
+
+def test_a_section_name_few_of_its_papers_use_does_not_group_its_topics():
+    """"Named entity recognition" in one paper of each of two large topics is no name for them:
+    a section's name is used by 5% of its papers, else the section splits."""
+    from surveykit.topics.engine import SECTION_NAME_SHARE, _unnamed
+
+    rows_of = {0: np.arange(0, 40), 1: np.arange(40, 80)}
+    users = {0, 40}  # one paper of each topic
+
+    class Scorer:
+        def used_in_each(self, label, groups):
+            return all(np.isin(g, list(users)).any() for g in groups)
+
+        def use_share(self, label, rows):
+            return float(np.isin(rows, list(users)).mean())
+
+    keys = {0: ("Named entity recognition", [])}
+    assert SECTION_NAME_SHARE > 2 / 80
+    assert _unnamed({0: [0, 1]}, [0], keys, rows_of, Scorer()) == [0]
+    users.update(range(1, 4))  # a name 5 of the 80 papers use
+    assert _unnamed({0: [0, 1]}, [0], keys, rows_of, Scorer()) == []

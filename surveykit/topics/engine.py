@@ -515,6 +515,9 @@ def _nameable_sections(topic_ids: list[int], groups: np.ndarray, centroids: np.n
     return (members, order, section_keys) if _unnamed(*named, rows_of, scorer, titles) else named
 
 
+SECTION_NAME_SHARE = 0.05  # of a section's papers use its name ("Named entity recognition": 2 of 76)
+
+
 def _unnamed(members: dict[int, list[int]], order: list[int],
              section_keys: dict[int, tuple[str, list[str]]], rows_of: dict[int, np.ndarray],
              scorer: lab.LabelScorer, titles: Set[int] = frozenset()) -> list[int]:
@@ -527,10 +530,14 @@ def _unnamed(members: dict[int, list[int]], order: list[int],
     out = []
     for group in order:
         name = section_keys[group][0]
-        if len(members[group]) > 1 and not all(
-                scorer.used_in_each(name, [rows_of[t]])
-                or (t in titles and scorer.nearest_name(names, rows_of[t]) in (name, None))
-                for t in members[group]):
+        if len(members[group]) < 2:
+            continue
+        rows = np.concatenate([rows_of[t] for t in members[group]])
+        if not all(scorer.used_in_each(name, [rows_of[t]])
+                   or (t in titles and scorer.nearest_name(names, rows_of[t]) in (name, None))
+                   for t in members[group]) or (
+                not titles.intersection(members[group])
+                and scorer.use_share(name, rows) < SECTION_NAME_SHARE):
             out.append(group)
     return out
 
