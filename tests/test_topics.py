@@ -896,3 +896,41 @@ def test_a_section_name_few_of_its_papers_use_does_not_group_its_topics():
     assert _unnamed({0: [0, 1]}, [0], keys, rows_of, Scorer()) == [0]
     users.update(range(1, 4))  # a name 5 of the 80 papers use
     assert _unnamed({0: [0, 1]}, [0], keys, rows_of, Scorer()) == []
+
+
+def test_prefixed_words_keep_their_own_stems():
+    """"Multimodal" is not "multi-agent" (a 5-letter stem made them one word, so one topic's
+    label barred the other's); forms of one word stay one ("multimodal"/"multimodality")."""
+    from surveykit.topics.labels import _stems, same_word_twice
+
+    assert _stems("multimodal agents") != _stems("multi-agent systems")
+    assert _stems("multimodality") == _stems("multimodal")
+    assert _stems("machine translation") != _stems("machine transformers")
+    assert not same_word_twice("Multimodal multi-agent systems")
+    assert same_word_twice("Interaction and interactive")
+
+
+def test_the_topic_a_phrase_names_best_chooses_its_label_first():
+    """Labels are chosen strongest claim first (a label's word names one topic): a small topic
+    every paper of which says "Multimodality" before a larger one where it is one word of several;
+    topics without a candidate phrase after, by the share their fallback word names."""
+    from surveykit.topics import labels as lab
+    from surveykit.topics.engine import _naming_order
+
+    rows_of = {0: np.arange(9), 1: np.arange(9, 14), 2: np.arange(14, 18), 3: np.arange(18, 20)}
+    best = {0: 0.2, 1: 0.9}
+    fallback_share = {2: 0.25, 3: 1.0}
+
+    class Scorer:
+        def terms(self, rows, rivals):
+            topic = next(t for t, r in rows_of.items() if r[0] == rows[0])
+            return [lab.Scored("x", best[topic], 0.5, 2, 1.0)] if topic in best else []
+
+        def fallback(self, rows, taken):
+            return "word"
+
+        def use_share(self, label, rows):
+            return fallback_share[next(t for t, r in rows_of.items() if r[0] == rows[0])]
+
+    rivals = {t: [] for t in rows_of}
+    assert _naming_order(Scorer(), [0, 1, 2, 3], rows_of, rivals) == [1, 0, 3, 2]

@@ -391,6 +391,24 @@ def _ranked(scores: np.ndarray, topics: np.ndarray, paper_ids: Sequence[str], to
     return [paper_ids[i] for i in order[:n]]
 
 
+def _naming_order(scorer: lab.LabelScorer, topic_ids: list[int], rows_of: dict[int, np.ndarray],
+                  rivals_of: dict[int, list[np.ndarray]]) -> list[int]:
+    """The order topics choose their labels in (a label, or a form of its word, names one topic):
+    the topic whose best phrase scores highest first, so a phrase goes to the topic it names best
+    (a topic whose every title says "Multimodality" before a larger one where "multimodal" is one
+    word of several), topics without a candidate phrase after them, by the share of their papers
+    their fallback word names; then the larger topic, then the id."""
+    def best(topic: int) -> tuple[int, float]:
+        ranked = scorer.terms(rows_of[topic], rivals_of[topic])
+        if ranked:
+            return 1, round(float(ranked[0].score), 9)
+        # no candidate phrase (a few titles): the share of its papers its fallback word names
+        return 0, round(scorer.use_share(scorer.fallback(rows_of[topic], set()), rows_of[topic]), 9)
+
+    strength = {t: best(t) for t in topic_ids}
+    return sorted(topic_ids, key=lambda t: (-strength[t][0], -strength[t][1], -len(rows_of[t]), t))
+
+
 def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors: np.ndarray,
                   paper_ids: list[str], scorers: tuple[lab.LabelScorer, lab.LabelScorer],
                   config: TopicConfig, curation: Curation, title_only: np.ndarray | None = None
@@ -402,8 +420,9 @@ def _build_result(model: Any, topics: np.ndarray, fixed: dict[int, str], vectors
     sizes = {t: len(rows_of[t]) for t in topic_ids}
     labels: dict[int, str] = dict(fixed)
     auto: dict[int, str] = {}
-    for topic in sorted(topic_ids, key=lambda t: (-sizes[t], t)):
-        rivals = [rows_of[t] for t in topic_ids if t != topic]
+    rivals_of = {topic: [rows_of[t] for t in topic_ids if t != topic] for topic in topic_ids}
+    for topic in _naming_order(scorer, topic_ids, rows_of, rivals_of):
+        rivals = rivals_of[topic]
         auto[topic] = scorer.label(rows_of[topic], taken=set(auto.values()), rivals=rivals)
         if topic not in labels:
             labels[topic] = auto[topic] if not fixed else scorer.label(

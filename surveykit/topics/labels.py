@@ -502,10 +502,15 @@ def fold_postings(postings: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray
     return dict(sorted(merged.items())), shown
 
 
+_WORD_PREFIXES = frozenset(["multi", "inter", "intra", "trans", "cross", "super", "under", "hyper",
+                            "micro", "macro"])
+
+
 def _stem(word: str) -> str:
     """Crude stem for overlap tests: ``agents``/``agentic``/``agent`` -> ``agent``; the doer and
     the doing of one verb alike (``parser``/``parsing`` -> ``pars``, ``planner``/``planning`` ->
-    ``plan``): the root of :func:`word_root` without an agent-noun ending, cut at 5 letters."""
+    ``plan``): the root of :func:`word_root` without an agent-noun ending, cut at 5 letters, or
+    at 8 after a prefix (``multimodal``/``multimodality`` -> ``multimod``, not ``multi``)."""
     root = word_root(word)
     for suffix in ("ers", "er"):
         if root.endswith(suffix) and len(root) - len(suffix) >= 4:
@@ -513,6 +518,8 @@ def _stem(word: str) -> str:
             if len(root) > 4 and root[-1] == root[-2]:
                 root = root[:-1]  # planner -> plan
             break
+    if root[:5] in _WORD_PREFIXES:  # "multimodal" is not "multi-agent", nor "translation" "transformer"
+        return root[:8]
     return root[:5]
 
 
@@ -1002,7 +1009,7 @@ class LabelScorer:
         taken_stems = {_stems(t) for t in (taken or set())}
         options = [r for r in candidates if _stems(self.show(r.term)) not in taken_stems]
         if not options:
-            return self._fallback(members, taken or set())
+            return self.fallback(members, taken or set())
         best = options[0]
         if best.coverage < JOIN_BELOW:
             partner = self._partner(best, options, members, rivals)
@@ -1048,7 +1055,7 @@ class LabelScorer:
         term = self._composed.get(term, term)
         return np.intersect1d(self.postings.get(term, np.zeros(0, dtype=int)), members)
 
-    def _fallback(self, members: np.ndarray, taken: set[str]) -> str:
+    def fallback(self, members: np.ndarray, taken: set[str]) -> str:
         """No candidate phrase: the group's most used candidate phrase that is no fragment, even
         in one paper and not distinctive, else its most used term (tiny or odd groups)."""
         members = np.asarray(members, dtype=int)
@@ -1094,7 +1101,7 @@ class LabelScorer:
                 and not any(_stems(r.term) >= stems for stems in narrower)
                 and _stems(r.term) not in taken_stems and not self.is_fragment(r.term, df)]
         if not rows:
-            return self._fallback(members, {*avoid, *taken})
+            return self.fallback(members, {*avoid, *taken})
         index = np.array([self._index[r.term] for r in rows])
         shared = np.ones(len(rows))
         for group in groups:
