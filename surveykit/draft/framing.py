@@ -397,11 +397,11 @@ class Framing:
                 name = COMPONENT_NAMES.get(value, name) if facet == "components" else name
                 parts: list[Segment] = [
                     f"{_capital(name)} is most common in {top[1]}, "
-                    f"with {len(top[2])} of its {top[3]} papers ", *self.cite_group(top[2])]
+                    f"with {len(top[2])} of its {top[3]} papers", *self.cite_after(top[2])]
                 cited = self.cited(top[2])
                 if low[2]:
-                    parts += [f", and least common in {low[1]}, with {len(low[2])} of {low[3]} ",
-                              *self.cite_group(low[2]), "."]
+                    parts += [f", and least common in {low[1]}, with {len(low[2])} of {low[3]}",
+                              *self.cite_after(low[2]), "."]
                     cited += self.cited(low[2])
                 else:
                     parts.append(f"; no paper of {low[1]} states it.")
@@ -424,11 +424,8 @@ class Framing:
             finding = self._characteristic_value(ids)
             if finding:
                 phrase, papers = finding
-                group = self.cite_group(papers)  # [cite] or ["among them ", cite]
                 share = "all" if len(papers) == len(ids) else str(len(papers))
-                parts += [f", {share} of which {phrase}"]
-                parts += [f", {group[0]}", *group[1:]] if isinstance(group[0], str) else group
-                parts.append(".")
+                parts += [f", {share} of which {phrase}", *self.cite_after(papers), "."]
                 sentences.append(DraftSentence(parts, "summary", tuple(self.cited(papers))))
             else:
                 parts.append(".")

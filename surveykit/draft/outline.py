@@ -232,6 +232,12 @@ class Drafter(ThemeSections, Framing):
         cite = Cite(tuple(self.key(p) for p in chosen))
         return [cite] if len(chosen) == len(ids) else ["among them ", cite]
 
+    def cite_after(self, ids: Sequence[str]) -> list[Segment]:
+        """:meth:`cite_group` right after a noun phrase: "papers (A; B)" or "papers, among them
+        (A; B)"."""
+        group = self.cite_group(ids)
+        return [f", {group[0]}", *group[1:]] if isinstance(group[0], str) else group
+
     def section_ids(self) -> list[int]:
         return list(dict.fromkeys(int(s) for s in self.topics["section"]))
 
