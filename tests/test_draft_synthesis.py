@@ -137,3 +137,25 @@ def test_theme_names_with_an_and_of_their_own_are_listed_with_semicolons():
         "Social biases, Fact verification and Adversarial examples")
     assert _name_list(["Semantic parsing and NLP tasks", "Machine translation"]) == (
         "Semantic parsing and NLP tasks; Machine translation")
+
+
+def test_related_surveys_are_ordered_newest_first_only_when_they_have_years():
+    papers = [Paper(id=f"s{i}", title=f"A survey of topic {i}", abstract="We survey the field of agents.",
+                    year=year) for i, year in enumerate((2021, 2024))]
+    papers.append(Paper(id="p", title="P", abstract="We propose a tool for agents that works well."))
+
+    def lead(corpus_papers):
+        corpus = Corpus(corpus_papers)
+        assignments = pd.DataFrame({"topic": [0], "topic_label": ["T"], "section": [0],
+                                    "section_label": ["S"], "score": [1.0]}, index=["p"])
+        topics = pd.DataFrame([{"topic": 0, "label": "T", "section": 0, "section_label": "S", "size": 1,
+                                "keywords": [], "representatives": ["p"]}])
+        drafter = Drafter(corpus, assignments, topics, {p.id: f"k{p.id}" for p in corpus_papers},
+                          related=["s0", "s1"])
+        return drafter.related_surveys().sentences[0].plain()
+
+    dated = lead(papers)
+    assert dated.startswith("Two earlier surveys") and "(newest first):" in dated
+    assert dated.index("ks1") < dated.index("ks0")
+    undated = lead([Paper(id=p.id, title=p.title, abstract=p.abstract) for p in papers])
+    assert "newest" not in undated and undated.endswith("thematic sections:")

@@ -258,21 +258,22 @@ class Framing:
             return None
         ids = sorted(self.related, key=lambda p: (-(citation_year(self.corpus[p]) or 0), self.key(p)))
         n = len(ids)
+        dated = any(citation_year(self.corpus[p]) for p in ids)
+        order = " (newest first)" if dated and n > 1 else ""  # no years: no order to speak of
         cap = self.options.discussed_per_theme
         if cap and n > cap:  # a big corpus: the newest few, the rest stay in the bibliography
             ids = ids[:cap]
             lead = DraftSentence(
                 [f"{_count(n, 'earlier survey').capitalize()} of the field are part of the corpus; "
-                 f"the newest {cap} ", Cite(tuple(self.key(p) for p in ids)),
-                 " are discussed here rather than in the thematic sections (newest first):"],
+                 f"the {'newest' if dated else 'first'} {cap} ", Cite(tuple(self.key(p) for p in ids)),
+                 f" are discussed here rather than in the thematic sections{order}:"],
                 "summary", tuple(ids))
             return Paragraph([lead, *(self.paper_sentences(pid, with_result=False)[0] for pid in ids)])
         lead = DraftSentence(
             [f"{_count(n, 'earlier survey').capitalize()} of the field ",
              Cite(tuple(self.key(p) for p in ids)),
              " " + ("is" if n == 1 else "are") + " part of the corpus and "
-             + ("is" if n == 1 else "are") + " discussed here rather than in the thematic sections ("
-             "newest first):"],
+             + ("is" if n == 1 else "are") + f" discussed here rather than in the thematic sections{order}:"],
             "summary",
             tuple(ids),
         )
