@@ -106,6 +106,18 @@ def test_a_quote_loses_the_space_before_a_comma():
     assert paper.abstract[sentence.start:sentence.end] == sentence.text  # the source as it is
 
 
+def test_an_attributed_sentence_that_opens_with_a_pronoun_still_leans_back():
+    from surveykit.corpus.model import Paper
+
+    paper = Paper(title="T", id="p", abstract=(
+        "LLM agents are popular in many areas of research today. This caused terminological "
+        "ambiguities between researchers which we addressed by proposing a unified framework. "
+        "Unlike prior work, we build a modular agent framework for many tasks."))
+    leaning, standing = paper_sentences(paper)[1:]
+    assert leaning.attributed and leaning.anaphoric
+    assert standing.attributed and not standing.anaphoric
+
+
 def test_unquotable_sentences_are_skipped():
     corpus = fixture_corpus()
     texts = [s.text for p in corpus for s in paper_sentences(p)]

@@ -159,3 +159,16 @@ def test_related_surveys_are_ordered_newest_first_only_when_they_have_years():
     assert dated.index("ks1") < dated.index("ks0")
     undated = lead([Paper(id=p.id, title=p.title, abstract=p.abstract) for p in papers])
     assert "newest" not in undated and undated.endswith("thematic sections:")
+
+
+def test_both_x_and_y_is_no_reference_back():
+    """"for both understanding and generation" names its two things; "both problems" and "both
+    strategies" lean on the sentences before them (mPLUG's contribution lost to a sentence about
+    prior work because of its "both ... and")."""
+    from surveykit.draft.synthesis import DANGLING
+
+    assert not DANGLING.search("mPLUG, a model for both cross-modal understanding and generation.")
+    assert not DANGLING.search("It improves both speed and accuracy.")
+    assert DANGLING.search("To address both problems, we add X and Y.")
+    assert DANGLING.search("Both strategies improve accuracy.")
+    assert DANGLING.search("They explore both strategies on the 7B and 13B models.")

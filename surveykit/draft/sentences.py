@@ -57,6 +57,8 @@ _ANAPHORIC_START = re.compile(
     r"^(?:This|These|That|Those|It|Its|They|Their|Such|Both|Each|The latter|The former|Here|"
     r"Unlike|Compared|However|But|And|Yet|Nevertheless|Nonetheless|Instead|Similarly|Likewise)\b"
 )
+_PRONOUN_START = re.compile(
+    r"^(?:This|These|That|Those|It|Its|They|Their|Such)\b(?! (?:paper|work|study|article)\b)")
 _DANGLING = re.compile(
     r"^[^,]{0,80}\b(?:this|these|that|those|such)\b[^,]{0,40},|"
     r"\b(?:these|those|such|this|the above) (?:challenges?|issues?|problems?|limitations?|gaps?|"
@@ -314,7 +316,10 @@ def paper_sentences(paper: Paper) -> list[SourceSentence]:
             stripped = text_clean
         wording, attributed = attribute(stripped, single_author=single)
         wording = _capitalise(wording) if not wording.startswith(AUTHOR) else wording
-        anaphoric = (bool(_ANAPHORIC_START.match(wording)) and not attributed) or bool(
+        # attributed: "Unlike prior work, AUTHOR ..." stands alone; "This caused ... which AUTHOR
+        # addressed" still leans on the sentence before it
+        anaphoric = (bool(_ANAPHORIC_START.match(wording))
+                     and (not attributed or bool(_PRONOUN_START.match(wording)))) or bool(
             _DANGLING.search(wording.replace(AUTHOR, "they"))
         )
         tags = frozenset(tag for tag in ("limitation", "future", "finding", "contribution") if cues[tag])

@@ -63,7 +63,9 @@ MAX_NAMED = 4  # a larger group is counted, with a parenthetical citation of all
 _NUMBER = re.compile(r"\d+\.\d+|\d\s?%|\b\d+(?:\.\d+)?\s?(?:x|×|times|points?|pp)\b|\b\d{2,}\b")
 # Sentences that lean on context the survey does not give ("both strategies", "the gap").
 DANGLING = re.compile(
-    r"\b(?:both|these|those|such|aforementioned|the above|the gap|the insight|the former|the latter)\b"
+    # "both strategies (on 7B and 13B)", not "both cross-modal understanding and generation"
+    r"\bboth\b(?!(?:\s+(?!(?:on|in|of|to|for|with|at|by|from|the|a|an)\b)[\w-]+){1,3}\s+and\b)"
+    r"|\b(?:these|those|such|aforementioned|the above|the gap|the insight|the former|the latter)\b"
     r"|^(?:Inspired by|As an effort|To uncover)\b"
     r"|^(?:In contrast|By contrast|Similarly|Likewise|Moreover|Furthermore|Additionally|However|Conversely|"
     r"Nevertheless|Meanwhile|Instead|Finally|Then|Thus|Hence|Therefore),",
