@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 # Letters NFKD does not decompose into ASCII.
@@ -166,3 +167,14 @@ def system_name(title: str) -> str | None:
     if sep and head and len(head.split()) <= 4 and len(head) <= 40:
         return head
     return None
+
+
+def year_span(years: Sequence[int], dash: str = " to ") -> str:
+    """The span of ``years`` in a sentence ("from 2023 to 2025", "in 2024") or, with another
+    ``dash``, in a cell ("2023\u20132025", "2024"); "" without years."""
+    if not years:
+        return ""
+    lo, hi = min(years), max(years)
+    if lo == hi:
+        return f"in {lo}" if dash == " to " else str(lo)
+    return f"from {lo} to {hi}" if dash == " to " else f"{lo}{dash}{hi}"

@@ -226,17 +226,12 @@ class Drafter(ThemeSections, Framing):
         keep = set(sorted(ids, key=lambda p: self.rank.get(p, len(self.rank)))[:cap])
         return [p for p in ids if p in keep]
 
-    def cite_group(self, ids: Sequence[str]) -> list[Segment]:
-        """A parenthetical citation of a group: all of it, or ", among them" its most central."""
+    def cite_after(self, ids: Sequence[str]) -> list[Segment]:
+        """A parenthetical citation of a group right after a noun phrase: all of it ("papers
+        (A; B)"), or its most central papers ("papers, among them (A; B)")."""
         chosen = self.cited(ids)
         cite = Cite(tuple(self.key(p) for p in chosen))
-        return [cite] if len(chosen) == len(ids) else ["among them ", cite]
-
-    def cite_after(self, ids: Sequence[str]) -> list[Segment]:
-        """:meth:`cite_group` right after a noun phrase: "papers (A; B)" or "papers, among them
-        (A; B)"."""
-        group = self.cite_group(ids)
-        return [f", {group[0]}", *group[1:]] if isinstance(group[0], str) else group
+        return [cite] if len(chosen) == len(ids) else [", among them ", cite]
 
     def section_ids(self) -> list[int]:
         return list(dict.fromkeys(int(s) for s in self.topics["section"]))

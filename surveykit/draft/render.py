@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,7 +38,7 @@ from surveykit.draft.model import (
     Segment,
     SurveyDocument,
 )
-from surveykit.textutil import latex_to_unicode, markdown_escape, markdown_url
+from surveykit.textutil import fold_ascii, latex_to_unicode, markdown_escape, markdown_url
 
 TEX_TEMPLATE = "survey.tex.j2"
 MD_TEMPLATE = "survey.md.j2"
@@ -152,9 +151,8 @@ def reference_text(paper: Paper) -> str:
 
 
 def _sortified(text: str) -> str:
-    """BibTeX's ``purify$`` + lower case: letters, digits and spaces (accents dropped)."""
-    plain = unicodedata.normalize("NFKD", latex_to_unicode(text))
-    plain = "".join(c for c in plain if not unicodedata.combining(c)).replace("-", " ").replace("~", " ")
+    """BibTeX's ``purify$`` + lower case: letters, digits and spaces (accents folded)."""
+    plain = fold_ascii(latex_to_unicode(text)).replace("-", " ").replace("~", " ")
     return re.sub(r"[^0-9a-z ]", "", plain.lower())
 
 

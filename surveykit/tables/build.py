@@ -49,6 +49,7 @@ from surveykit.tables.export import (
     styled,
     write_table,
 )
+from surveykit.textutil import year_span
 
 DEFAULT_TOPIC_COLUMNS = (
     "contribution",
@@ -304,8 +305,7 @@ def _year_spans(corpus: Corpus, assignments: pd.DataFrame | None) -> dict[int, s
     for paper_id, topic in zip(assignments.index, assignments["topic"], strict=True):
         if paper_id in corpus and corpus[paper_id].year:
             years.setdefault(int(topic), []).append(int(corpus[paper_id].year))
-    return {topic: f"{min(ys)}\u2013{max(ys)}" if min(ys) < max(ys) else str(ys[0])
-            for topic, ys in years.items()}
+    return {topic: year_span(ys, "\u2013") for topic, ys in years.items()}
 
 
 def cited_year(paper: Any) -> str:
