@@ -269,8 +269,10 @@ def fit_topics(
                               f"up to {FLAT_OUTLINE_MAX} topics an unbalanced grouping is flat; a "
                               "section named by a phrase one of its topics never uses (title-only "
                               "topics: nor is nearest to) is split along the topic tree, up to "
-                              f"{MAX_SECTIONS} sections, and a lone topic joins its nearest section "
-                              "when it uses that section's name as much as the section does"),
+                              f"{MAX_SECTIONS} sections, as is one whose name fewer than "
+                              f"{SECTION_NAME_SHARE:.0%} of its papers use; a lone topic joins its "
+                              "nearest section when it uses that section's name as much as the "
+                              "section does"),
         "section_criterion_values": {str(k): v for k, v in sorted(section_jumps.items())},
         "label_scorer": ("one noun phrase: document coverage x saturated log-odds z (add-1/2 "
                          "prior) x (1 + title share) x cosine to the topic centre"
@@ -540,11 +542,12 @@ SECTION_NAME_SHARE = 0.05  # of a section's papers use its name ("Named entity r
 def _unnamed(members: dict[int, list[int]], order: list[int],
              section_keys: dict[int, tuple[str, list[str]]], rows_of: dict[int, np.ndarray],
              scorer: lab.LabelScorer, titles: Set[int] = frozenset()) -> list[int]:
-    """The sections of several topics whose name does not fit one of them: a topic fits its
-    section's name when some of its papers use the phrase; a topic of papers known by their
-    titles alone (``titles``), whose few words rarely hold a broader name, also when of the
-    outline's section names that one is the nearest to its centre ("Constraint programming" over
-    answer set programming in a .bib library without abstracts), or none is near it."""
+    """The sections of several topics whose name does not fit them: a topic fits its section's
+    name when some of its papers use the phrase; a topic of papers known by their titles alone
+    (``titles``), whose few words rarely hold a broader name, also when of the outline's section
+    names that one is the nearest to its centre ("Constraint programming" over answer set
+    programming in a .bib library without abstracts), or none is near it. A section without
+    title-only topics also needs its name in :data:`SECTION_NAME_SHARE` of its papers."""
     names = [section_keys[g][0] for g in order]
     out = []
     for group in order:

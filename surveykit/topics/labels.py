@@ -511,13 +511,7 @@ def _stem(word: str) -> str:
     the doing of one verb alike (``parser``/``parsing`` -> ``pars``, ``planner``/``planning`` ->
     ``plan``): the root of :func:`word_root` without an agent-noun ending, cut at 5 letters, or
     at 8 after a prefix (``multimodal``/``multimodality`` -> ``multimod``, not ``multi``)."""
-    root = word_root(word)
-    for suffix in ("ers", "er"):
-        if root.endswith(suffix) and len(root) - len(suffix) >= 4:
-            root = root[: -len(suffix)]
-            if len(root) > 4 and root[-1] == root[-2]:
-                root = root[:-1]  # planner -> plan
-            break
+    root = _without_suffix(word_root(word), ("ers", "er"))
     if root[:5] in _WORD_PREFIXES:  # "multimodal" is not "multi-agent", nor "translation" "transformer"
         return root[:8]
     return root[:5]
@@ -530,12 +524,17 @@ def word_root(word: str) -> str:
     """One key for the inflected and -ion forms of a word ("simulate", "simulation", "simulated"
     -> "simulat"; "planning" -> "plan"), not for different words sharing a prefix ("transfer",
     "translation")."""
-    word = fold_word(word.lower())
-    for suffix in _SUFFIXES:
+    return _without_suffix(fold_word(word.lower()), _SUFFIXES)
+
+
+def _without_suffix(word: str, suffixes: Sequence[str]) -> str:
+    """``word`` without the first of ``suffixes`` it ends with, when 4 letters stay, and without
+    the doubled consonant a verb takes before -ing, -ed or -er ("planning", "planner" -> "plan")."""
+    for suffix in suffixes:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             word = word[: -len(suffix)]
-            if suffix.startswith(("ing", "ed")) and len(word) > 4 and word[-1] == word[-2]:
-                word = word[:-1]  # planning -> plan
+            if suffix.startswith(("ing", "ed", "er")) and len(word) > 4 and word[-1] == word[-2]:
+                word = word[:-1]
             break
     return word
 
@@ -685,6 +684,7 @@ class LabelScorer:
         self._matrix = csr_matrix((np.ones(len(r)), (r, c)), shape=(n_documents, len(self._terms)))
         self._df = np.asarray(self._matrix.sum(axis=0)).ravel()
         self._scored: dict[bytes, tuple[Scored, ...]] = {}
+        self._ranked: dict[tuple[bytes, ...], tuple[Scored, ...]] = {}  # (members, *rivals) -> terms
         self._group_df: dict[bytes, np.ndarray] = {}
         self._phrase_vectors: dict[str, np.ndarray] = {}
         self._composed: dict[str, str] = {}  # "<field> <noun>" label -> its noun (:meth:`_compound`)
@@ -839,6 +839,12 @@ class LabelScorer:
         small group a phrase of one paper competes too ("adversarial examples" for six papers
         on attacks, where the only phrase of two of them is "neural models")."""
         members = np.asarray(members, dtype=int)
+        key = (members.tobytes(), *(np.asarray(r, dtype=int).tobytes() for r in rivals))
+        if key not in self._ranked:  # the naming order and the label ask for the same ranking
+            self._ranked[key] = tuple(self._rank_terms(members, rivals))
+        return list(self._ranked[key])
+
+    def _rank_terms(self, members: np.ndarray, rivals: Sequence[np.ndarray]) -> list[Scored]:
         scored = self.scored(members)
         df = self._group_df.get(members.tobytes())
         rows = [r for r in scored if self.is_candidate(r.term) and not self.is_fragment(r.term, df)]
