@@ -118,6 +118,24 @@ def test_an_attributed_sentence_that_opens_with_a_pronoun_still_leans_back():
     assert standing.attributed and not standing.anaphoric
 
 
+def test_a_pronoun_after_a_fronted_phrase_and_the_authors_going_on_lean_back():
+    from surveykit.corpus.model import Paper
+    from surveykit.draft.synthesis import contribution_sentence
+
+    paper = Paper(title="T", id="p", abstract=(
+        "Agents need to navigate large action spaces of many tools. "
+        "By incorporating the A* search algorithm, it prunes branches with incorrect actions. "
+        "Although search methods have improved planning, they are slow on long tasks. "
+        "In practice, it is necessary to plan before acting in the environment. "
+        "We then translate the learned policy back into natural language dialogues. "
+        "Experiments on five benchmarks show that the planner halves the number of calls."))
+    _, fronted, although, expletive, then, result = paper_sentences(paper)
+    assert fronted.anaphoric  # "it" is the method of the sentence before
+    assert not although.anaphoric and not expletive.anaphoric  # "they" points inside; "it is"
+    assert not then.anaphoric and "continues" in then.tags  # fine right after the paper's own
+    chosen = contribution_sentence([fronted, then, result], {}, None, set())
+    assert chosen is result  # the one that stands alone opens the paper's part
+
 def test_unquotable_sentences_are_skipped():
     corpus = fixture_corpus()
     texts = [s.text for p in corpus for s in paper_sentences(p)]
@@ -138,6 +156,10 @@ def test_attribution_rewrites_first_person():
     assert wording == f"In {AUTHOR}, the evaluation shows that models are limited."
     wording, _ = attribute("We introduce ToolEmu, a framework.", single_author=True)
     assert wording == f"{AUTHOR} introduces ToolEmu, a framework."
+    wording, _ = attribute("We investigate this and find that corpora mix languages.", single_author=True)
+    assert wording == f"{AUTHOR} investigates this and finds that corpora mix languages."
+    wording, _ = attribute("We propose a dataset and benchmark for QA.", single_author=True)
+    assert wording == f"{AUTHOR} proposes a dataset and benchmark for QA."  # a noun, not a verb
     plain = "Agents are useful for many tasks today."
     assert attribute(plain) == (plain, False)
     for lead in ("Subsequently, ", "More specifically, ", "Secondly, ", "Accordingly, ", "As a remedy, ",

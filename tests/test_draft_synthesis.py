@@ -113,6 +113,21 @@ def test_value_labels_keep_their_acronyms_in_a_sentence():
     assert value_phrase("modality", "3d", "3D", True) == "handle 3D input"
 
 
+def test_one_paper_cited_as_et_al_takes_a_plural_verb_and_keeps_a_singular_object():
+    from surveykit.corpus.model import Paper
+    from surveykit.draft.sentences import cited_as_plural
+    from surveykit.draft.synthesis import value_phrase
+
+    assert value_phrase("contribution", "empirical", "", True, 1) == "report an empirical study"
+    assert value_phrase("components", "planning", "", True, 1) == "plan or search explicitly"
+    assert value_phrase("components", "safety", "", True, 1) == "address safety and attacks"
+    assert value_phrase("contribution", "empirical", "", True) == "report empirical studies"
+    assert value_phrase("training", "prompting", "", False, 1) == "prompts a frozen model"
+    assert cited_as_plural(Paper(title="T", id="a", authors=["Chen, A.", "Li, B."]))
+    assert not cited_as_plural(Paper(title="T", id="b", authors=["Chen, A."]))
+    assert not cited_as_plural(Paper(title="Can Agents Fix Agent Issues?", id="c"))  # cited by title
+
+
 def test_a_theme_is_summed_up_by_what_sets_it_apart():
     """The conclusion names, per theme, the value its papers hold far more often than the corpus
     ("address safety"), not the one most papers everywhere hold ("propose methods")."""

@@ -64,6 +64,16 @@ _DANGLING = re.compile(
     r"\b(?:these|those|such|this|the above) (?:challenges?|issues?|problems?|limitations?|gaps?|"
     r"shortcomings?|difficult(?:y|ies)|questions?|drawbacks?)\b"
 )
+# In the abstract's own words: a pronoun subject after a fronted phrase ("By incorporating A*
+# search, it prunes ...": "it" is the method named in the sentence before; not "Although X ..., it"
+# nor "To this end, it is necessary"), or the authors going on ("We then translate ...")
+_FRONTED_PRONOUN = re.compile(
+    r"^(?!(?:Although|Though|While|Whereas|When|Whenever|If|Since|As|Because|Once|Unless|Despite"
+    r"|Given)\b)[^,]{0,150},\s+(?:it|they|its|their|this|these)\b"
+    r"(?!\s+(?:is|was|becomes|became|remains|seems|appears|paper|work|study|article)\b)")
+_CONTINUES = re.compile(
+    r"^(?:We|They|It)\s+(?:then|further|next|subsequently|finally|additionally|also|again|thereby"
+    r"|thus|therefore)\b")
 _SELF_INTRO = re.compile(r"^(?:In|Within|Through) (?:this|the present|our) (?:paper|work|study|article),?\s+")
 _SELF_REFERENCE = re.compile(r"\b(?:[Tt]his|[Oo]ur|[Tt]he present) (?:paper|work|study|article)\b")
 _FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]urs?|[Uu]s|[Oo]urselves)\b")  # not "US", "WE"
@@ -186,8 +196,20 @@ def skip_reason(text: str) -> str | None:
     return None
 
 
+def cited_as_plural(paper: Paper) -> bool:
+    """Whether the paper's textual citation is a plural subject: "Chen et al." and "Chen and Li"
+    are; one author's name, or the title of a paper without authors, is not."""
+    return len(paper.authors) >= 2
+
+
 def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
+
+
+_COORDINATED_VERBS = frozenset({
+    "find", "show", "demonstrate", "evaluate", "conduct", "analyze", "analyse", "observe", "argue",
+    "provide", "describe", "identify", "investigate", "explore", "propose", "present", "introduce",
+    "develop", "construct", "create", "curate", "build"})
 
 
 def _single_author_verbs(text: str) -> str:
@@ -201,7 +223,13 @@ def _single_author_verbs(text: str) -> str:
     if not conjugated:
         return text
     adverb = f"{match.group(2)} " if match.group(2) else ""
-    return f"{head}{AUTHOR}{match.group(1)}{adverb}{conjugated}{tail[match.end() :]}"
+    rest = tail[match.end():]
+    # and a verb it is coordinated with ("investigates this phenomenon and finds that ..."), read
+    # up to the clause's end; only verbs that are no nouns as well ("and benchmark", "and design")
+    clause = re.match(r"[^;:]*?\band\s+(\w+)\b", rest)
+    if clause and clause.group(1) in _COORDINATED_VERBS:
+        rest = rest[:clause.start(1)] + _THIRD_PERSON[clause.group(1)] + rest[clause.end(1):]
+    return f"{head}{AUTHOR}{match.group(1)}{adverb}{conjugated}{rest}"
 
 
 def attribute(text: str, single_author: bool = False) -> tuple[str, bool]:
@@ -300,7 +328,7 @@ def paper_sentences(paper: Paper) -> list[SourceSentence]:
     """The quotable sentences of one abstract, in order, with offsets into ``paper.abstract``."""
     abstract = paper.abstract or ""
     out: list[SourceSentence] = []
-    single = len(paper.authors) == 1
+    single = not cited_as_plural(paper)
     for sentence in split_sentences(abstract):
         text = sentence.text
         text_clean = collapse_ws(text) if "\n" in text or "  " in text else text
@@ -320,9 +348,11 @@ def paper_sentences(paper: Paper) -> list[SourceSentence]:
         # addressed" still leans on the sentence before it
         anaphoric = (bool(_ANAPHORIC_START.match(wording))
                      and (not attributed or bool(_PRONOUN_START.match(wording)))) or bool(
-            _DANGLING.search(wording.replace(AUTHOR, "they"))
+            _DANGLING.search(wording.replace(AUTHOR, "they")) or _FRONTED_PRONOUN.match(stripped)
         )
         tags = frozenset(tag for tag in ("limitation", "future", "finding", "contribution") if cues[tag])
+        if _CONTINUES.match(stripped):  # reads well after the paper's own sentence, not alone
+            tags |= {"continues"}
         out.append(
             SourceSentence(
                 paper.id,

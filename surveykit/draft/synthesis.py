@@ -96,15 +96,37 @@ def in_sentence(label: str) -> str:
     return re.sub(r"[^\W_]+", word, label)
 
 
-def value_phrase(attribute: str, value: str, label: str, plural: bool) -> str:
+def value_phrase(attribute: str, value: str, label: str, plural: bool, papers: int | None = None) -> str:
+    """The verb phrase saying a paper (or papers) has the value; ``plural``: the subject is plural,
+    ``papers``: how many papers it cites (default: 2 when plural): one paper cited as "Chen et al."
+    "report*s* an empirical study", never "report empirical studies"."""
     known = PHRASES.get((attribute, value))
     if known:
+        if plural and papers == 1:
+            return _plural_verbs(known[0])
         return known[1] if plural else known[0]
     if attribute == "domain":
         return f"target{'' if plural else 's'} {in_sentence(label)} tasks"
     if attribute == "modality":
         return f"handle{'' if plural else 's'} {in_sentence(label)} input"
     return f"{'are' if plural else 'is'} described as {in_sentence(label)}"
+
+
+def _plural_verbs(phrase: str) -> str:
+    """``plans or searches explicitly`` -> ``plan or search explicitly``: the leading verb (and a
+    verb coordinated with it) in the form for a plural subject."""
+    def base(verb: str) -> str:
+        if verb.endswith("ies"):
+            return verb[:-3] + "y"
+        if re.search(r"(?:ss|sh|ch|x|z)es$", verb):
+            return verb[:-2]
+        return verb[:-1] if verb.endswith("s") else verb
+
+    words = phrase.split(" ")
+    words[0] = base(words[0])
+    if len(words) > 2 and words[1] in ("or", "and") and words[2].endswith("s"):
+        words[2] = base(words[2])
+    return " ".join(words)
 
 
 def theme_facets(long: pd.DataFrame | None, ids: Sequence[str]) -> list[Facet]:
@@ -151,9 +173,11 @@ def comparative_sentence(
     n_papers: int,
     max_groups: int = 3,
     cited_of: Callable[[Sequence[str]], list[str]] | None = None,
+    plural: Callable[[Sequence[str]], bool] | None = None,
 ) -> DraftSentence | None:
     """"A and B <value 1>, while C <value 2>": each group cites exactly its papers, or, when
-    ``cited_of`` (a group -> the papers to cite) cuts a large group, "N papers, among them <cite>"."""
+    ``cited_of`` (a group -> the papers to cite) cuts a large group, "N papers, among them <cite>".
+    ``plural``: whether a group's citations make a plural subject (default: several papers)."""
     groups: list[tuple[str, tuple[str, ...]]] = []
     seen: set[str] = set()
     for value, papers in facet.groups:  # disjoint groups: "A ..., while B ..." never names A twice
@@ -178,7 +202,8 @@ def comparative_sentence(
         else:
             parts += _join_names([[Cite((key(p),), textual=True)] for p in papers])
         label = labels.get((facet.attribute, value), value)
-        parts.append(" " + value_phrase(facet.attribute, value, label, len(papers) > 1))
+        many = plural(papers) if plural is not None else len(papers) > 1
+        parts.append(" " + value_phrase(facet.attribute, value, label, many, len(papers)))
         cited += [p for p in named if p not in cited]
     if len(groups) == 1:
         rest = n_papers - len(groups[0][1])
@@ -243,7 +268,8 @@ def contribution_sentence(
             + (bool(name) and name in s.text)
             - (s.role == "finding")
         )
-        return (s.anaphoric, bool(DANGLING.search(s.text)), bool(_EVALUATIVE.match(s.text)), -score, s.index)
+        leans = s.anaphoric or "continues" in s.tags  # "Xu et al. then translate ..." opens nothing
+        return (leans, bool(DANGLING.search(s.text)), bool(_EVALUATIVE.match(s.text)), -score, s.index)
 
     return sorted(pool, key=rank)[0]
 

@@ -18,7 +18,7 @@ from surveykit.draft.model import (
     Segment,
     number_words,
 )
-from surveykit.draft.sentences import AUTHOR
+from surveykit.draft.sentences import AUTHOR, cited_as_plural
 from surveykit.draft.synthesis import (
     EXCLUSIVE_FACETS,
     MAX_NAMED,
@@ -79,7 +79,8 @@ class ThemeSections:
         others = [f for f in facets if f is not main] if len(facets) > 2 else facets
         comparisons = []
         for facet in others:
-            sentence = comparative_sentence(facet, self.key, labels, len(ids), cited_of=self.cited)
+            sentence = comparative_sentence(facet, self.key, labels, len(ids), cited_of=self.cited,
+                                            plural=self.plural)
             if sentence is not None:
                 sentence.tag = "comparison"
                 comparisons.append(sentence)
@@ -177,7 +178,7 @@ class ThemeSections:
             if contrast:
                 parts.append(contrast if isinstance(contrast, str) else "In contrast, ")
             parts += self._subject(group, capital=not contrast)
-            parts.append(" " + value_phrase(facet.attribute, value, label, len(group) > 1))
+            parts.append(" " + value_phrase(facet.attribute, value, label, self.plural(group), len(group)))
             for i, (phrase, papers) in enumerate(shared):
                 every = len(papers) == len(group)
                 count = ("both" if len(papers) == 2 else "all") if every else _number_word(len(papers))
@@ -241,6 +242,11 @@ class ThemeSections:
                 break
         return out
 
+    def plural(self, group: Sequence[str]) -> bool:
+        """Whether the group's textual citations make a plural subject: several papers, or one
+        cited as "Chen et al." (:func:`~surveykit.draft.sentences.cited_as_plural`)."""
+        return len(group) > 1 or any(cited_as_plural(self.corpus[p]) for p in group)
+
     def _subject(self, group: Sequence[str], capital: bool = True) -> list[Segment]:
         """``A, B and C`` (textual citations) for a small group, else ``Nine papers (A; ...; I)``."""
         if len(group) <= MAX_NAMED:
@@ -262,7 +268,7 @@ class ThemeSections:
                 if named and name:
                     parts += [f"{name} ", Cite((self.key(pid),)), f" achieves {fact.phrase()}"]
                 else:
-                    single = len(self.corpus[pid].authors) == 1
+                    single = not self.plural([pid])
                     parts += [Cite((self.key(pid),), textual=True),
                               f" report{'s' if single else ''} {fact.phrase()}"]
             parts[0:0] = [] if start == 0 else ["Further, "]
@@ -309,7 +315,7 @@ class ThemeSections:
         method or framework" after the theme's sentence said so of all six."""
         paper = self.corpus[paper_id]
         if not paper.has_abstract and paper.title.strip():
-            verb = "presents" if len(paper.authors) == 1 else "present"
+            verb = "present" if self.plural([paper_id]) else "presents"
             cite = Cite((self.key(paper_id),), textual=True)
             title = " ".join(paper.title.split()).rstrip(".")
             return DraftSentence([prefix, cite, f" {verb} \u201c{title}\u201d."], "summary", (paper_id,))
@@ -322,11 +328,11 @@ class ThemeSections:
                 values = list(dict.fromkeys(rows.loc[rows["attribute"] == attribute, "value"]))[:1]
                 for value in values:
                     label = labels.get((attribute, str(value)), "")
-                    clauses.append(value_phrase(attribute, str(value), label, False))
+                    clauses.append(value_phrase(attribute, str(value), label, self.plural([paper_id]), 1))
         name = short_name(paper)
         if not clauses:
             subject = f"{name}" if name else _shorten(paper.title.strip().rstrip("."), 10)
-            clauses = [f"presents {subject}"]
+            clauses = [f"present{'' if self.plural([paper_id]) else 's'} {subject}"]
         body = clauses[0] if len(clauses) == 1 else ", ".join(clauses[:-1]) + " and " + clauses[-1]
         cite = Cite((self.key(paper_id),), textual=True)
         return DraftSentence([prefix, cite, f" {body}."], "summary", (paper_id,))
