@@ -133,6 +133,9 @@ def test_a_pronoun_after_a_fronted_phrase_and_the_authors_going_on_lean_back():
     assert fronted.anaphoric  # "it" is the method of the sentence before
     assert not although.anaphoric and not expletive.anaphoric  # "they" points inside; "it is"
     assert not then.anaphoric and "continues" in then.tags  # fine right after the paper's own
+    (phenomenon,) = paper_sentences(Paper(title="T", id="q", abstract=(
+        "We investigate this phenomenon and find that corpora mix languages.")))
+    assert "continues" in phenomenon.tags  # "this phenomenon" was named before
     chosen = contribution_sentence([fronted, then, result], {}, None, set())
     assert chosen is result  # the one that stands alone opens the paper's part
 

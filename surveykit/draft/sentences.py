@@ -74,6 +74,9 @@ _FRONTED_PRONOUN = re.compile(
 _CONTINUES = re.compile(
     r"^(?:We|They|It)\s+(?:then|further|next|subsequently|finally|additionally|also|again|thereby"
     r"|thus|therefore)\b")
+# "this task", "this approach", "address this": once "this paper/work" is attributed, a "this" left
+# in the sentence points to an earlier one of the abstract
+_THIS = re.compile(r"\b[Tt]his\b(?!\s+(?:paper|work|study|article)\b)")
 _SELF_INTRO = re.compile(r"^(?:In|Within|Through) (?:this|the present|our) (?:paper|work|study|article),?\s+")
 _SELF_REFERENCE = re.compile(r"\b(?:[Tt]his|[Oo]ur|[Tt]he present) (?:paper|work|study|article)\b")
 _FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]urs?|[Uu]s|[Oo]urselves)\b")  # not "US", "WE"
@@ -351,7 +354,7 @@ def paper_sentences(paper: Paper) -> list[SourceSentence]:
             _DANGLING.search(wording.replace(AUTHOR, "they")) or _FRONTED_PRONOUN.match(stripped)
         )
         tags = frozenset(tag for tag in ("limitation", "future", "finding", "contribution") if cues[tag])
-        if _CONTINUES.match(stripped):  # reads well after the paper's own sentence, not alone
+        if _CONTINUES.match(stripped) or _THIS.search(wording):  # after the paper's own sentence
             tags |= {"continues"}
         out.append(
             SourceSentence(
