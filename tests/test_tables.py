@@ -237,3 +237,27 @@ def test_show_table_of_a_big_survey_keeps_the_cap_build_tables_wrote(tmp_path):
     assert view.to_html().count("Bench ") == 8
     show_table(frame, "small", config, n_papers=CAPS_ABOVE)  # a small survey prints every row
     assert (tmp_path / "tables" / "small.tex").read_text().count("Bench ") == 50
+
+
+@pytest.mark.tex
+def test_a_one_word_header_of_a_wrapping_column_is_never_hyphenated(tmp_path, need_tex):
+    from pypdf import PdfReader
+
+    from surveykit.tables.export import _RAGGED, _header_row
+
+    # the bundled survey's "Components" column: 1.6 cm at 8 pt, where the word is 46.3 pt wide
+    spec = f"{_RAGGED}p{{1.6cm}}{_RAGGED}p{{1.6cm}}"
+    header = _header_row(["Components", "Tool use"], spec)
+    assert header.startswith(r"\makebox[\linewidth][l]{Components} & Tool use")  # whole, on its line
+    for name, row in (("plain", r"Components & Tool use \\"), ("ours", header)):
+        (tmp_path / f"{name}.tex").write_text("\n".join([
+            r"\documentclass[11pt]{article}", r"\usepackage[T1]{fontenc}", r"\usepackage{lmodern}",
+            rf"\usepackage{{{','.join(LATEX_PACKAGES)}}}", r"\begin{document}", r"\scriptsize",
+            r"\setlength{\tabcolsep}{3pt}", rf"\begin{{tabular}}{{{spec}}}", row, r"x & y \\",
+            r"\end{tabular}", r"\end{document}"]))
+        result = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", f"{name}.tex"],
+                                cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stdout[-3000:]
+    plain, ours = (PdfReader(tmp_path / f"{n}.pdf").pages[0].extract_text() for n in ("plain", "ours"))
+    assert "Compo-" in plain  # the case: TeX hyphenates the word a point too wide for its column
+    assert "Components" in ours and "Compo-" not in ours

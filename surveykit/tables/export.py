@@ -21,8 +21,10 @@ import html
 import math
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -202,6 +204,20 @@ def _longest_words(frame: pd.DataFrame, cites: set[str]) -> list[int]:
     return out
 
 
+def _header_row(columns: Sequence[Any], spec: str) -> str:
+    """The header row; in a wrapping (``p{}``) column a one-word header is never hyphenated
+    ("Compo-nents"): the column is as wide as its longest word by estimate, and a word a point
+    wider than that reaches into the column gap, whole, on the header's line."""
+    parts = _spec_parts(spec)
+    cells = []
+    for i, column in enumerate(columns):
+        text = escape_latex(str(column))
+        if i < len(parts) and "p{" in parts[i] and " " not in text and len(text) > 4:
+            text = rf"\makebox[\linewidth][l]{{{text}}}"
+        cells.append(text)
+    return " & ".join(cells) + r" \\"
+
+
 def _cell_chars(frame: pd.DataFrame, cites: set[str]) -> list[list[int]]:
     """Characters of each cell (rows first; the header row included), citations at rendered width."""
     rows = [[len(str(c)) for c in frame.columns]]
@@ -272,7 +288,7 @@ def to_latex(
     resize = layout is None
     if layout is None:
         layout = TableLayout(column_spec(frame, cites)[0], landscape=wide == "landscape")
-    header = " & ".join(escape_latex(str(c)) for c in frame.columns) + r" \\"
+    header = _header_row(frame.columns, layout.spec)
     body = []
     for row in _records(frame):
         cells = [latex_cell(row[c], cite=c in cites) for c in frame.columns]
