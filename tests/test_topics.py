@@ -202,6 +202,19 @@ def test_phrases_without_their_head_are_fragments():
     assert not scorer.is_fragment("web agents", None)
 
 
+def test_large_language_models_is_a_phrase_of_its_own():
+    phrases = PhraseAnalyzer(stop_words(), inner=PHRASE_NOUNS)
+    terms = phrases("Emergent abilities of large language models bring large improvements")
+    assert "large language models" in terms
+    assert not {"large", "large language", "large improvements"} & set(terms)
+    assert "large" not in PhraseAnalyzer(stop_words())("large language models")  # keywords: no
+    docs = ([f"large language models of code for {w}" for w in ("completion", "repair", "search")]
+            + [f"image recognition with {w} networks" for w in ("residual", "convolutional", "deep")])
+    vocabulary, _ = document_vocabulary(docs, phrases)
+    scorer = LabelScorer(term_documents(docs, phrases, vocabulary), len(docs), set())
+    assert scorer.label(np.array([0, 1, 2]), rivals=[np.array([3, 4, 5])]) == "Large language models"
+
+
 def test_section_label_is_shared_and_not_a_topic_label():
     docs = ([f"machine translation for {w} speech" for w in ("german", "french", "czech")]
             + [f"machine translation quality estimation {w}" for w in ("bleu", "comet", "human")]

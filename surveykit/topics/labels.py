@@ -146,6 +146,11 @@ PHRASE_NOUNS = frozenset(
         "performance method methods approach approaches problem problems code",
     ]).split()
 )
+# A stop word that opens a field's name with the phrase nouns after it: "large language models" is
+# a subject ("LLM" is its acronym), "large improvement" is not. Label phrases (the analyzer with
+# ``inner`` words) keep it there and only in the whole name, which is a candidate like any other
+# phrase (not when most of the corpus uses it, e.g. a corpus of LLM agents).
+COMPOUND_STARTS = {"large": "language"}
 # "benchmark", "evaluation", "dataset" and "framework" are stop words of the label vocabulary
 # because nearly every paper has them; a phrase such as "web agent benchmark" still loses them.
 # Phrase nouns that name no subject (shell nouns): never the last word of a label ("retrieval
@@ -218,11 +223,15 @@ class PhraseAnalyzer:
         run: list[str] = []
         kept = self._kept  # token -> part of a phrase (cached)
         inner = getattr(self, "inner", frozenset())
-        for token in _TOKEN_OR_BREAK.findall(text.lower()):
+        tokens = _TOKEN_OR_BREAK.findall(text.lower())
+        for index, token in enumerate(tokens):
             keep = kept.get(token)
             if keep is None:
                 keep = kept[token] = (token[0].isalpha()
                                       and (token in inner or not _is_stop(token, self.stops)))
+            if not keep and inner and token in COMPOUND_STARTS and index + 1 < len(tokens) \
+                    and tokens[index + 1] == COMPOUND_STARTS[token]:
+                keep = True  # "large language models" (see COMPOUND_STARTS)
             if keep:
                 run.append(token)
             elif run:
@@ -234,9 +243,13 @@ class PhraseAnalyzer:
 
     def _grams(self, run: list[str], terms: list[str], inner: frozenset[str]) -> None:
         """Append the n-grams of one run of phrase tokens, shortest first; none made only of
-        ``inner`` words."""
+        ``inner`` words (a compound's start counts as one, but its whole name is kept: "large
+        language models", not "large" nor "large language")."""
         low, high = self.ngram_range
-        flags = [token in inner for token in run] if inner else None
+        flags = [token in inner or token in COMPOUND_STARTS for token in run] if inner else None
+        if flags is not None and any(t in COMPOUND_STARTS for t in run):
+            self._compound_grams(run, terms, flags)
+            return
         mixed = flags is not None and any(flags)
         for size in range(low, high + 1):
             if size == 1 and not mixed:
@@ -246,6 +259,16 @@ class PhraseAnalyzer:
             else:
                 terms.extend(" ".join(run[i:i + size]) for i in range(len(run) - size + 1)
                              if not all(flags[i:i + size]))
+
+    def _compound_grams(self, run: list[str], terms: list[str], flags: list[bool]) -> None:
+        low, high = self.ngram_range
+        for size in range(low, high + 1):
+            for i in range(len(run) - size + 1):
+                words = run[i:i + size]
+                whole = (size >= 3 and words[0] in COMPOUND_STARTS
+                         and words[1] == COMPOUND_STARTS[words[0]])
+                if not all(flags[i:i + size]) or whole:
+                    terms.append(" ".join(words))
 
 
 def evenly(items: Sequence[Any], limit: int = SPELLING_SAMPLE) -> Sequence[Any]:
