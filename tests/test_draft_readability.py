@@ -198,6 +198,14 @@ def test_fixture_draft_compares_groups_without_connective_chains(tmp_path):
     assert 1 <= len(statements) <= 6
     for block in statements:
         assert block.sentences[0].tag == "challenge" and block.sentences[0].paper_ids
+    quoted = sum(any(s.plain().startswith("For example") for s in b.sentences) for b in statements)
+    intro = challenges.blocks[0].sentences[0].plain()
+    if quoted == len(statements):
+        assert "and one quoted example:" in intro
+    else:  # the section says how many it quotes
+        from surveykit.draft.model import number_words
+
+        assert f"for {number_words(quoted)} of them, one quoted example" in intro or not quoted
 
 
 def test_an_author_less_paper_cites_by_a_short_label():
@@ -218,3 +226,27 @@ def test_a_sentence_the_drafter_writes_never_opens_with_a_digit():
         assert DraftSentence([kept], "summary").segments[0] == kept
     quoted = DraftSentence(["9 tasks are solved.", Cite(("k",))], "extract", paper_ids=("p",))
     assert quoted.segments[0] == "9 tasks are solved."
+
+
+def test_a_challenge_is_quoted_only_by_a_sentence_that_stands_alone():
+    from surveykit.draft.challenges import challenge_example
+
+    abstracts = {
+        "these": "We propose X. The experiments reveal that these attacks remain hard to detect for agents.",
+        "while": ("We propose Y. While their capabilities are promising, they introduce novel "
+                  "vulnerabilities and attacks that demand care."),
+        "inside": ("We propose Z. As tools and agents become complex, testing these agents against "
+                   "attacks and vulnerabilities remains hard."),
+    }
+    pool = _challenge_pool(abstracts)
+    leaning = {s.paper_id for s in pool if "continues" in s.tags}
+    assert leaning == {"these", "while"}  # "these agents" has its noun before it in the sentence
+    safety = next(r for r in group_challenges(pool) if r.challenge.name.startswith("Safety"))
+    assert challenge_example(safety).paper_id == "inside"
+
+
+def test_such_as_is_no_reference_back():
+    from surveykit.draft.synthesis import DANGLING
+
+    assert not DANGLING.search("Routing applies to other components, such as embedding strategies.")
+    assert DANGLING.search("Such models fail on long inputs.")

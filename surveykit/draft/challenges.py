@@ -125,7 +125,7 @@ _STATES_A_GAP = re.compile(
     re.IGNORECASE)
 
 
-def _example(raised: RaisedChallenge) -> SourceSentence | None:
+def challenge_example(raised: RaisedChallenge) -> SourceSentence | None:
     """A short, self-contained sentence of the group to quote (the one with most cue words); not one
     that opens with a connective (``Conversely, ...``) or leans on context."""
     pool = [s for s in raised.sentences
@@ -174,7 +174,7 @@ def challenge_paragraph(
             named += [f"{label} (", Ref(ref, "Section"), f", {_count(n, 'paper')})"]
         named.append(".")
         sentences.append(DraftSentence(named, "structural"))
-    example = _example(raised)
+    example = challenge_example(raised)
     if example is not None:
         sentences.append(quote(example, "For example, "))
     return Paragraph(sentences, lead=raised.challenge.name)
@@ -184,5 +184,5 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-__all__ = ["CHALLENGES", "Challenge", "RaisedChallenge", "challenge_paragraph", "challenge_sentences",
-           "group_challenges"]
+__all__ = ["CHALLENGES", "Challenge", "RaisedChallenge", "challenge_example", "challenge_paragraph",
+           "challenge_sentences", "group_challenges"]

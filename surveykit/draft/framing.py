@@ -39,6 +39,7 @@ from surveykit.draft.text import (
     _join_list,
     _join_names,
     _join_words,
+    _name_list,
     _slug,
     _theme,
     _year_span,
@@ -56,11 +57,6 @@ TABLE_FACETS = ((("contribution",), "contribution type"), (("training",), "train
 def survey_title(config: SurveyConfig, corpus: Corpus) -> str:
     """``[survey] title`` for this corpus (:func:`surveykit.corpus.bundled.title_for`)."""
     return title_for(config.title, corpus)
-
-
-def _name_list(names: Sequence[str]) -> str:
-    """"A, B and C"; "A and B; C; D" when a name holds an "and" of its own."""
-    return "; ".join(names) if any(" and " in n for n in names) else _join_words(names)
 
 
 CHARACTERISTIC_LIFT = 1.5  # a theme's characteristic value: this many times its corpus share,

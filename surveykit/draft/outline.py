@@ -21,7 +21,12 @@ import pandas as pd
 
 from surveykit.corpus.model import Corpus
 from surveykit.draft.assets import TREE_LABEL, Asset
-from surveykit.draft.challenges import challenge_paragraph, challenge_sentences, group_challenges
+from surveykit.draft.challenges import (
+    challenge_example,
+    challenge_paragraph,
+    challenge_sentences,
+    group_challenges,
+)
 from surveykit.draft.framing import Framing
 from surveykit.draft.model import (
     Cite,
@@ -31,6 +36,7 @@ from surveykit.draft.model import (
     Ref,
     Section,
     Segment,
+    number_words,
 )
 from surveykit.draft.sentences import AUTHOR, SourceSentence, paper_sentences
 from surveykit.draft.summarize import lexrank, mmr_select, similarity_matrix
@@ -55,6 +61,7 @@ from surveykit.draft.text import (  # noqa: F401  (re-exported: tests and caller
     _join_names,
     _listlike,
     _lower_first,
+    _name_list,
     _quote_list,
     _shorten,
     _slug,
@@ -395,15 +402,19 @@ class Drafter(ThemeSections, Framing):
                  "."], "structural")]))
             return sec
         n_papers = len({p for r in raised for p in r.papers})
-        names = [r.challenge.name.lower() for r in raised]
-        names = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+        names = _name_list([r.challenge.name.lower() for r in raised])  # "safety, security and trust"
+        # a quote only where a sentence stands alone ("these attacks" leans on its abstract)
+        quoted = sum(challenge_example(r) is not None for r in raised)
+        if quoted == len(raised):
+            example = " and one quoted example"
+        elif quoted:
+            example = f" and, for {number_words(quoted)} of them, one quoted example"
+        else:
+            example = ""
         intro = DraftSentence(
             [f"The limitation and future-work statements of {_count(n_papers, 'paper')} converge on "
-             f"{_count(len(raised), 'open challenge')}: {names}; each paragraph below states the "
-             "challenge, the themes where it comes up (", Ref(TREE_LABEL, "Figure"),
-             ") and quotes one example."],
-            "structural",
-        )
+             f"{_count(len(raised), 'open challenge')}, each stated below with the themes where it "
+             "comes up (", Ref(TREE_LABEL, "Figure"), f"){example}: {names}."], "structural")
         sec.blocks.append(Paragraph([intro]))
         themes = [(str(r.label), self.theme_label(s, int(r.topic)), set(self.members(int(r.topic))))
                   for s in self.section_ids() for r in self.section_topics(s).itertuples(index=False)]

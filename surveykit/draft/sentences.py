@@ -77,6 +77,29 @@ _CONTINUES = re.compile(
 # "this task", "this approach", "address this": once "this paper/work" is attributed, a "this" left
 # in the sentence points to an earlier one of the abstract
 _THIS = re.compile(r"\b[Tt]his\b(?!\s+(?:paper|work|study|article)\b)")
+# "these attacks", "such models": a demonstrative whose noun the sentence has not named before it
+_DEMONSTRATIVE = re.compile(r"\b(?:[Tt]hese|[Tt]hose|[Ss]uch)\s+(?!as\b)([a-z][\w-]*)")
+# a pronoun opening a subordinate clause: "While their capabilities are promising, they ..."
+_SUBORDINATE_PRONOUN = re.compile(
+    r"^(?:While|Although|Though|Whereas|When|If|Since|As|Because|Despite|Given)\s+"
+    r"(?:their|its|they|it|these|those|this)\b")
+
+
+def _leans_on_the_abstract(stripped: str, wording: str) -> bool:
+    """Whether the sentence reads well only after an earlier one of its abstract: the authors going
+    on ("We then ..."), a "this" left once "this paper" is attributed, a pronoun opening a
+    subordinate clause, or "these X" / "such X" with no X before it in the sentence ("these agents"
+    after "tools and agents" has one)."""
+    if _CONTINUES.match(stripped) or _THIS.search(wording) or _SUBORDINATE_PRONOUN.match(stripped):
+        return True
+    for match in _DEMONSTRATIVE.finditer(stripped):
+        noun = match.group(1).lower()
+        stem = noun[:-1] if noun.endswith("s") and len(noun) > 3 else noun
+        if not re.search(rf"\b{re.escape(stem)}", stripped[:match.start()], re.IGNORECASE):
+            return True
+    return False
+
+
 _SELF_INTRO = re.compile(r"^(?:In|Within|Through) (?:this|the present|our) (?:paper|work|study|article),?\s+")
 _SELF_REFERENCE = re.compile(r"\b(?:[Tt]his|[Oo]ur|[Tt]he present) (?:paper|work|study|article)\b")
 _FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]urs?|[Uu]s|[Oo]urselves)\b")  # not "US", "WE"
@@ -354,7 +377,7 @@ def paper_sentences(paper: Paper) -> list[SourceSentence]:
             _DANGLING.search(wording.replace(AUTHOR, "they")) or _FRONTED_PRONOUN.match(stripped)
         )
         tags = frozenset(tag for tag in ("limitation", "future", "finding", "contribution") if cues[tag])
-        if _CONTINUES.match(stripped) or _THIS.search(wording):  # after the paper's own sentence
+        if _leans_on_the_abstract(stripped, wording):  # reads well after the paper's own sentence
             tags |= {"continues"}
         out.append(
             SourceSentence(

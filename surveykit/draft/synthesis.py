@@ -65,7 +65,8 @@ _NUMBER = re.compile(r"\d+\.\d+|\d\s?%|\b\d+(?:\.\d+)?\s?(?:x|×|times|points?|p
 DANGLING = re.compile(
     # "both strategies (on 7B and 13B)", not "both cross-modal understanding and generation"
     r"\bboth\b(?!(?:\s+(?!(?:on|in|of|to|for|with|at|by|from|the|a|an)\b)[\w-]+){1,3}\s+and\b)"
-    r"|\b(?:these|those|such|aforementioned|the above|the gap|the insight|the former|the latter)\b"
+    r"|\b(?:these|those|such(?!\s+as\b)|aforementioned|the above|the gap|the insight|the former"
+    r"|the latter)\b"
     r"|^(?:Inspired by|As an effort|To uncover)\b"
     r"|^(?:In contrast|By contrast|Similarly|Likewise|Moreover|Furthermore|Additionally|However|Conversely|"
     r"Nevertheless|Meanwhile|Instead|Finally|Then|Thus|Hence|Therefore),",
@@ -269,7 +270,10 @@ def contribution_sentence(
             - (s.role == "finding")
         )
         leans = s.anaphoric or "continues" in s.tags  # "Xu et al. then translate ..." opens nothing
-        return (leans, bool(DANGLING.search(s.text)), bool(_EVALUATIVE.match(s.text)), -score, s.index)
+        # equal otherwise, the authors' own statement ("The work of X explores ...") over a sentence
+        # on the setting ("Routing can be expanded to ...")
+        return (leans, bool(DANGLING.search(s.text)), bool(_EVALUATIVE.match(s.text)), -score,
+                not s.attributed, s.index)
 
     return sorted(pool, key=rank)[0]
 

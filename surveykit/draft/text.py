@@ -166,6 +166,11 @@ def _join_words(words: Sequence[str]) -> str:
     return "".join(str(s) for s in _join_names([[w] for w in words]))
 
 
+def _name_list(names: Sequence[str]) -> str:
+    """"A, B and C"; "A and B; C; D" when a name holds an "and" of its own."""
+    return "; ".join(names) if any(" and " in n for n in names) else _join_words(names)
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
