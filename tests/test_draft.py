@@ -163,6 +163,13 @@ def test_attribution_rewrites_first_person():
     assert wording == f"{AUTHOR} investigates this and finds that corpora mix languages."
     wording, _ = attribute("We propose a dataset and benchmark for QA.", single_author=True)
     assert wording == f"{AUTHOR} proposes a dataset and benchmark for QA."  # a noun, not a verb
+    for sentence, verb in (("We then focus on X.", "then focuses"),
+                           ("We naturally extend X.", "naturally extends"),
+                           ("We found that X.", "found"), ("We can do X.", "can"),
+                           ("To this end, we further study X.", "further studies")):
+        assert f"{AUTHOR} {verb} " in attribute(sentence, single_author=True)[0]
+    assert attribute("This work introduces X.", single_author=True)[0] == (
+        f"The work of {AUTHOR} introduces X.")
     plain = "Agents are useful for many tasks today."
     assert attribute(plain) == (plain, False)
     for lead in ("Subsequently, ", "More specifically, ", "Secondly, ", "Accordingly, ", "As a remedy, ",

@@ -170,7 +170,6 @@ _THIRD_PERSON = {
     "use": "uses",
     "train": "trains",
     "test": "tests",
-    "then": "then",
 }
 
 
@@ -235,26 +234,56 @@ def _capitalise(text: str) -> str:
 _COORDINATED_VERBS = frozenset({
     "find", "show", "demonstrate", "evaluate", "conduct", "analyze", "analyse", "observe", "argue",
     "provide", "describe", "identify", "investigate", "explore", "propose", "present", "introduce",
-    "develop", "construct", "create", "curate", "build"})
+    "develop", "construct", "create", "curate", "build", "reveal", "utilize", "apply", "compare",
+    "examine", "extend", "highlight", "discuss", "offer", "obtain", "achieve", "outperform",
+    "suggest", "verify", "validate", "quantify", "formalize", "define", "collect", "annotate"})
+
+
+# words between the subject and its verb ("we then propose"), and words after "we" that are no
+# verb taking an -s: modals, past tenses
+_ADVERBS = frozenset(" ".join([
+    "then also further first next now thus therefore additionally finally subsequently again",
+    "instead still only both all each here mainly"]).split())
+_UNCHANGED = frozenset(" ".join([
+    "can could will would may might must shall should did had was were found built made took gave",
+    "wrote ran began saw led brought chose drew held kept left met put set sought spent taught",
+    "thought won got became came released"]).split())
+
+
+_VERB_AFTER_SUBJECT = re.compile(
+    r"(\s+)((?:(?:\w+ly|" + "|".join(sorted(_ADVERBS)) + r")\s+)*)([A-Za-z]+)\b")
+
+
+def _third_person(verb: str) -> str:
+    """``propose`` -> ``proposes``, ``study`` -> ``studies``, ``focus`` -> ``focuses``; modals and
+    past tenses unchanged."""
+    low = verb.lower()
+    if low in _THIRD_PERSON:
+        return _THIRD_PERSON[low]
+    if low in _UNCHANGED or low.endswith("ed") or not low.isalpha():
+        return verb
+    if re.search(r"(?:s|sh|ch|x|z|o)$", low):
+        return verb + "es"
+    if re.search(r"[^aeiou]y$", low):
+        return verb[:-1] + "ies"
+    return verb + "s"
 
 
 def _single_author_verbs(text: str) -> str:
-    """Third-person singular for the verb right after the author placeholder (one-author papers)."""
+    """Third-person singular for the verb of the author placeholder standing for "we" (one-author
+    papers, and papers without authors, cited by their title)."""
     head, _, tail = text.partition(AUTHOR)
-    match = re.match(r"(\s+)(?:(\w+ly)\s+)?(\w+)", tail)
+    match = _VERB_AFTER_SUBJECT.match(tail)
     if not match:
         return text
-    verb = match.group(3)
-    conjugated = _THIRD_PERSON.get(verb.lower())
-    if not conjugated:
-        return text
-    adverb = f"{match.group(2)} " if match.group(2) else ""
+    conjugated = _third_person(match.group(3))
+    adverb = match.group(2)
     rest = tail[match.end():]
     # and a verb it is coordinated with ("investigates this phenomenon and finds that ..."), read
     # up to the clause's end; only verbs that are no nouns as well ("and benchmark", "and design")
     clause = re.match(r"[^;:]*?\band\s+(\w+)\b", rest)
     if clause and clause.group(1) in _COORDINATED_VERBS:
-        rest = rest[:clause.start(1)] + _THIRD_PERSON[clause.group(1)] + rest[clause.end(1):]
+        rest = rest[:clause.start(1)] + _third_person(clause.group(1)) + rest[clause.end(1):]
     return f"{head}{AUTHOR}{match.group(1)}{adverb}{conjugated}{rest}"
 
 
@@ -294,7 +323,7 @@ def attribute(text: str, single_author: bool = False) -> tuple[str, bool]:
     if _FIRST_PERSON.search(wording):
         wording = _replace_first_person(wording)
     wording = _SELF_REFERENCE.sub("their work", wording)
-    if attributed and single_author:
+    if first_we and single_author:  # "we propose": the verb agrees with the one cited
         wording = _single_author_verbs(wording)
     return wording, attributed
 
