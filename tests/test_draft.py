@@ -168,6 +168,9 @@ def test_attribution_rewrites_first_person():
                            ("We found that X.", "found"), ("We can do X.", "can"),
                            ("To this end, we further study X.", "further studies")):
         assert f"{AUTHOR} {verb} " in attribute(sentence, single_author=True)[0]
+    wording, _ = attribute("We present the advantages and weaknesses of each and provide insight.",
+                           single_author=True)
+    assert wording == f"{AUTHOR} presents the advantages and weaknesses of each and provides insight."
     assert attribute("This work introduces X.", single_author=True)[0] == (
         f"The work of {AUTHOR} introduces X.")
     plain = "Agents are useful for many tasks today."

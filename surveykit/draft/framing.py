@@ -204,6 +204,7 @@ class Framing:
             (f for f in self.corpus_facts() if f[0] == "components"), key=lambda f: -f[2])[:3]
         if facts:
             clauses = [f"{n} {phrase}" for _, phrase, n in facts]
+            clauses[0] = f"{facts[0][2]} papers {facts[0][1]}"  # "132 papers fine-tune ..., 29 prompt ..."
             text = "Across the corpus, " + _join_words(clauses)
             if components:
                 text += "; the most frequent agent components are " + ", ".join(

@@ -279,11 +279,13 @@ def _single_author_verbs(text: str) -> str:
     conjugated = _third_person(match.group(3))
     adverb = match.group(2)
     rest = tail[match.end():]
-    # and a verb it is coordinated with ("investigates this phenomenon and finds that ..."), read
-    # up to the clause's end; only verbs that are no nouns as well ("and benchmark", "and design")
-    clause = re.match(r"[^;:]*?\band\s+(\w+)\b", rest)
-    if clause and clause.group(1) in _COORDINATED_VERBS:
-        rest = rest[:clause.start(1)] + _third_person(clause.group(1)) + rest[clause.end(1):]
+    # and a verb it is coordinated with ("investigates this phenomenon and finds that ..."), the
+    # first in the clause; only verbs that are no nouns as well ("and benchmark", "and design")
+    clause = rest.split(";")[0].split(":")[0]
+    verb = next((m for m in re.finditer(r"\band\s+(\w+)\b", clause) if m.group(1) in _COORDINATED_VERBS),
+                None)  # "presents the advantages and weaknesses of ... and provides insight"
+    if verb is not None:
+        rest = rest[:verb.start(1)] + _third_person(verb.group(1)) + rest[verb.end(1):]
     return f"{head}{AUTHOR}{match.group(1)}{adverb}{conjugated}{rest}"
 
 
