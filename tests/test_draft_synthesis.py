@@ -187,3 +187,25 @@ def test_both_x_and_y_is_no_reference_back():
     assert DANGLING.search("To address both problems, we add X and Y.")
     assert DANGLING.search("Both strategies improve accuracy.")
     assert DANGLING.search("They explore both strategies on the 7B and 13B models.")
+
+
+def test_themes_with_nothing_to_sum_up_share_one_sentence_of_the_conclusion():
+    from surveykit.draft.model import Section
+
+    ids = [f"p{i}" for i in range(10)]
+    corpus = Corpus([Paper(id=p, title=p.upper(), abstract="We propose a tool for agents.") for p in ids])
+    topic = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3]
+    assignments = pd.DataFrame({"topic": topic, "topic_label": [f"T{t}" for t in topic], "section": topic,
+                                "section_label": [f"T{t}" for t in topic], "score": [1.0] * 10}, index=ids)
+    topics = pd.DataFrame([{"topic": t, "label": f"T{t}", "section": t, "section_label": f"T{t}",
+                            "size": topic.count(t), "keywords": [], "representatives": [ids[topic.index(t)]]}
+                           for t in range(4)])
+    long = _long([(p, "contribution", "method") for p in ids]
+                 + [(p, "safety", "yes") for p in ("p0", "p1", "p2")])
+    drafter = Drafter(corpus, assignments, topics, {p: f"k{p}" for p in ids}, attributes=long)
+    built = [Section(f"T{t}", f"sec:section-{t}") for t in range(4)]
+    sentences = drafter.conclusion(built).blocks[0].sentences
+    texts = [s.plain() for s in sentences]
+    assert texts[0].startswith("T0") and "3 of which address safety and attacks" in texts[0]
+    assert texts[1].startswith("The other themes are T1") and "T2" in texts[1] and "and T3" in texts[1]
+    assert len(texts) == 3  # and the challenges' sentence

@@ -409,6 +409,7 @@ class Framing:
     def conclusion(self, sections: list[Section]) -> Section:
         sec = Section("Conclusion", "sec:conclusion")
         sentences = []
+        bare: list[tuple[list[Segment], DraftSentence]] = []  # one theme, no value that sets it apart
         for section, built in zip(self.section_ids(), sections, strict=False):
             ids = self.section_members(section)
             n_themes = len(built.subsections)  # 0: the section is one theme
@@ -426,8 +427,17 @@ class Framing:
                 parts += [f", {share} of which {phrase}", *self.cite_after(papers), "."]
                 sentences.append(DraftSentence(parts, "summary", tuple(self.cited(papers))))
             else:
-                parts.append(".")
-                sentences.append(DraftSentence(parts, "structural"))
+                sentence = DraftSentence([*parts, "."], "structural")
+                sentences.append(sentence)
+                if not n_themes:
+                    bare.append(([_capital(_theme(built.title)), " (", Ref(built.label, "Section"),
+                                  f", {_count(len(ids), 'paper')})"], sentence))
+        if len(bare) >= 3:  # one sentence, not a run of "X (Section 7) spans 84 papers."
+            sentences = [s for s in sentences if all(s is not b for _, b in bare)]
+            listed: list[Segment] = ["The other themes are "]
+            for i, (segments, _) in enumerate(bare):
+                listed += ([", "] if 0 < i < len(bare) - 1 else [" and "] if i else []) + segments
+            sentences.append(DraftSentence([*listed, "."], "structural"))
         raised = getattr(self, "raised_challenges", [])
         if raised:
             top = [f"{r.challenge.name.lower()} ({_count(len(r.papers), 'paper')})" for r in raised[:3]]
