@@ -209,3 +209,18 @@ def test_themes_with_nothing_to_sum_up_share_one_sentence_of_the_conclusion():
     assert texts[0].startswith("T0") and "3 of which address safety and attacks" in texts[0]
     assert texts[1].startswith("The other themes are T1") and "T2" in texts[1] and "and T3" in texts[1]
     assert len(texts) == 3  # and the challenges' sentence
+
+
+def test_the_years_sentence_names_the_peak_and_the_latest_year():
+    ids = [f"p{i}" for i in range(9)]
+    years = [2020, 2020, 2020, 2020, 2021, 2022, 2022, 2022, 2023]
+    corpus = Corpus([Paper(id=p, title=p.upper(), abstract="We propose a tool.", year=y)
+                     for p, y in zip(ids, years, strict=True)])
+    assignments = pd.DataFrame({"topic": [0] * 9, "topic_label": ["T0"] * 9, "section": [0] * 9,
+                                "section_label": ["T0"] * 9, "score": [1.0] * 9}, index=ids)
+    topics = pd.DataFrame([{"topic": 0, "label": "T0", "section": 0, "section_label": "T0", "size": 9,
+                            "keywords": [], "representatives": ids[:1]}])
+    drafter = Drafter(corpus, assignments, topics, {p: f"k{p}" for p in ids})
+    texts = [s.plain() for s in drafter.field_framing([], years_figure="fig:years").sentences]
+    assert any(t.startswith("Most papers appeared in 2020 (4), and 1 in 2023, the latest year")
+               for t in texts), texts

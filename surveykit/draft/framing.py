@@ -194,9 +194,11 @@ class Framing:
                 if len(recent) > before:
                     text = (f"Output is growing: {len(recent)} of the papers appeared in {last} alone, "
                             f"against {before} in {earlier[-1]} (")
-                else:
-                    text = (f"Most papers appeared in {peak} ({years.count(peak)}), "
-                            f"{len(recent)} in {last} (")
+                elif peak == last:
+                    text = f"Most papers appeared in {last}, the latest year ({len(recent)}; "
+                else:  # not "Most papers appeared in 2020 (86), 11 in 2024"
+                    text = (f"Most papers appeared in {peak} ({years.count(peak)}), and {len(recent)} in "
+                            f"{last}, the latest year (")
                 where = Ref(years_figure, "Figure") if years_figure else Ref(OVERVIEW_TABLE_LABEL, "Table")
                 sentences.append(DraftSentence([text, where, ")."], "structural"))
         facts = [f for f in self.corpus_facts() if f[0] != "components"]
