@@ -136,41 +136,7 @@ _FUTURE = re.compile(
     re.IGNORECASE,
 )
 
-_THIRD_PERSON = {
-    "propose": "proposes",
-    "present": "presents",
-    "introduce": "introduces",
-    "develop": "develops",
-    "design": "designs",
-    "build": "builds",
-    "construct": "constructs",
-    "create": "creates",
-    "curate": "curates",
-    "release": "releases",
-    "study": "studies",
-    "investigate": "investigates",
-    "explore": "explores",
-    "find": "finds",
-    "show": "shows",
-    "demonstrate": "demonstrates",
-    "evaluate": "evaluates",
-    "conduct": "conducts",
-    "analyze": "analyzes",
-    "analyse": "analyses",
-    "observe": "observes",
-    "argue": "argues",
-    "provide": "provides",
-    "describe": "describes",
-    "have": "has",
-    "are": "is",
-    "were": "was",
-    "do": "does",
-    "identify": "identifies",
-    "benchmark": "benchmarks",
-    "use": "uses",
-    "train": "trains",
-    "test": "tests",
-}
+_THIRD_PERSON = {"have": "has", "are": "is", "were": "was"}  # the others by rule (_third_person)
 
 
 @dataclass(frozen=True)
