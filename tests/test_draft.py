@@ -136,6 +136,10 @@ def test_a_pronoun_after_a_fronted_phrase_and_the_authors_going_on_lean_back():
     (phenomenon,) = paper_sentences(Paper(title="T", id="q", abstract=(
         "We investigate this phenomenon and find that corpora mix languages.")))
     assert "continues" in phenomenon.tags  # "this phenomenon" was named before
+    alone, sequence = paper_sentences(Paper(title="T", id="r", abstract=(
+        "We first provide an example of deep learning in software engineering. "
+        "We first formulate a framework of backdoor attacks, then we analyse their forms.")))
+    assert "continues" in alone.tags and "continues" not in sequence.tags  # a step told alone
     chosen = contribution_sentence([fronted, then, result], {}, None, set())
     assert chosen is result  # the one that stands alone opens the paper's part
 

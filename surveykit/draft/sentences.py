@@ -77,6 +77,7 @@ _CONTINUES = re.compile(
 # "this task", "this approach", "address this": once "this paper/work" is attributed, a "this" left
 # in the sentence points to an earlier one of the abstract
 _THIS = re.compile(r"\b[Tt]his\b(?!\s+(?:paper|work|study|article)\b)")
+_FIRST_STEP = re.compile(r"^(?:We|They)\s+first\b")
 # "these attacks", "such models": a demonstrative whose noun the sentence has not named before it
 _DEMONSTRATIVE = re.compile(r"\b(?:[Tt]hese|[Tt]hose|[Ss]uch)\s+(?!as\b)([a-z][\w-]*)")
 # a pronoun opening a subordinate clause: "While their capabilities are promising, they ..."
@@ -86,12 +87,15 @@ _SUBORDINATE_PRONOUN = re.compile(
 
 
 def _leans_on_the_abstract(stripped: str, wording: str) -> bool:
-    """Whether the sentence reads well only after an earlier one of its abstract: the authors going
-    on ("We then ..."), a "this" left once "this paper" is attributed, a pronoun opening a
-    subordinate clause, or "these X" / "such X" with no X before it in the sentence ("these agents"
-    after "tools and agents" has one)."""
+    """Whether the sentence reads well only next to others of its abstract: the authors going on
+    ("We then ..."), or starting a sequence the sentence does not finish ("We first ..." without
+    "then"), a "this" left once "this paper" is attributed, a pronoun opening a subordinate
+    clause, or "these X" / "such X" with no X before it in the sentence ("these agents" after
+    "tools and agents" has one)."""
     if _CONTINUES.match(stripped) or _THIS.search(wording) or _SUBORDINATE_PRONOUN.match(stripped):
         return True
+    if _FIRST_STEP.match(stripped) and not re.search(r"\b(?:then|second|next|finally)\b", stripped):
+        return True  # "We first provide an example ...": the first step of several, told alone
     for match in _DEMONSTRATIVE.finditer(stripped):
         noun = match.group(1).lower()
         stem = noun[:-1] if noun.endswith("s") and len(noun) > 3 else noun
