@@ -241,6 +241,10 @@ def test_a_challenge_is_quoted_only_by_a_sentence_that_stands_alone():
     pool = _challenge_pool(abstracts)
     leaning = {s.paper_id for s in pool if "continues" in s.tags}
     assert leaning == {"these", "while"}  # "these agents" has its noun before it in the sentence
+    from surveykit.draft.sentences import _leans_on_the_abstract
+
+    for plain in ("We train it such that the loss falls.", "Scores exceed those of the baseline."):
+        assert not _leans_on_the_abstract(plain, plain)  # no demonstrative pointing back
     safety = next(r for r in group_challenges(pool) if r.challenge.name.startswith("Safety"))
     assert challenge_example(safety).paper_id == "inside"
 

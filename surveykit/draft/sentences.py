@@ -79,7 +79,8 @@ _CONTINUES = re.compile(
 _THIS = re.compile(r"\b[Tt]his\b(?!\s+(?:paper|work|study|article)\b)")
 _FIRST_STEP = re.compile(r"^(?:We|They)\s+first\b")
 # "these attacks", "such models": a demonstrative whose noun the sentence has not named before it
-_DEMONSTRATIVE = re.compile(r"\b(?:[Tt]hese|[Tt]hose|[Ss]uch)\s+(?!as\b)([a-z][\w-]*)")
+_DEMONSTRATIVE = re.compile(
+    r"\b(?:[Tt]hese|[Tt]hose|[Ss]uch)\s+(?!(?:as|that|a|an|who|which|of|in)\b)([a-z][\w-]*)")
 # a pronoun opening a subordinate clause: "While their capabilities are promising, they ..."
 _SUBORDINATE_PRONOUN = re.compile(
     r"^(?:While|Although|Though|Whereas|When|If|Since|As|Because|Despite|Given)\s+"
