@@ -170,7 +170,9 @@ def test_attribution_rewrites_first_person():
     for sentence, verb in (("We then focus on X.", "then focuses"),
                            ("We naturally extend X.", "naturally extends"),
                            ("We found that X.", "found"), ("We can do X.", "can"),
-                           ("To this end, we further study X.", "further studies")):
+                           ("To this end, we further study X.", "further studies"),
+                           ("We almost fully retain X.", "almost fully retains"),
+                           ("We do not use X.", "does not")):
         assert f"{AUTHOR} {verb} " in attribute(sentence, single_author=True)[0]
     wording, _ = attribute("We present the advantages and weaknesses of each and provide insight.",
                            single_author=True)

@@ -254,3 +254,4 @@ def test_such_as_is_no_reference_back():
 
     assert not DANGLING.search("Routing applies to other components, such as embedding strategies.")
     assert DANGLING.search("Such models fail on long inputs.")
+    assert DANGLING.search("The first one incorporates the structure of the forms.")  # of a list before

@@ -214,7 +214,8 @@ _COORDINATED_VERBS = frozenset({
 # verb taking an -s: modals, past tenses
 _ADVERBS = frozenset(" ".join([
     "then also further first next now thus therefore additionally finally subsequently again",
-    "instead still only both all each here mainly"]).split())
+    "instead still only both all each here mainly almost never always often even already rather",
+    "just not"]).split())
 _UNCHANGED = frozenset(" ".join([
     "can could will would may might must shall should did had was were found built made took gave",
     "wrote ran began saw led brought chose drew held kept left met put set sought spent taught",

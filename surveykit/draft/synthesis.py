@@ -66,7 +66,7 @@ DANGLING = re.compile(
     # "both strategies (on 7B and 13B)", not "both cross-modal understanding and generation"
     r"\bboth\b(?!(?:\s+(?!(?:on|in|of|to|for|with|at|by|from|the|a|an)\b)[\w-]+){1,3}\s+and\b)"
     r"|\b(?:these|those|such(?!\s+as\b)|aforementioned|the above|the gap|the insight|the former"
-    r"|the latter)\b"
+    r"|the latter|the (?:first|second|third|other) one)\b"
     r"|^(?:Inspired by|As an effort|To uncover)\b"
     r"|^(?:In contrast|By contrast|Similarly|Likewise|Moreover|Furthermore|Additionally|However|Conversely|"
     r"Nevertheless|Meanwhile|Instead|Finally|Then|Thus|Hence|Therefore),",
