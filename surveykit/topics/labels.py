@@ -261,6 +261,8 @@ class PhraseAnalyzer:
                              if not all(flags[i:i + size]))
 
     def _compound_grams(self, run: list[str], terms: list[str], flags: list[bool]) -> None:
+        """:meth:`_grams` of a run holding a compound's start: a compound's whole name (three
+        words or more) is kept though all its words are ``inner`` or starts."""
         low, high = self.ngram_range
         for size in range(low, high + 1):
             for i in range(len(run) - size + 1):
