@@ -242,3 +242,18 @@ def test_a_small_survey_discusses_every_paper(tmp_path):
     keys = citation_keys(config, corpus)
     result = write_draft(config, corpus, assignments, topics, keys, compile=False)
     assert "is counted in" not in " ".join(result.markdown.read_text(encoding="utf-8").split())
+
+
+def test_the_draft_says_which_themes_its_printed_tables_cover():
+    from surveykit.draft.assets import Asset
+    from surveykit.draft.outline import Drafter
+
+    corpus = fixture_corpus()
+    assignments, topics = fake_taxonomy(corpus)  # 3 themes
+    drafter = Drafter(corpus, assignments, topics, {p: f"k{p}" for p in corpus.ids})
+    tables = [Asset("table", f"topic_0{t}", Path(f"topic_0{t}.tex"), "", f"tab:topic_0{t}") for t in (0, 1)]
+    text = " ".join(s.plain() for b in drafter.comparison_section(tables, []).blocks for s in b.sentences)
+    assert "the two largest of the 3 themes (one table each" in text and "holds all 3" in text
+    every = tables + [Asset("table", "topic_02", Path("topic_02.tex"), "", "tab:topic_02")]
+    text = " ".join(s.plain() for b in drafter.comparison_section(every, []).blocks for s in b.sentences)
+    assert "each theme (one table per theme" in text

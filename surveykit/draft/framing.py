@@ -22,6 +22,7 @@ from surveykit.draft.model import (
     Ref,
     Section,
     Segment,
+    number_words,
 )
 from surveykit.draft.synthesis import (
     COMPONENT_FLAGS,
@@ -325,10 +326,14 @@ class Framing:
         topic_tables = [t for t in tables if t.label and is_theme_table(t)]
         if len(topic_tables) > 1:  # one sentence for the per-theme tables, not one each
             refs = _join_names([[Ref(t.label, "Table")] for t in topic_tables])
+            n_themes = len(self.topics)
+            which = ("each theme (one table per theme, in the order of the sections)"
+                     if len(topic_tables) >= n_themes else  # a big survey prints the largest only
+                     f"the {number_words(len(topic_tables))} largest of the {n_themes} themes (one "
+                     f"table each, in the order of the sections; the tables folder holds all {n_themes})")
             sentences.append(DraftSentence(
-                refs + [" compare the papers of each theme (one table per theme, in the order of the "
-                        f"sections) by {self.table_facets()}; an empty cell means the abstract does not "
-                        "say."], "structural"))
+                refs + [f" compare the papers of {which} by {self.table_facets()}; an empty cell means "
+                        "the abstract does not say."], "structural"))
         elif topic_tables:
             table = topic_tables[0]
             sentences.append(DraftSentence([Ref(table.label, "Table"), self._table_phrase(table)],
