@@ -129,8 +129,7 @@ def challenge_example(raised: RaisedChallenge) -> SourceSentence | None:
     """A short, self-contained sentence of the group to quote (the one with most cue words); not one
     that opens with a connective (``Conversely, ...``) or leans on context."""
     pool = [s for s in raised.sentences
-            if not s.anaphoric and "continues" not in s.tags and 8 <= s.n_words <= 35
-            and not re.match(r"^\w+,", s.text)]
+            if s.stands_alone and 8 <= s.n_words <= 35 and not re.match(r"^\w+,", s.text)]
     if not pool:
         return None
     return sorted(pool, key=lambda s: (not _STATES_A_GAP.search(s.text),

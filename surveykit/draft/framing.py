@@ -206,8 +206,8 @@ class Framing:
         components = sorted(
             (f for f in self.corpus_facts() if f[0] == "components"), key=lambda f: -f[2])[:3]
         if facts:
-            clauses = [f"{n} {phrase}" for _, phrase, n in facts]
-            clauses[0] = f"{facts[0][2]} papers {facts[0][1]}"  # "132 papers fine-tune ..., 29 prompt ..."
+            # "132 papers fine-tune ..., 29 prompt ..."
+            clauses = [f"{n}{' papers' if i == 0 else ''} {phrase}" for i, (_, phrase, n) in enumerate(facts)]
             text = "Across the corpus, " + _join_words(clauses)
             if components:
                 text += "; the most frequent agent components are " + ", ".join(
@@ -415,8 +415,9 @@ class Framing:
 
     def conclusion(self, sections: list[Section]) -> Section:
         sec = Section("Conclusion", "sec:conclusion")
-        sentences = []
-        bare: list[tuple[list[Segment], DraftSentence]] = []  # one theme, no value that sets it apart
+        # each section's sentence, and for a one-theme section with no value that sets it apart
+        # ("X (Section 7) spans 84 papers.") its name and size, to list with the others like it
+        entries: list[tuple[DraftSentence, list[Segment] | None]] = []
         for section, built in zip(self.section_ids(), sections, strict=False):
             ids = self.section_members(section)
             n_themes = len(built.subsections)  # 0: the section is one theme
@@ -432,19 +433,19 @@ class Framing:
                 phrase, papers = finding
                 share = "all" if len(papers) == len(ids) else str(len(papers))
                 parts += [f", {share} of which {phrase}", *self.cite_after(papers), "."]
-                sentences.append(DraftSentence(parts, "summary", tuple(self.cited(papers))))
+                entries.append((DraftSentence(parts, "summary", tuple(self.cited(papers))), None))
             else:
-                sentence = DraftSentence([*parts, "."], "structural")
-                sentences.append(sentence)
-                if not n_themes:
-                    bare.append(([_capital(_theme(built.title)), " (", Ref(built.label, "Section"),
-                                  f", {_count(len(ids), 'paper')})"], sentence))
-        if len(bare) >= 3:  # one sentence, not a run of "X (Section 7) spans 84 papers."
-            sentences = [s for s in sentences if all(s is not b for _, b in bare)]
-            listed: list[Segment] = ["The other themes are "]
-            for i, (segments, _) in enumerate(bare):
-                listed += ([", "] if 0 < i < len(bare) - 1 else [" and "] if i else []) + segments
-            sentences.append(DraftSentence([*listed, "."], "structural"))
+                bare: list[Segment] | None = None if n_themes else [
+                    _capital(_theme(built.title)), " (", Ref(built.label, "Section"),
+                    f", {_count(len(ids), 'paper')})"]
+                entries.append((DraftSentence([*parts, "."], "structural"), bare))
+        listed = [bare for _, bare in entries if bare is not None]
+        if len(listed) >= 3:  # one sentence, not a run of "X (Section 7) spans 84 papers."
+            sentences = [sentence for sentence, bare in entries if bare is None]
+            sentences.append(DraftSentence(["The other themes are ", *_join_names(listed), "."],
+                                           "structural"))
+        else:
+            sentences = [sentence for sentence, _ in entries]
         raised = getattr(self, "raised_challenges", [])
         if raised:
             top = [f"{r.challenge.name.lower()} ({_count(len(r.papers), 'paper')})" for r in raised[:3]]

@@ -64,12 +64,14 @@ _DANGLING = re.compile(
     r"\b(?:these|those|such|this|the above) (?:challenges?|issues?|problems?|limitations?|gaps?|"
     r"shortcomings?|difficult(?:y|ies)|questions?|drawbacks?)\b"
 )
+# the words that open a subordinate clause ("Although X ..., it": the pronoun may point inside)
+_SUBORDINATORS = ("Although|Though|While|Whereas|When|Whenever|If|Since|As|Because|Once|Unless|Despite"
+                  "|Given")
 # In the abstract's own words: a pronoun subject after a fronted phrase ("By incorporating A*
-# search, it prunes ...": "it" is the method named in the sentence before; not "Although X ..., it"
-# nor "To this end, it is necessary"), or the authors going on ("We then translate ...")
+# search, it prunes ...": "it" is the method named in the sentence before; not after a subordinate
+# clause, nor "To this end, it is necessary"), or the authors going on ("We then translate ...")
 _FRONTED_PRONOUN = re.compile(
-    r"^(?!(?:Although|Though|While|Whereas|When|Whenever|If|Since|As|Because|Once|Unless|Despite"
-    r"|Given)\b)[^,]{0,150},\s+(?:it|they|its|their|this|these)\b"
+    rf"^(?!(?:{_SUBORDINATORS})\b)[^,]{{0,150}},\s+(?:it|they|its|their|this|these)\b"
     r"(?!\s+(?:is|was|becomes|became|remains|seems|appears|paper|work|study|article)\b)")
 _CONTINUES = re.compile(
     r"^(?:We|They|It)\s+(?:then|further|next|subsequently|finally|additionally|also|again|thereby"
@@ -82,9 +84,7 @@ _FIRST_STEP = re.compile(r"^(?:We|They)\s+first\b")
 _DEMONSTRATIVE = re.compile(
     r"\b(?:[Tt]hese|[Tt]hose|[Ss]uch)\s+(?!(?:as|that|a|an|who|which|of|in)\b)([a-z][\w-]*)")
 # a pronoun opening a subordinate clause: "While their capabilities are promising, they ..."
-_SUBORDINATE_PRONOUN = re.compile(
-    r"^(?:While|Although|Though|Whereas|When|If|Since|As|Because|Despite|Given)\s+"
-    r"(?:their|its|they|it|these|those|this)\b")
+_SUBORDINATE_PRONOUN = re.compile(rf"^(?:{_SUBORDINATORS})\s+(?:their|its|they|it|these|those|this)\b")
 
 
 def _leans_on_the_abstract(stripped: str, wording: str) -> bool:
@@ -162,6 +162,12 @@ class SourceSentence:
     attributed: bool = False
     anaphoric: bool = False
     tags: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def stands_alone(self) -> bool:
+        """Readable away from its abstract: neither anaphoric nor tagged ``continues`` (it may
+        follow the paper's own sentence, but opens no paper's part and is quoted alone nowhere)."""
+        return not self.anaphoric and "continues" not in self.tags
 
     @property
     def n_words(self) -> int:

@@ -269,10 +269,9 @@ def contribution_sentence(
             + (bool(name) and name in s.text)
             - (s.role == "finding")
         )
-        leans = s.anaphoric or "continues" in s.tags  # "Xu et al. then translate ..." opens nothing
-        # equal otherwise, the authors' own statement ("The work of X explores ...") over a sentence
-        # on the setting ("Routing can be expanded to ...")
-        return (leans, bool(DANGLING.search(s.text)), bool(_EVALUATIVE.match(s.text)), -score,
+        # "Xu et al. then translate ..." opens nothing; equal otherwise, the authors' own statement
+        # ("The work of X explores ...") over a sentence on the setting ("Routing can be ...")
+        return (not s.stands_alone, bool(DANGLING.search(s.text)), bool(_EVALUATIVE.match(s.text)), -score,
                 not s.attributed, s.index)
 
     return sorted(pool, key=rank)[0]

@@ -35,6 +35,7 @@ from surveykit.draft.text import (
     _capital,
     _count,
     _join_names,
+    _join_words,
     _listlike,
     _quote_list,
     _shorten,
@@ -314,8 +315,9 @@ class ThemeSections:
         attributes were read in the title alone, and six papers of a theme would each "propose a
         method or framework" after the theme's sentence said so of all six."""
         paper = self.corpus[paper_id]
+        plural = self.plural([paper_id])
         if not paper.has_abstract and paper.title.strip():
-            verb = "present" if self.plural([paper_id]) else "presents"
+            verb = "present" if plural else "presents"
             cite = Cite((self.key(paper_id),), textual=True)
             title = " ".join(paper.title.split()).rstrip(".")
             return DraftSentence([prefix, cite, f" {verb} \u201c{title}\u201d."], "summary", (paper_id,))
@@ -328,12 +330,12 @@ class ThemeSections:
                 values = list(dict.fromkeys(rows.loc[rows["attribute"] == attribute, "value"]))[:1]
                 for value in values:
                     label = labels.get((attribute, str(value)), "")
-                    clauses.append(value_phrase(attribute, str(value), label, self.plural([paper_id]), 1))
+                    clauses.append(value_phrase(attribute, str(value), label, plural, 1))
         name = short_name(paper)
         if not clauses:
             subject = f"{name}" if name else _shorten(paper.title.strip().rstrip("."), 10)
-            clauses = [f"present{'' if self.plural([paper_id]) else 's'} {subject}"]
-        body = clauses[0] if len(clauses) == 1 else ", ".join(clauses[:-1]) + " and " + clauses[-1]
+            clauses = [f"present{'' if plural else 's'} {subject}"]
+        body = _join_words(clauses)
         cite = Cite((self.key(paper_id),), textual=True)
         return DraftSentence([prefix, cite, f" {body}."], "summary", (paper_id,))
 

@@ -151,6 +151,14 @@ PHRASE_NOUNS = frozenset(
 # ``inner`` words) keep it there and only in the whole name, which is a candidate like any other
 # phrase (not when most of the corpus uses it, e.g. a corpus of LLM agents).
 COMPOUND_STARTS = {"large": "language"}
+
+
+def _opens_compound(tokens: Sequence[str], index: int) -> bool:
+    """Whether ``tokens[index]`` starts a compound's name (:data:`COMPOUND_STARTS`)."""
+    follower = COMPOUND_STARTS.get(tokens[index])
+    return follower is not None and index + 1 < len(tokens) and tokens[index + 1] == follower
+
+
 # "benchmark", "evaluation", "dataset" and "framework" are stop words of the label vocabulary
 # because nearly every paper has them; a phrase such as "web agent benchmark" still loses them.
 # Phrase nouns that name no subject (shell nouns): never the last word of a label ("retrieval
@@ -229,8 +237,7 @@ class PhraseAnalyzer:
             if keep is None:
                 keep = kept[token] = (token[0].isalpha()
                                       and (token in inner or not _is_stop(token, self.stops)))
-            if not keep and inner and token in COMPOUND_STARTS and index + 1 < len(tokens) \
-                    and tokens[index + 1] == COMPOUND_STARTS[token]:
+            if not keep and inner and _opens_compound(tokens, index):
                 keep = True  # "large language models" (see COMPOUND_STARTS)
             if keep:
                 run.append(token)
@@ -247,10 +254,9 @@ class PhraseAnalyzer:
         language models", not "large" nor "large language")."""
         low, high = self.ngram_range
         flags = [token in inner or token in COMPOUND_STARTS for token in run] if inner else None
-        if flags is not None and any(t in COMPOUND_STARTS for t in run):
-            self._compound_grams(run, terms, flags)
-            return
         mixed = flags is not None and any(flags)
+        # a compound's start is kept in a run only before its name goes on (see runs())
+        compound = mixed and any(token in COMPOUND_STARTS for token in run)
         for size in range(low, high + 1):
             if size == 1 and not mixed:
                 terms.extend(run)
@@ -258,19 +264,8 @@ class PhraseAnalyzer:
                 terms.extend(" ".join(run[i:i + size]) for i in range(len(run) - size + 1))
             else:
                 terms.extend(" ".join(run[i:i + size]) for i in range(len(run) - size + 1)
-                             if not all(flags[i:i + size]))
-
-    def _compound_grams(self, run: list[str], terms: list[str], flags: list[bool]) -> None:
-        """:meth:`_grams` of a run holding a compound's start: a compound's whole name (three
-        words or more) is kept though all its words are ``inner`` or starts."""
-        low, high = self.ngram_range
-        for size in range(low, high + 1):
-            for i in range(len(run) - size + 1):
-                words = run[i:i + size]
-                whole = (size >= 3 and words[0] in COMPOUND_STARTS
-                         and words[1] == COMPOUND_STARTS[words[0]])
-                if not all(flags[i:i + size]) or whole:
-                    terms.append(" ".join(words))
+                             if not all(flags[i:i + size])
+                             or (compound and size >= 3 and _opens_compound(run, i)))
 
 
 def evenly(items: Sequence[Any], limit: int = SPELLING_SAMPLE) -> Sequence[Any]:
