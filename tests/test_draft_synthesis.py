@@ -224,3 +224,41 @@ def test_the_years_sentence_names_the_peak_and_the_latest_year():
     texts = [s.plain() for s in drafter.field_framing([], years_figure="fig:years").sentences]
     assert any(t.startswith("Most papers appeared in 2020 (4), and 1 in 2023, the latest year")
                for t in texts), texts
+
+
+def _flat_drafter(labels: list[str], sizes: list[int], long: pd.DataFrame | None = None) -> Drafter:
+    """A drafter over one-theme sections with the given labels and sizes."""
+    topic = [t for t, n in enumerate(sizes) for _ in range(n)]
+    ids = [f"p{i}" for i in range(len(topic))]
+    corpus = Corpus([Paper(id=p, title=p.upper(), abstract="We propose a tool for agents.") for p in ids])
+    assignments = pd.DataFrame({"topic": topic, "topic_label": [labels[t] for t in topic], "section": topic,
+                                "section_label": [labels[t] for t in topic], "score": [1.0] * len(ids)},
+                               index=ids)
+    topics = pd.DataFrame([{"topic": t, "label": labels[t], "section": t, "section_label": labels[t],
+                            "size": n, "keywords": [], "representatives": [ids[topic.index(t)]]}
+                           for t, n in enumerate(sizes)])
+    return Drafter(corpus, assignments, topics, {p: f"k{p}" for p in ids}, attributes=long)
+
+
+def test_a_conclusion_of_bare_themes_only_does_not_say_the_other_themes():
+    from surveykit.draft.model import Section
+
+    drafter = _flat_drafter(["T0", "T1", "T2"], [2, 2, 2])
+    built = [Section(f"T{t}", f"sec:section-{t}") for t in range(3)]
+    texts = [s.plain() for s in drafter.conclusion(built).blocks[0].sentences]
+    assert texts[0].startswith("The themes are T0"), texts
+
+
+def test_a_count_of_one_paper_takes_a_singular_verb():
+    long = _long([("p0", "domain", "games")])
+    drafter = _flat_drafter(["T0"], [3], long)
+    texts = [s.plain() for s in drafter.field_framing([]).sentences]
+    assert any("Across the corpus, 1 paper targets games" in t for t in texts), texts
+    assert "Of these papers, 1 targets games." in drafter.abstract_text([])
+
+
+def test_the_miscellany_is_not_named_among_the_largest_themes():
+    drafter = _flat_drafter(["Other papers", "Web agents", "Tool use"], [9, 3, 2])
+    texts = [s.plain() for s in drafter.field_framing([]).sentences]
+    assert "largest themes are Web agents (Section" in texts[0], texts
+    assert "Other papers (Section" not in texts[0]

@@ -105,3 +105,39 @@ def test_workspace_asks_the_backend_only_when_told(tmp_path, monkeypatch):
     plain = Workspace(parse_config({}, None, tmp_path))
     assert off._naming_backend() is None and plain._naming_backend() is None
     assert isinstance(on._naming_backend(), ChatBackend)
+
+
+def test_topics_without_a_word_of_their_own_become_one_other_papers_topic():
+    import numpy as np
+
+    from surveykit.topics.engine import pool_nameless
+
+    class Scorer:  # topics 1 and 3 have no word of their own
+        def __init__(self, topics: np.ndarray) -> None:
+            self.topics = topics
+
+        def nameless(self, rows: np.ndarray) -> bool:
+            return int(self.topics[rows[0]]) in (1, 3)
+
+    topics = np.array([0, 1, 2, 3, 1, 0, 3, 2])
+    pooled = pool_nameless(topics, Scorer(topics))
+    assert pooled.tolist() == [0, 1, 2, 1, 1, 0, 1, 2]
+    lone = np.array([0, 1, 2, 0])  # one such topic: nothing to pool
+    assert pool_nameless(lone, Scorer(lone)) is lone
+
+
+def test_the_other_papers_section_comes_last():
+    import numpy as np
+
+    from surveykit.topics.engine import _named_sections
+
+    class Scorer:
+        def keywords(self, rows, n, topical=False):
+            return []
+
+    labels = {0: "Other papers", 1: "Web agents", 2: "Tool use"}
+    sizes = {0: 9, 1: 5, 2: 3}
+    rows = {0: np.arange(9), 1: np.arange(9, 14), 2: np.arange(14, 17)}
+    _, order, keys = _named_sections([0, 1, 2], np.array([0, 1, 2]), sizes, rows, labels,
+                                     (Scorer(), Scorer()))
+    assert [keys[g][0] for g in order] == ["Web agents", "Tool use", "Other papers"]

@@ -46,6 +46,7 @@ from surveykit.draft.text import (
     _year_span,
     outline_shape,
 )
+from surveykit.topics.labels import OTHER_PAPERS
 
 # the facets a theme's papers are grouped by (attributes of the default schema), as the abstract names them
 GROUPING_FACETS = ((("training",), "training approach"), (("agents",), "agent organisation"),
@@ -156,7 +157,7 @@ class Framing:
             counts = sub.groupby("value")["paper_id"].nunique().sort_values(ascending=False, kind="stable")
             for value, n in list(counts.items())[: (1 if attribute == "agents" else 2)]:
                 label = labels.get((attribute, str(value)), str(value))
-                facts.append((attribute, value_phrase(attribute, str(value), label, True), int(n)))
+                facts.append((attribute, value_phrase(attribute, str(value), label, n != 1), int(n)))
         for flag in COMPONENT_FLAGS:
             n = long.loc[long["attribute"] == flag, "paper_id"].nunique()
             if n:
@@ -174,6 +175,7 @@ class Framing:
         themes = [(str(r.label), self.theme_label(s, int(r.topic)), len(self.members(int(r.topic))))
                   for s in self.section_ids() for r in self.section_topics(s).itertuples(index=False)]
         themes.sort(key=lambda t: (-t[2], t[0]))
+        themes = [t for t in themes if t[0] != OTHER_PAPERS] or themes  # the miscellany is no theme to name
         if themes:
             field = self.field_name()
             parts: list[Segment] = [
@@ -207,7 +209,8 @@ class Framing:
             (f for f in self.corpus_facts() if f[0] == "components"), key=lambda f: -f[2])[:3]
         if facts:
             # "132 papers fine-tune ..., 29 prompt ..."
-            clauses = [f"{n}{' papers' if i == 0 else ''} {phrase}" for i, (_, phrase, n) in enumerate(facts)]
+            clauses = [f"{n}{(' paper' if n == 1 else ' papers') if i == 0 else ''} {phrase}"
+                       for i, (_, phrase, n) in enumerate(facts)]
             text = "Across the corpus, " + _join_words(clauses)
             if components:
                 text += "; the most frequent agent components are " + ", ".join(
@@ -442,8 +445,8 @@ class Framing:
         listed = [bare for _, bare in entries if bare is not None]
         if len(listed) >= 3:  # one sentence, not a run of "X (Section 7) spans 84 papers."
             sentences = [sentence for sentence, bare in entries if bare is None]
-            sentences.append(DraftSentence(["The other themes are ", *_join_names(listed), "."],
-                                           "structural"))
+            lead = "The other themes are " if sentences else "The themes are "
+            sentences.append(DraftSentence([lead, *_join_names(listed), "."], "structural"))
         else:
             sentences = [sentence for sentence, _ in entries]
         raised = getattr(self, "raised_challenges", [])

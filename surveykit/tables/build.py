@@ -50,6 +50,7 @@ from surveykit.tables.export import (
     write_table,
 )
 from surveykit.textutil import year_span
+from surveykit.topics.labels import OTHER_PAPERS
 
 DEFAULT_TOPIC_COLUMNS = (
     "contribution",
@@ -456,7 +457,9 @@ def table_caption(name: str, topics: pd.DataFrame | None = None) -> str:
     if match and topics is not None:
         row = topics[topics["topic"] == int(match.group(1))]
         if len(row):
-            return f"Papers on {row.iloc[0]['label']} and their properties."
+            label = row.iloc[0]["label"]
+            return (f"{label} and their properties." if label == OTHER_PAPERS
+                    else f"Papers on {label} and their properties.")
     return name.replace("_", " ").capitalize() + "."
 
 

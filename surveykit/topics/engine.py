@@ -225,6 +225,12 @@ def fit_topics(
     fitted = np.asarray(fitted, dtype=int)
     if (fitted < 0).any():  # cannot happen with AutoKClustering; guard against a swapped model
         raise RuntimeError("the clustering model left papers without a topic")
+    pooled = fitted if n_topics else pool_nameless(fitted, scorer)
+    if not np.array_equal(pooled, fitted):
+        fitted = pooled
+        model.update_topics(texts, topics=fitted.tolist(), top_n_words=config.top_n_words,
+                            vectorizer_model=_vectorizer(vocabulary, analyzer, texts, counts),
+                            ctfidf_model=_ctfidf())
 
     features = reducer.features_ if reducer.features_ is not None else normalise_rows(vectors)
     automatic, auto_jumps = _build_result(model, fitted, {}, vectors, paper_ids,
@@ -288,6 +294,19 @@ def fit_topics(
     result.embeddings = vectors
     result.title_shift = shift
     return result
+
+
+def pool_nameless(topics: np.ndarray, scorer: lab.LabelScorer) -> np.ndarray:
+    """The topics without a word of their own (:meth:`~surveykit.topics.labels.LabelScorer.nameless`:
+    a library's odd entries, "Alternation", "Publications Manual") made one "Other papers" topic,
+    as an author keeps one miscellany, not "Other papers" and "Other papers (2)"; topics numbered
+    0..k'-1 in their old order. Unchanged with fewer than two such topics."""
+    ids = sorted(set(int(t) for t in topics))
+    nameless = [t for t in ids if scorer.nameless(np.flatnonzero(topics == t))]
+    if len(nameless) < 2:
+        return topics
+    pooled = np.where(np.isin(topics, nameless), nameless[0], topics)
+    return np.searchsorted(np.unique(pooled), pooled).astype(int)
 
 
 def _count_report(curation: Curation, fitted: int, result: TopicResult,
@@ -491,7 +510,9 @@ def _named_sections(topic_ids: list[int], groups: np.ndarray, sizes: dict[int, i
     members: dict[int, list[int]] = {}
     for topic, group in zip(topic_ids, groups, strict=True):
         members.setdefault(int(group), []).append(topic)
-    order = sorted(members, key=lambda g: (-sum(sizes[t] for t in members[g]),
+    # the miscellany last, as an author places it
+    order = sorted(members, key=lambda g: (all(labels[t].startswith(lab.OTHER_PAPERS) for t in members[g]),
+                                           -sum(sizes[t] for t in members[g]),
                                            min(labels[t] for t in members[g])))
     section_rows = {g: np.sort(np.concatenate([rows_of[t] for t in members[g]])) for g in order}
     section_keys: dict[int, tuple[str, list[str]]] = {}

@@ -1081,6 +1081,11 @@ class LabelScorer:
         term = self._composed.get(term, term)
         return np.intersect1d(self.postings.get(term, np.zeros(0, dtype=int)), members)
 
+    def nameless(self, members: np.ndarray) -> bool:
+        """Whether the group has no word of its own to be named by: :meth:`fallback` with no
+        label taken gives :data:`OTHER_PAPERS`."""
+        return self.fallback(members, set()) == OTHER_PAPERS
+
     def fallback(self, members: np.ndarray, taken: set[str]) -> str:
         """No candidate phrase: the group's most used candidate phrase that is no fragment, even
         in one paper and not distinctive, else its most used term (tiny or odd groups)."""
