@@ -14,6 +14,7 @@ from surveykit.config import SurveyConfig
 from surveykit.corpus.bundled import is_bundled_corpus, source_files, title_for
 from surveykit.corpus.model import Corpus
 from surveykit.draft.assets import TREE_LABEL, Asset, is_theme_table, theme_of
+from surveykit.draft.evaluation import evaluation_table
 from surveykit.draft.model import (
     Cite,
     DraftSentence,
@@ -353,6 +354,10 @@ class Framing:
             )
         if sentences:
             sec.blocks.append(Paragraph(sentences))
+        benchmarks = evaluation_table(tables)
+        evaluation = self.evaluation_paragraph(benchmarks) if benchmarks else None  # type: ignore[attr-defined]
+        if evaluation:
+            sec.blocks.append(evaluation)
         return sec
 
     def _table_phrase(self, table: Asset) -> str:

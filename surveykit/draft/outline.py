@@ -27,6 +27,7 @@ from surveykit.draft.challenges import (
     challenge_sentences,
     group_challenges,
 )
+from surveykit.draft.evaluation import Evaluation
 from surveykit.draft.framing import Framing
 from surveykit.draft.model import (
     Cite,
@@ -149,7 +150,7 @@ class _LazySentences(dict):
 # --- the drafter --------------------------------------------------------------------------------
 
 
-class Drafter(ThemeSections, Framing):
+class Drafter(ThemeSections, Framing, Evaluation):
     """Builds the sections of the survey; each public method returns one part."""
 
     def __init__(
