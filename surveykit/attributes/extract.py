@@ -279,12 +279,10 @@ def _row(paper_id: str, spec: AttributeSpec, hit: Hit, value_label: str) -> dict
 
 
 def _paper_type_hit(spec: AttributeSpec, paper: Paper, segments: list[Segment],
-                    roles: Sequence[RoleSentence] | None, known: Any = None, default: bool = False
-                    ) -> Hit | None:
+                    roles: Sequence[RoleSentence] | None, known: Any = None) -> Hit | None:
     """The paper's detected type as the value of a ``paper_type`` attribute (schema docstring),
     with the detector's evidence: its sentence (or the title) and the cue within it; None when
-    the attribute does not take the type, the type has no value or the detector had no cue
-    (unless ``default``: then its type without a cue, the title as evidence).
+    the attribute does not take the type, the type has no value or the detector had no cue.
     ``known``: the paper's type as the topic stage detected it (same detector), else detected here."""
     if spec.paper_type is None:
         return None
@@ -292,7 +290,7 @@ def _paper_type_hit(spec: AttributeSpec, paper: Paper, segments: list[Segment],
 
     detected = known if known is not None else detect_paper_type(paper, roles)
     value = spec.paper_type.get(detected.type)
-    if value is None or (detected.cue == "default" and not default):  # no evidence: the patterns decide
+    if value is None or detected.cue == "default":  # no evidence: the patterns decide
         return None
     evidence = " ".join(detected.evidence.split())
     segment = next((g for g in segments if " ".join(g.text.split()) == evidence), None)
@@ -489,19 +487,17 @@ def _match_paper(index: int, paper: Paper, roles: Sequence[Sequence[RoleSentence
     if known is None and any(spec.paper_type is not None for spec in schema):
         from surveykit.roles.paper_type import detect_paper_type
 
-        known = detect_paper_type(paper, own_roles)  # once, for the type and for its default below
+        known = detect_paper_type(paper, own_roles)  # once per paper, for every paper-type attribute
     for spec in schema:
         typed = _paper_type_hit(spec, paper, every_segment, own_roles, known)
         hits = [typed] if typed else _pattern_values(spec, paper, segments, screen, present)
         if roles is not None and not typed:
             hits = [h for h in hits if not negated_hit(h)]
-        if not hits and not paper.has_abstract and spec.zero_shot_mode == "fallback":
-            # a title alone is no text to judge by similarity (95 of a 362-title library became
-            # "benchmark": "Learning Effective Search Heuristics"): the detector's default type
-            default = _paper_type_hit(spec, paper, every_segment, own_roles, known, default=True)
-            hits = [default] if default else []
         found[spec.name] = [_row(paper.id, spec, h, spec.value_label(h.value)) for h in hits]
         wants_fallback = spec.zero_shot_mode == "fallback" and not hits
+        # a title alone is no text to judge by similarity (95 of a 362-title library became
+        # "benchmark": "Learning Effective Search Heuristics"), and the type detector's default
+        # ("method", no cue) is no evidence either (a Wikipedia page "proposed a method"): no value
         if zero_shot and paper.has_abstract and (wants_fallback or spec.zero_shot_mode == "always"):
             wanted.append((spec.name, wants_fallback))
     state = _triggered(schema, {name: [r["value"] for r in found[name]] for name in found})
