@@ -116,3 +116,22 @@ def test_a_topic_the_corpus_does_not_fill_joins_its_nearest():
     assert merged.max() == 1 and merged[-1] == 1 and (merged[:400] == 0).all()
     even = np.array([0] * 400 + [1] * 401)
     assert (absorb_small_clusters(features, even) == even).all()
+
+
+def test_the_lexical_view_of_titles_alone_is_the_same_in_every_call():
+    """Titles alone share few terms, so the TF-IDF's singular values repeat; ARPACK then drew
+    restart vectors of its own and each call projected the titles differently (a .bib library's
+    topics changed from run to run). The exact LSA is one projection."""
+    from surveykit.topics.clustering import exact_lsa, lexical_features
+
+    words = ["image recognition", "language model", "visual question answering", "multimodality",
+             "parsing", "captions", "instruction tuning", "benchmark", "transformers", "survey"]
+    texts = [f"{words[i % 10]} {words[(3 * i + 1) % 10]} study {i}." for i in range(32)]
+    first = lexical_features(texts, 100, 42)
+    for _ in range(3):
+        again = lexical_features(texts, 100, 42)
+        assert again is not None and np.array_equal(first, again)
+    dense = np.random.default_rng(0).random((12, 9))
+    projected = exact_lsa(dense, 5)
+    u, s, _ = np.linalg.svd(dense, full_matrices=False)
+    assert np.allclose(np.abs(projected), np.abs(u[:, :5] * s[:5]))

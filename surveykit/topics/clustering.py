@@ -39,6 +39,7 @@ SAMPLE_SIZE = 5000  # Ward on a sample above ``large_corpus`` papers (single-vie
 CONSENSUS_KS = 20  # granularities per view in the co-association
 CONSENSUS_SAMPLE = 3000  # above this many papers the consensus is built on a deterministic sample
 LSA_SAMPLE = 10000  # above ``large_corpus`` papers the LSA basis is fitted on a sample this size
+EXACT_LSA_MAX = 2000  # up to this many texts the LSA is exact (eigenvectors of the Gram matrix)
 
 
 def normalise_rows(matrix: np.ndarray) -> np.ndarray:
@@ -84,7 +85,8 @@ def lexical_features(texts: list[str], dims: int, random_state: int,
 
     ``sample_above``: above this many texts, the SVD basis is fitted on a deterministic sample of
     :data:`LSA_SAMPLE` rows and every row projected on it (the exact ARPACK SVD of 100,000 rows
-    costs minutes per view; the TF-IDF still covers every text).
+    costs minutes per view; the TF-IDF still covers every text). Up to :data:`EXACT_LSA_MAX`
+    texts the projection is exact and deterministic (:func:`exact_lsa`).
     """
     from sklearn.decomposition import TruncatedSVD
 
@@ -99,11 +101,31 @@ def lexical_features(texts: list[str], dims: int, random_state: int,
     n_components = min(dims, tfidf.shape[1] - 1, len(texts) - 1)
     if n_components < 2:
         return None
+    if len(texts) <= EXACT_LSA_MAX:
+        return normalise_rows(exact_lsa(tfidf, n_components))
     svd = TruncatedSVD(n_components=n_components, algorithm="arpack", random_state=random_state)
     if sample_above is not None and len(texts) > max(sample_above, LSA_SAMPLE):
         svd.fit(tfidf[_sample(len(texts), LSA_SAMPLE, random_state)])
         return normalise_rows(svd.transform(tfidf))
     return normalise_rows(svd.fit_transform(tfidf))
+
+
+def exact_lsa(matrix: Any, n_components: int) -> np.ndarray:
+    """The rows of ``matrix`` (texts x terms, sparse or dense) on its ``n_components`` leading
+    singular directions (U·Σ, as ``TruncatedSVD.fit_transform``), from the eigenvectors of the
+    texts' Gram matrix (LAPACK, deterministic), each direction's sign set by its largest entry.
+
+    ARPACK, which ``TruncatedSVD`` runs, draws restart vectors of its own when it meets an invariant
+    subspace: on a library of titles alone (terms shared by few texts, singular values repeated) it
+    gave another projection in every call, and the topics changed from one run to the next."""
+    gram = matrix @ matrix.T
+    gram = np.asarray(gram.toarray() if hasattr(gram, "toarray") else gram, dtype=np.float64)
+    values, vectors = np.linalg.eigh(gram)
+    top = np.argsort(-values, kind="stable")[:n_components]
+    projected = vectors[:, top] * np.sqrt(np.clip(values[top], 0.0, None))
+    signs = np.sign(projected[np.abs(projected).argmax(axis=0), np.arange(projected.shape[1])])
+    signs[signs == 0] = 1.0
+    return projected * signs
 
 
 def feature_views(embeddings: np.ndarray, texts: list[str], lexical_weight: float, dims: int,
