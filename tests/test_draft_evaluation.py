@@ -78,3 +78,12 @@ def test_a_benchmark_known_only_by_its_title_is_counted_not_named():
     text = drafter.evaluation_paragraph("tab:benchmarks").sentences[0].plain()
     assert "the three benchmarks include SciBench [@kp1] and WebBench [@kp0]" in text, text
     assert "Evaluating Language Agents" not in text
+
+
+def test_resources_of_one_kind_are_listed_without_repeating_the_kind():
+    drafter = _drafter()
+    rows = drafter.resources()
+    drafter.resources = lambda: rows[rows["Kind"] == "Benchmark"]
+    text = drafter.evaluation_paragraph("tab:benchmarks").sentences[0].plain()
+    assert text == ("The corpus introduces two benchmarks (Table [#tab:benchmarks]): "
+                    "SciBench [@kp1] and WebBench [@kp0].")

@@ -114,6 +114,13 @@ class Evaluation:
         what = _join_words([_plural(word, 2) for word, _ in kinds])
         parts: list[Segment] = [f"The corpus introduces {_number(len(new))} {what} (",
                                 Ref(table, "Table"), ")"]
+        if len(kinds) == 1:  # "three benchmarks (Table 7): A, B and C", not "...: the three benchmarks are"
+            named = self._named(kinds[0][1])
+            if not named:
+                return DraftSentence([*parts, ", each known by its paper's title."], "summary",
+                                     tuple(new["paper_id"]))
+            lead = ": " if len(named) == len(new) else ", among them "
+            return DraftSentence([*parts, lead, *_join_names(named), "."], "summary", tuple(new["paper_id"]))
         clauses: list[list[Segment]] = []
         for word, rows in kinds:
             count = len(rows)
@@ -121,7 +128,7 @@ class Evaluation:
             names = _join_names(named)
             if not named:
                 clauses.append([f"{_number(count)} {_plural(word, count)} known by "
-                                f"{'its paper' if count == 1 else 'their papers'}' title"])
+                                + ("its paper's title" if count == 1 else "their papers' titles")])
             elif count == 1:
                 clauses.append([f"the {word} is ", *names])
             elif len(named) == count:
@@ -134,8 +141,7 @@ class Evaluation:
                 parts.append("; and " if index == len(clauses) - 1 and len(clauses) > 2 else "; ")
             parts += clause
         parts.append(".")
-        cited = tuple(p for p in new["paper_id"])
-        return DraftSentence(parts, "summary", cited)
+        return DraftSentence(parts, "summary", tuple(new["paper_id"]))
 
     def _domains_sentence(self, new: pd.DataFrame, table: str) -> DraftSentence | None:
         """"By domain, four target science (A, B, C and D), three games (...) ..." for the
