@@ -225,12 +225,16 @@ def fit_topics(
     fitted = np.asarray(fitted, dtype=int)
     if (fitted < 0).any():  # cannot happen with AutoKClustering; guard against a swapped model
         raise RuntimeError("the clustering model left papers without a topic")
+
+    def refresh(topics: np.ndarray) -> None:  # BERTopic's topic words after our changes of topics
+        model.update_topics(texts, topics=topics.tolist(), top_n_words=config.top_n_words,
+                            vectorizer_model=_vectorizer(vocabulary, analyzer, texts, counts),
+                            ctfidf_model=_ctfidf())
+
     pooled = fitted if n_topics else pool_nameless(fitted, scorer)
     if not np.array_equal(pooled, fitted):
         fitted = pooled
-        model.update_topics(texts, topics=fitted.tolist(), top_n_words=config.top_n_words,
-                            vectorizer_model=_vectorizer(vocabulary, analyzer, texts, counts),
-                            ctfidf_model=_ctfidf())
+        refresh(fitted)
 
     features = reducer.features_ if reducer.features_ is not None else normalise_rows(vectors)
     automatic, auto_jumps = _build_result(model, fitted, {}, vectors, paper_ids,
@@ -244,9 +248,7 @@ def fit_topics(
     report.extend(state.report)
     final = state.topics
     if not np.array_equal(final, fitted):
-        model.update_topics(texts, topics=final.tolist(), top_n_words=config.top_n_words,
-                            vectorizer_model=_vectorizer(vocabulary, analyzer, texts, counts),
-                            ctfidf_model=_ctfidf())
+        refresh(final)
     if np.array_equal(final, fitted) and not state.fixed_labels:
         result, section_jumps = automatic, auto_jumps  # the curation changed no topic
     else:
