@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from surveykit.draft.assets import Asset
 from surveykit.draft.model import Cite, DraftSentence, Paragraph, Ref, Segment, number_words
 from surveykit.draft.synthesis import in_sentence
 from surveykit.draft.text import _capital, _join_names, _join_words
@@ -34,13 +35,6 @@ def _plural(word: str, n: int) -> str:
 def _number(n: int) -> str:
     """A count inside a sentence: in words below ten, else in digits."""
     return number_words(n) if n < 10 else str(n)
-
-
-def _some(names: Sequence[str], limit: int = NAMED_PER_KIND) -> str:
-    """"A, B and C", or "among them A, ... and F" when there are more than ``limit``."""
-    if len(names) <= limit:
-        return _join_words(list(names))
-    return "among them " + _join_words(list(names[:limit]))
 
 
 class Evaluation:
@@ -158,13 +152,12 @@ class Evaluation:
         if not common:
             return None
 
-        def which(domain: str) -> str:
+        def which(domain: str) -> str:  # " (A, B and C)", or " (among them A, ...)" when not all
             known = names.get(domain, [])
             if not known:
                 return ""
-            if len(known) < len(held[domain]):
-                return f" (among them {_join_words(known[:NAMED_PER_DOMAIN])})"
-            return f" ({_some(known, NAMED_PER_DOMAIN)})"
+            among = "among them " if len(known) < len(held[domain]) or len(known) > NAMED_PER_DOMAIN else ""
+            return f" ({among}{_join_words(known[:NAMED_PER_DOMAIN])})"
 
         clauses = [f"{_number(len(held[d]))} {'target ' if i == 0 else ''}{in_sentence(d)}{which(d)}"
                    for i, d in enumerate(common)]
@@ -187,10 +180,11 @@ class Evaluation:
         order = sorted((t for t in counts if t in labels), key=lambda t: (-counts[t], labels[t]))
         if not order:
             return None
+        shown = order if len(order) <= THEMES + 1 else order[:THEMES]  # a fifth rather than "one other"
         named = [[f"{_number(counts[t])} in {labels[t]} (",
                   Ref(self.theme_label(sections[t], t), "Section"), ")"]  # type: ignore[attr-defined]
-                 for t in order[:THEMES if len(order) > THEMES + 1 else THEMES + 1]]
-        rest = sum(counts[t] for t in order[len(named):])
+                 for t in shown]
+        rest = sum(counts[t] for t in order[len(shown):])
         if rest:
             named.append([f"{_number(rest)} in other themes"])
         papers = sum(counts.values())
@@ -215,9 +209,6 @@ class Evaluation:
         return DraftSentence(parts, "summary", tuple(studied["paper_id"]))
 
 
-def evaluation_table(tables: Sequence[object]) -> str | None:
+def evaluation_table(tables: Sequence[Asset]) -> str | None:
     """The label of the benchmarks table among the draft's tables, if it is referenced."""
-    for table in tables:
-        if getattr(table, "name", "") == "benchmarks" and getattr(table, "label", ""):
-            return str(table.label)  # type: ignore[attr-defined]
-    return None
+    return next((table.label for table in tables if table.name == "benchmarks" and table.label), None)
